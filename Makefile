@@ -1,0 +1,44 @@
+# Serverless health endpoints for AWS, in Go.
+# `make dev` runs it locally, `make test` passes the tests; see README.md.
+
+SHELL := /bin/bash
+GO    ?= go
+FUNCTIONS := health canary
+ARCHES    := arm64 amd64
+HOST_ARCH := $(shell $(GO) env GOARCH)
+GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
+
+.PHONY: all build test unit lint bench run
+
+all: build
+
+## build: linux bootstraps for every function and architecture, in build/<function>/<arch>/bootstrap
+build: $(foreach f,$(wildcard $(addprefix functions/,$(FUNCTIONS))),$(foreach a,$(ARCHES),build/$(notdir $(f))/$(a)/bootstrap))
+
+build/%/bootstrap: FORCE
+	@mkdir -p $(@D)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(notdir $(*)) $(GO) build $(GOFLAGS_BUILD) -o $@ ./functions/$(patsubst %/,%,$(dir $(*)))
+
+FORCE:
+
+## test: every test, with the race detector
+test: lint
+	$(GO) test -race -count=1 ./...
+
+## unit: the Go tests alone, without lint
+unit:
+	$(GO) test -race -count=1 ./...
+
+## lint: gofmt and go vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: handler and engine benchmarks (figures go to docs/PERFORMANCE.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./pkg/...
+
+## run: the health API on 127.0.0.1:$${PORT:-8080}
+run:
+	$(GO) run ./functions/health

@@ -1,0 +1,65 @@
+// Command health serves the health routes: as a Lambda function behind API
+// Gateway (REST and HTTP APIs), ALB and Function URLs when it runs in Lambda,
+// and as a plain HTTP server on 127.0.0.1:$PORT (or $HEALTH_LISTEN) anywhere
+// else.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+	"github.com/lambdahealth/lambdahealth/pkg/server"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	if err := run(logger); err != nil {
+		logger.Error("health function stopped", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(logger *slog.Logger) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	checks, err := checkbuild.Build(ctx, cfg.Checks)
+	if err != nil {
+		return err
+	}
+	checker, err := health.NewChecker(checks,
+		health.WithBudget(cfg.Budget),
+		health.WithCacheTTL(cfg.CacheTTL),
+		health.WithStartupGrace(cfg.StartupGrace),
+		health.WithLogger(logger),
+	)
+	if err != nil {
+		return err
+	}
+	handler := healthhttp.NewHandler(checker,
+		healthhttp.WithService(healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}),
+		healthhttp.WithDetails(healthhttp.Details(cfg.Details)),
+		healthhttp.WithToken(cfg.Token),
+		healthhttp.WithLogger(logger),
+	)
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger)))
+		return nil
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger), logger,
+		func() { checker.SetDraining(true) }, nil)
+}

@@ -1,0 +1,90 @@
+package health
+
+import (
+	"context"
+	"time"
+)
+
+// Component types of the IETF draft, for Check.ComponentType.
+const (
+	ComponentDatastore = "datastore"
+	ComponentComponent = "component"
+	ComponentSystem    = "system"
+)
+
+// MeasurementResponseTime is the default measurement name of a check.
+const MeasurementResponseTime = "responseTime"
+
+// Observation is what a probe saw when it did not fail.
+//
+// A zero Observation means "pass", and the engine reports the probe's
+// response time in milliseconds. A probe that measures something else
+// (queue depth, say) sets Value and Unit; one that is degraded sets Status to
+// StatusWarn and Output to a short, safe reason.
+type Observation struct {
+	Value  any
+	Unit   string
+	Status Status
+	Output string
+}
+
+// Probe asks a dependency whether it is healthy. It should return when ctx is
+// done; the engine does not wait for it if it does not.
+type Probe func(ctx context.Context) (Observation, error)
+
+// Check is one dependency check: data plus a probe.
+type Check struct {
+	// Name identifies the check in routes, results and metrics. Required,
+	// unique within a Checker.
+	Name string
+	// ComponentType is the IETF componentType; ComponentComponent if empty.
+	ComponentType string
+	// Measurement names what observedValue measures; MeasurementResponseTime
+	// if empty. The result is keyed "<Name>:<Measurement>".
+	Measurement string
+	// Critical checks fail readiness and the overall status when they fail;
+	// a failing non-critical check only degrades the status to warn.
+	Critical bool
+	// Timeout caps one run of the probe; the request budget caps it further.
+	// Zero means the Checker's budget.
+	Timeout time.Duration
+	// Probe does the work. Required.
+	Probe Probe
+}
+
+// Key returns the IETF checks-map key, "<component>:<measurement>".
+func (c Check) Key() string {
+	m := c.Measurement
+	if m == "" {
+		m = MeasurementResponseTime
+	}
+	return c.Name + ":" + m
+}
+
+// Result is the outcome of one check run.
+type Result struct {
+	Name          string
+	Key           string
+	ComponentType string
+	Critical      bool
+	Status        Status
+	ObservedValue any
+	ObservedUnit  string
+	// Output is safe to show callers: empty on pass, a short class otherwise.
+	Output string
+	// Err is the internal error, for logs only. Never render it.
+	Err error
+	// Time is when the probe finished (or was given up on).
+	Time time.Time
+	// Duration is how long the probe ran, or how long it was waited for.
+	Duration time.Duration
+	// Cached is true when the result came from the cache.
+	Cached bool
+}
+
+// Report is the outcome of a set of checks.
+type Report struct {
+	Status  Status
+	Output  string
+	Results []Result
+}

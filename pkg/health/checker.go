@@ -1,0 +1,395 @@
+package health
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Defaults of the Checker's options.
+const (
+	DefaultBudget         = 2 * time.Second
+	DefaultDeadlineMargin = 100 * time.Millisecond
+	DefaultCacheTTL       = 5 * time.Second
+)
+
+// Names reserved for the readiness pseudo-checks.
+const (
+	DrainCheckName   = "drain"
+	StartupCheckName = "startup"
+)
+
+// ErrUnknownCheck is returned by One for a name no check has.
+var ErrUnknownCheck = errors.New("unknown check")
+
+// ErrInvalidCheck is returned by NewChecker for a check it cannot run.
+var ErrInvalidCheck = errors.New("invalid check")
+
+// Checker runs checks inside a request budget, caches their results and
+// shares in-flight runs between concurrent callers. It is safe for
+// concurrent use; build one per process and reuse it across requests.
+type Checker struct {
+	checks   []Check
+	index    map[string]int
+	budget   time.Duration
+	margin   time.Duration
+	ttl      time.Duration
+	grace    time.Duration
+	drain    *Check
+	logger   *slog.Logger
+	now      func() time.Time
+	started  time.Time
+	draining atomic.Bool
+
+	mu    sync.Mutex
+	cache map[string]Result
+	group singleflight.Group
+}
+
+// Option configures a Checker.
+type Option func(*Checker)
+
+// WithBudget sets the longest a request may spend on checks. Default
+// DefaultBudget (2s).
+func WithBudget(d time.Duration) Option { return func(c *Checker) { c.budget = d } }
+
+// WithDeadlineMargin sets how much of a context deadline (such as Lambda's)
+// is kept back to write the response. Default DefaultDeadlineMargin (100ms).
+func WithDeadlineMargin(d time.Duration) Option { return func(c *Checker) { c.margin = d } }
+
+// WithCacheTTL sets how long a check's result is reused; zero turns the
+// cache off (in-flight runs are still shared). Default DefaultCacheTTL (5s).
+func WithCacheTTL(d time.Duration) Option { return func(c *Checker) { c.ttl = d } }
+
+// WithStartupGrace makes readiness fail with "starting up" for d after the
+// Checker is built. Default 0 (no grace).
+func WithStartupGrace(d time.Duration) Option { return func(c *Checker) { c.grace = d } }
+
+// WithLogger sets the structured logger for check runs. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(c *Checker) { c.logger = l } }
+
+// WithDrain adds a drain source to readiness: when draining returns true,
+// readiness fails with "draining". Its answer is cached like a check's. When
+// it returns an error, readiness is kept and reported as warn "drain state
+// unknown", so an outage of the drain store cannot take a fleet out of
+// rotation. Default: no drain source (SetDraining still works).
+func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
+	return func(c *Checker) {
+		c.drain = &Check{
+			Name:          DrainCheckName,
+			ComponentType: ComponentSystem,
+			Measurement:   "draining",
+			Critical:      true,
+			Probe: func(ctx context.Context) (Observation, error) {
+				d, err := draining(ctx)
+				if err != nil {
+					return Observation{Value: false, Status: StatusWarn, Output: "drain state unknown"}, nil
+				}
+				if d {
+					return Observation{}, WithClass("draining", errors.New("drain requested"))
+				}
+				return Observation{Value: false}, nil
+			},
+		}
+	}
+}
+
+// withClock replaces time.Now, for tests.
+func withClock(now func() time.Time) Option { return func(c *Checker) { c.now = now } }
+
+// NewChecker validates checks and returns a Checker that runs them.
+func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
+	c := &Checker{
+		index:  make(map[string]int, len(checks)),
+		budget: DefaultBudget,
+		margin: DefaultDeadlineMargin,
+		ttl:    DefaultCacheTTL,
+		logger: slog.New(slog.DiscardHandler),
+		now:    time.Now,
+		cache:  make(map[string]Result),
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.budget <= 0 {
+		return nil, fmt.Errorf("budget %s: must be positive: %w", c.budget, ErrInvalidCheck)
+	}
+	for i, ch := range checks {
+		switch {
+		case ch.Name == "":
+			return nil, fmt.Errorf("check %d: name is empty: %w", i, ErrInvalidCheck)
+		case ch.Name == DrainCheckName || ch.Name == StartupCheckName:
+			return nil, fmt.Errorf("check %q: name is reserved: %w", ch.Name, ErrInvalidCheck)
+		case ch.Probe == nil:
+			return nil, fmt.Errorf("check %q: probe is nil: %w", ch.Name, ErrInvalidCheck)
+		case ch.Timeout < 0:
+			return nil, fmt.Errorf("check %q: negative timeout: %w", ch.Name, ErrInvalidCheck)
+		}
+		if _, dup := c.index[ch.Name]; dup {
+			return nil, fmt.Errorf("check %q: duplicate name: %w", ch.Name, ErrInvalidCheck)
+		}
+		if ch.ComponentType == "" {
+			ch.ComponentType = ComponentComponent
+		}
+		c.index[ch.Name] = len(c.checks)
+		c.checks = append(c.checks, ch)
+	}
+	c.started = c.now()
+	return c, nil
+}
+
+// Checks returns the configured checks, in order.
+func (c *Checker) Checks() []Check { return append([]Check(nil), c.checks...) }
+
+// SetDraining forces readiness to fail (true) or lifts that (false), for
+// example while a server shuts down.
+func (c *Checker) SetDraining(d bool) { c.draining.Store(d) }
+
+// Deadline returns the time by which a request with ctx must have its
+// checks answered: the earliest of now plus the budget and ctx's deadline
+// minus the margin.
+func (c *Checker) Deadline(ctx context.Context) time.Time {
+	d := c.now().Add(c.budget)
+	if dl, ok := ctx.Deadline(); ok {
+		if dl = dl.Add(-c.margin); dl.Before(d) {
+			d = dl
+		}
+	}
+	return d
+}
+
+// All runs every check and aggregates them.
+func (c *Checker) All(ctx context.Context) Report {
+	return c.run(ctx, c.checks)
+}
+
+// Ready runs the critical checks, the drain source and the start-up state.
+func (c *Checker) Ready(ctx context.Context) Report {
+	checks := make([]Check, 0, len(c.checks)+1)
+	for _, ch := range c.checks {
+		if ch.Critical {
+			checks = append(checks, ch)
+		}
+	}
+	if c.drain != nil {
+		checks = append(checks, *c.drain)
+	}
+	rep := c.run(ctx, checks)
+	var extra []Result
+	now := c.now()
+	if c.grace > 0 && now.Sub(c.started) < c.grace {
+		extra = append(extra, c.stateResult(StartupCheckName, "startup:state", "starting up", now))
+	}
+	if c.draining.Load() {
+		extra = append(extra, c.stateResult(DrainCheckName, "drain:draining", "draining", now))
+	}
+	if len(extra) > 0 {
+		rep.Results = append(rep.Results, extra...)
+		rep.Status = Aggregate(rep.Results)
+		rep.Output = summarize(rep.Results)
+	}
+	return rep
+}
+
+func (c *Checker) stateResult(name, key, output string, now time.Time) Result {
+	return Result{Name: name, Key: key, ComponentType: ComponentSystem, Critical: true,
+		Status: StatusFail, Output: output, Time: now}
+}
+
+// One runs the named check.
+func (c *Checker) One(ctx context.Context, name string) (Result, error) {
+	i, ok := c.index[name]
+	if !ok {
+		return Result{}, fmt.Errorf("check %q: %w", name, ErrUnknownCheck)
+	}
+	rep := c.run(ctx, c.checks[i:i+1])
+	return rep.Results[0], nil
+}
+
+// run runs checks in parallel and returns by the request deadline whatever
+// the probes do.
+func (c *Checker) run(ctx context.Context, checks []Check) Report {
+	deadline := c.Deadline(ctx)
+	results := make([]Result, len(checks))
+	var wg sync.WaitGroup
+	for i := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = c.await(ctx, checks[i], deadline)
+		}()
+	}
+	wg.Wait()
+	return Report{Status: Aggregate(results), Output: summarize(results), Results: results}
+}
+
+// await returns the check's cached result, or waits for its shared run until
+// the request deadline.
+func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Result {
+	if r, ok := c.cached(ch.Name); ok {
+		return r
+	}
+	start := c.now()
+	wait := deadline.Sub(start)
+	if wait <= 0 {
+		return timeoutResult(ch, 0, start)
+	}
+	flight := c.group.DoChan(ch.Name, func() (any, error) {
+		return c.execute(ctx, ch, deadline), nil
+	})
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case res := <-flight:
+		return res.Val.(Result)
+	case <-timer.C:
+		return timeoutResult(ch, wait, start)
+	case <-ctx.Done():
+		return timeoutResult(ch, c.now().Sub(start), start)
+	}
+}
+
+// execute makes one run of the probe, bounded by the check's timeout and the
+// deadline of the request that started it, and caches the result.
+func (c *Checker) execute(ctx context.Context, ch Check, deadline time.Time) Result {
+	start := c.now()
+	timeout := ch.Timeout
+	if timeout <= 0 {
+		timeout = c.budget
+	}
+	limit := timeout
+	cut := false
+	if left := deadline.Sub(start); left < limit {
+		limit, cut = left, true
+	}
+	// The run is shared: detach it from the caller's cancellation, keep
+	// its values, and give it its own deadline.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
+	defer cancel()
+
+	type outcome struct {
+		obs Observation
+		err error
+	}
+	done := make(chan outcome, 1) // buffered: a stuck probe never blocks a sender
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- outcome{err: WithClass(ClassPanic, fmt.Errorf("panic: %v", p))}
+			}
+		}()
+		obs, err := ch.Probe(pctx)
+		done <- outcome{obs, err}
+	}()
+
+	var r Result
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case o := <-done:
+		r = c.result(ch, o.obs, o.err, limit, start)
+	case <-timer.C:
+		r = timeoutResult(ch, limit, start)
+	}
+	c.log(ch, r)
+	timedOut := r.Status == StatusFail && errors.Is(r.Err, ErrTimeout)
+	if c.ttl > 0 && !(cut && (timedOut || errors.Is(r.Err, context.DeadlineExceeded))) {
+		c.store(r)
+	}
+	return r
+}
+
+func (c *Checker) result(ch Check, obs Observation, err error, limit time.Duration, start time.Time) Result {
+	end := c.now()
+	r := newResult(ch, end)
+	r.Duration = end.Sub(start)
+	if err != nil {
+		r.Status = StatusFail
+		r.Err = err
+		r.Output = Classify(err, limit)
+		return r
+	}
+	r.Status = StatusPass
+	if obs.Status.Valid() {
+		r.Status = obs.Status
+	}
+	if r.Status != StatusPass {
+		r.Output = obs.Output
+		if r.Output == "" {
+			r.Output = string(r.Status)
+		}
+	}
+	r.ObservedValue, r.ObservedUnit = obs.Value, obs.Unit
+	if obs.Value == nil {
+		r.ObservedValue = float64(r.Duration.Microseconds()) / 1000
+		r.ObservedUnit = "ms"
+	}
+	return r
+}
+
+func newResult(ch Check, at time.Time) Result {
+	return Result{Name: ch.Name, Key: ch.Key(), ComponentType: ch.ComponentType,
+		Critical: ch.Critical, Time: at}
+}
+
+func timeoutResult(ch Check, waited time.Duration, start time.Time) Result {
+	r := newResult(ch, start.Add(waited))
+	r.Status = StatusFail
+	r.Err = ErrTimeout
+	r.Output = Classify(ErrTimeout, waited)
+	r.Duration = waited
+	return r
+}
+
+func (c *Checker) cached(name string) (Result, bool) {
+	if c.ttl <= 0 {
+		return Result{}, false
+	}
+	c.mu.Lock()
+	r, ok := c.cache[name]
+	c.mu.Unlock()
+	if !ok || c.now().Sub(r.Time) >= c.ttl {
+		return Result{}, false
+	}
+	r.Cached = true
+	return r, true
+}
+
+func (c *Checker) store(r Result) {
+	c.mu.Lock()
+	c.cache[r.Name] = r
+	c.mu.Unlock()
+}
+
+func (c *Checker) log(ch Check, r Result) {
+	level := slog.LevelInfo
+	if r.Status != StatusPass {
+		level = slog.LevelWarn
+	}
+	// Only the safe output is logged: internal errors may name hosts or users.
+	c.logger.LogAttrs(context.Background(), level, "check",
+		slog.String("check", ch.Name),
+		slog.String("status", string(r.Status)),
+		slog.Float64("duration_ms", float64(r.Duration.Microseconds())/1000),
+		slog.String("output", r.Output),
+	)
+}
+
+// summarize joins the outputs of the checks that did not pass, for the
+// top-level output of a report.
+func summarize(results []Result) string {
+	var parts []string
+	for _, r := range results {
+		if r.Status != StatusPass {
+			parts = append(parts, r.Name+": "+r.Output)
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,348 @@
+package health
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// slack is the generous bound on top of a budget that answers must meet.
+const slack = 100 * time.Millisecond
+
+func mustChecker(t *testing.T, checks []Check, opts ...Option) *Checker {
+	t.Helper()
+	c, err := NewChecker(checks, opts...)
+	if err != nil {
+		t.Fatalf("NewChecker: %v", err)
+	}
+	return c
+}
+
+func sleeper(d time.Duration, calls *atomic.Int64) Probe {
+	return func(ctx context.Context) (Observation, error) {
+		if calls != nil {
+			calls.Add(1)
+		}
+		time.Sleep(d) // ignores ctx on purpose
+		return Observation{}, nil
+	}
+}
+
+func TestHungCheckIgnoringContextFailsInsideBudget(t *testing.T) {
+	budget := 300 * time.Millisecond
+	c := mustChecker(t, []Check{
+		{Name: "hung", Critical: true, Probe: sleeper(10*time.Second, nil)},
+		{Name: "fast", Critical: true, Probe: sleeper(0, nil)},
+	}, WithBudget(budget))
+
+	start := time.Now()
+	rep := c.All(context.Background())
+	elapsed := time.Since(start)
+
+	if elapsed > budget+slack {
+		t.Errorf("All took %v; want <= %v", elapsed, budget+slack)
+	}
+	if rep.Status != StatusFail {
+		t.Errorf("status = %q; want fail", rep.Status)
+	}
+	hung := rep.Results[0]
+	if hung.Status != StatusFail || !strings.HasPrefix(hung.Output, "timeout after ") {
+		t.Errorf("hung check = %q %q; want fail \"timeout after …\"", hung.Status, hung.Output)
+	}
+	if rep.Results[1].Status != StatusPass {
+		t.Errorf("fast check = %q; want pass", rep.Results[1].Status)
+	}
+}
+
+func TestChecksRunInParallel(t *testing.T) {
+	var checks []Check
+	for i := range 3 {
+		checks = append(checks, Check{Name: fmt.Sprintf("c%d", i), Critical: true, Probe: sleeper(300*time.Millisecond, nil)})
+	}
+	c := mustChecker(t, checks, WithCacheTTL(0))
+	start := time.Now()
+	rep := c.All(context.Background())
+	elapsed := time.Since(start)
+	if rep.Status != StatusPass {
+		t.Errorf("status = %q (%s); want pass", rep.Status, rep.Output)
+	}
+	if elapsed >= 500*time.Millisecond {
+		t.Errorf("three 300ms checks took %v; want well under 600ms", elapsed)
+	}
+}
+
+func TestConcurrentRequestsShareOneCall(t *testing.T) {
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(50*time.Millisecond, &calls)}},
+		WithCacheTTL(time.Minute))
+	var wg sync.WaitGroup
+	var fails atomic.Int64
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if c.All(context.Background()).Status != StatusPass {
+				fails.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("200 concurrent requests made %d dependency calls; want 1", got)
+	}
+	if fails.Load() != 0 {
+		t.Errorf("%d requests did not pass", fails.Load())
+	}
+}
+
+func TestCacheTTL(t *testing.T) {
+	var calls atomic.Int64
+	now := time.Unix(1_700_000_000, 0)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, &calls)}},
+		WithCacheTTL(5*time.Second), withClock(clock))
+
+	first := c.All(context.Background())
+	advance(4 * time.Second)
+	second := c.All(context.Background())
+	if got := calls.Load(); got != 1 {
+		t.Errorf("calls inside TTL = %d; want 1", got)
+	}
+	if first.Results[0].Cached || !second.Results[0].Cached {
+		t.Errorf("Cached = %v, %v; want false, true", first.Results[0].Cached, second.Results[0].Cached)
+	}
+	advance(2 * time.Second)
+	c.All(context.Background())
+	if got := calls.Load(); got != 2 {
+		t.Errorf("calls after TTL = %d; want 2", got)
+	}
+}
+
+func TestCacheOff(t *testing.T) {
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, &calls)}}, WithCacheTTL(0))
+	for range 3 {
+		c.All(context.Background())
+	}
+	if got := calls.Load(); got != 3 {
+		t.Errorf("calls with cache off = %d; want 3", got)
+	}
+}
+
+func TestPanickingCheckFailsAndNextRequestWorks(t *testing.T) {
+	var n atomic.Int64
+	c := mustChecker(t, []Check{{Name: "boom", Critical: true, Probe: func(context.Context) (Observation, error) {
+		if n.Add(1) == 1 {
+			panic("secret=hunter2")
+		}
+		return Observation{}, nil
+	}}}, WithCacheTTL(0))
+
+	rep := c.All(context.Background())
+	if r := rep.Results[0]; r.Status != StatusFail || r.Output != ClassPanic {
+		t.Errorf("panicking check = %q %q; want fail %q", r.Status, r.Output, ClassPanic)
+	}
+	if strings.Contains(rep.Output, "hunter2") {
+		t.Errorf("output %q leaks the panic value", rep.Output)
+	}
+	if rep := c.All(context.Background()); rep.Status != StatusPass {
+		t.Errorf("next request status = %q; want pass", rep.Status)
+	}
+}
+
+func TestContextDeadlineMarginCapsBudget(t *testing.T) {
+	c := mustChecker(t, []Check{{Name: "hung", Critical: true, Probe: sleeper(10*time.Second, nil)}},
+		WithBudget(5*time.Second), WithDeadlineMargin(100*time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	rep := c.All(ctx)
+	elapsed := time.Since(start)
+	if elapsed > 400*time.Millisecond+slack {
+		t.Errorf("answer took %v; want <= 400ms (deadline minus margin) + %v", elapsed, slack)
+	}
+	if rep.Status != StatusFail {
+		t.Errorf("status = %q; want fail", rep.Status)
+	}
+}
+
+func TestCheckTimeoutBelowBudget(t *testing.T) {
+	c := mustChecker(t, []Check{{Name: "slow", Critical: true, Timeout: 100 * time.Millisecond,
+		Probe: func(ctx context.Context) (Observation, error) {
+			<-ctx.Done()
+			return Observation{}, ctx.Err()
+		}}}, WithBudget(2*time.Second))
+	start := time.Now()
+	r := c.All(context.Background()).Results[0]
+	if elapsed := time.Since(start); elapsed > 100*time.Millisecond+slack {
+		t.Errorf("took %v; want about the check's 100ms timeout", elapsed)
+	}
+	if r.Output != "timeout after 100ms" {
+		t.Errorf("output = %q; want %q", r.Output, "timeout after 100ms")
+	}
+}
+
+func TestTimeoutCutByTightCallerIsNotCached(t *testing.T) {
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+		calls.Add(1)
+		select {
+		case <-time.After(100 * time.Millisecond):
+			return Observation{}, nil
+		case <-ctx.Done():
+			return Observation{}, ctx.Err()
+		}
+	}}}, WithCacheTTL(time.Minute), WithDeadlineMargin(0))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if rep := c.All(ctx); rep.Status != StatusFail {
+		t.Fatalf("tight caller status = %q; want fail", rep.Status)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if rep := c.All(context.Background()); rep.Status != StatusPass {
+		t.Errorf("next caller status = %q (%s); want pass, not a cached timeout", rep.Status, rep.Output)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("calls = %d; want 2", got)
+	}
+}
+
+func TestOutputsAreSafeClasses(t *testing.T) {
+	secret := errors.New("dial postgres://admin:hunter2@db.internal:5432: refused")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"refused", fmt.Errorf("connect: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), ClassRefused},
+		{"classed", WithClass(ClassDenied, secret), ClassDenied},
+		{"dns", &net.DNSError{Name: "db.internal", Err: "no such host"}, ClassHostUnknown},
+		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), "timeout after 1s"},
+		{"unknown", secret, ClassFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustChecker(t, []Check{{Name: "x", Critical: true, Timeout: time.Second,
+				Probe: func(context.Context) (Observation, error) { return Observation{}, tt.err }}})
+			r := c.All(context.Background()).Results[0]
+			if r.Output != tt.want {
+				t.Errorf("output = %q; want %q", r.Output, tt.want)
+			}
+			if strings.Contains(r.Output, "hunter2") || strings.Contains(r.Output, "db.internal") {
+				t.Errorf("output %q leaks the error text", r.Output)
+			}
+		})
+	}
+}
+
+func TestWarnObservation(t *testing.T) {
+	c := mustChecker(t, []Check{{Name: "queue", Measurement: "messages", Critical: true,
+		Probe: func(context.Context) (Observation, error) {
+			return Observation{Value: 1200, Unit: "messages", Status: StatusWarn, Output: "depth 1200 above 1000"}, nil
+		}}})
+	rep := c.All(context.Background())
+	r := rep.Results[0]
+	if rep.Status != StatusWarn || r.Key != "queue:messages" || r.ObservedValue != 1200 || r.Output != "depth 1200 above 1000" {
+		t.Errorf("got %q %q %v %q; want warn queue:messages 1200 \"depth 1200 above 1000\"", rep.Status, r.Key, r.ObservedValue, r.Output)
+	}
+}
+
+func TestReadyUsesCriticalChecksOnly(t *testing.T) {
+	var nonCritical atomic.Int64
+	c := mustChecker(t, []Check{
+		{Name: "db", Critical: true, Probe: sleeper(0, nil)},
+		{Name: "cache", Critical: false, Probe: func(context.Context) (Observation, error) {
+			nonCritical.Add(1)
+			return Observation{}, errors.New("down")
+		}},
+	})
+	rep := c.Ready(context.Background())
+	if rep.Status != StatusPass || len(rep.Results) != 1 || nonCritical.Load() != 0 {
+		t.Errorf("Ready = %q with %d results, %d non-critical calls; want pass, 1, 0", rep.Status, len(rep.Results), nonCritical.Load())
+	}
+	if rep := c.All(context.Background()); rep.Status != StatusWarn {
+		t.Errorf("All = %q; want warn (non-critical failure)", rep.Status)
+	}
+}
+
+func TestDrain(t *testing.T) {
+	tests := []struct {
+		name       string
+		draining   bool
+		err        error
+		wantStatus Status
+		wantOutput string
+	}{
+		{"not draining", false, nil, StatusPass, ""},
+		{"draining", true, nil, StatusFail, "drain: draining"},
+		{"store down keeps serving", false, errors.New("ssm down"), StatusWarn, "drain: drain state unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := mustChecker(t, nil, WithDrain(func(context.Context) (bool, error) { return tt.draining, tt.err }))
+			rep := c.Ready(context.Background())
+			if rep.Status != tt.wantStatus || rep.Output != tt.wantOutput {
+				t.Errorf("Ready = %q %q; want %q %q", rep.Status, rep.Output, tt.wantStatus, tt.wantOutput)
+			}
+		})
+	}
+}
+
+func TestSetDrainingAndStartupGrace(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	c := mustChecker(t, nil, WithStartupGrace(10*time.Second), withClock(func() time.Time { return now }))
+	if rep := c.Ready(context.Background()); rep.Status != StatusFail || rep.Output != "startup: starting up" {
+		t.Errorf("Ready in grace = %q %q; want fail \"startup: starting up\"", rep.Status, rep.Output)
+	}
+	now = now.Add(11 * time.Second)
+	if rep := c.Ready(context.Background()); rep.Status != StatusPass {
+		t.Errorf("Ready after grace = %q; want pass", rep.Status)
+	}
+	c.SetDraining(true)
+	if rep := c.Ready(context.Background()); rep.Status != StatusFail || rep.Output != "drain: draining" {
+		t.Errorf("Ready draining = %q %q; want fail", rep.Status, rep.Output)
+	}
+	if rep := c.All(context.Background()); rep.Status != StatusPass {
+		t.Errorf("All while draining = %q; want pass (drain is a readiness state)", rep.Status)
+	}
+}
+
+func TestOne(t *testing.T) {
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, nil)}})
+	if r, err := c.One(context.Background(), "db"); err != nil || r.Status != StatusPass {
+		t.Errorf("One(db) = %q, %v; want pass, nil", r.Status, err)
+	}
+	if _, err := c.One(context.Background(), "nope"); !errors.Is(err, ErrUnknownCheck) {
+		t.Errorf("One(nope) error = %v; want ErrUnknownCheck", err)
+	}
+}
+
+func TestNewCheckerRejects(t *testing.T) {
+	probe := sleeper(0, nil)
+	tests := []struct {
+		name   string
+		checks []Check
+	}{
+		{"empty name", []Check{{Probe: probe}}},
+		{"nil probe", []Check{{Name: "a"}}},
+		{"duplicate", []Check{{Name: "a", Probe: probe}, {Name: "a", Probe: probe}}},
+		{"reserved", []Check{{Name: DrainCheckName, Probe: probe}}},
+		{"negative timeout", []Check{{Name: "a", Probe: probe, Timeout: -time.Second}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := NewChecker(tt.checks); !errors.Is(err, ErrInvalidCheck) {
+				t.Errorf("NewChecker error = %v; want ErrInvalidCheck", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,9 @@
+// Package healthhttp is the HTTP front of the health engine: the routes of
+// the design (liveness, readiness, the comprehensive check and single
+// checks), rendered as application/health+json in the shape of the IETF draft
+// "Health Check Response Format for HTTP APIs", with the details policy that
+// decides who sees the per-check details.
+//
+// Handler is a plain http.Handler: the Lambda adapters and the local server
+// serve the same one.
+package healthhttp

@@ -1,0 +1,225 @@
+package healthhttp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// Engine runs checks. *health.Checker implements it.
+type Engine interface {
+	Ready(ctx context.Context) health.Report
+	All(ctx context.Context) health.Report
+	One(ctx context.Context, name string) (health.Result, error)
+}
+
+// Routes, as served. Aliases answer exactly as their route.
+const (
+	RouteLive   = "/health/live"
+	RouteReady  = "/health/ready"
+	RouteHealth = "/health"
+	RouteChecks = "/health/checks/"
+)
+
+// Handler serves the health routes.
+type Handler struct {
+	engine  Engine
+	service Service
+	details Details
+	token   tokenMatcher
+	logger  *slog.Logger
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithService sets the service identity shown in responses. Default: empty.
+func WithService(s Service) Option { return func(h *Handler) { h.service = s } }
+
+// WithDetails sets who sees details. Default DetailsAuthorized.
+func WithDetails(d Details) Option { return func(h *Handler) { h.details = d } }
+
+// WithToken sets the bearer token that authorizes details. Default: none,
+// so under DetailsAuthorized only IAM-authorized callers see details.
+func WithToken(token string) Option { return func(h *Handler) { h.token = newTokenMatcher(token) } }
+
+// WithLogger sets the request logger. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
+
+// NewHandler returns a Handler that answers from engine.
+func NewHandler(engine Engine, opts ...Option) *Handler {
+	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
+}
+
+// route names what a path asks for.
+type route int
+
+const (
+	routeNone route = iota
+	routeLive
+	routeReady
+	routeHealth
+	routeCheck
+)
+
+// match maps a path to a route, and for single checks the check name.
+func match(path string) (route, string) {
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	switch path {
+	case RouteLive, "/livez", "/healthz":
+		return routeLive, ""
+	case RouteReady, "/readyz":
+		return routeReady, ""
+	case RouteHealth:
+		return routeHealth, ""
+	}
+	if name, ok := strings.CutPrefix(path, RouteChecks); ok && name != "" && !strings.Contains(name, "/") {
+		if n, err := url.PathUnescape(name); err == nil {
+			return routeCheck, n
+		}
+	}
+	return routeNone, ""
+}
+
+// ServeHTTP answers one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rt, name := match(r.URL.Path)
+	status := h.serve(w, r, rt, name)
+	h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("request_id", requestID(r.Context())),
+		slog.String("method", r.Method),
+		slog.String("route", routeName(rt)),
+		slog.Int("code", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+	)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name string) int {
+	w.Header().Set("Cache-Control", "no-store")
+	if rt == routeNone {
+		return writeProblem(w, r, http.StatusNotFound, "no such route")
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		return writeProblem(w, r, http.StatusMethodNotAllowed, "method not allowed")
+	}
+	ctx, cancel, err := callerDeadline(r)
+	if err != nil {
+		return writeProblem(w, r, http.StatusBadRequest, err.Error())
+	}
+	defer cancel()
+
+	details := h.showDetails(r)
+	var rep health.Report
+	switch rt {
+	case routeLive:
+		rep = health.Report{Status: health.StatusPass}
+	case routeReady:
+		rep = h.engine.Ready(ctx)
+	case routeHealth:
+		rep = h.engine.All(ctx)
+	case routeCheck:
+		res, err := h.engine.One(ctx, name)
+		if errors.Is(err, health.ErrUnknownCheck) {
+			return writeProblem(w, r, http.StatusNotFound, "no such check")
+		}
+		rep = health.Report{Status: res.Status, Output: res.Output, Results: []health.Result{res}}
+		if res.Status == health.StatusFail {
+			// A single check fails its route whether or not it is critical.
+			rep.Results[0].Critical = true
+		}
+	}
+	code := http.StatusOK
+	if rep.Status == health.StatusFail {
+		code = http.StatusServiceUnavailable
+	}
+	return writeJSON(w, r, code, ContentType, h.service.render(rep, details))
+}
+
+// showDetails applies the details policy to a request.
+func (h *Handler) showDetails(r *http.Request) bool {
+	switch h.details {
+	case DetailsAlways:
+		return true
+	case DetailsAuthorized:
+		if _, ok := IAMCaller(r.Context()); ok {
+			return true
+		}
+		return h.token.match(r.Header.Get("Authorization"))
+	}
+	return false
+}
+
+// callerDeadline applies the caller's own deadline, the query parameter
+// "timeout" (a Go duration), which can only shorten the budget.
+func callerDeadline(r *http.Request) (context.Context, context.CancelFunc, error) {
+	ctx := r.Context()
+	v := r.URL.Query().Get("timeout")
+	if v == "" {
+		return ctx, func() {}, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return nil, nil, errors.New("timeout must be a positive duration such as 500ms")
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, nil
+}
+
+// problem is an RFC 9457 problem document, used for errors.
+type problem struct {
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, code int, detail string) int {
+	return writeJSON(w, r, code, "application/problem+json",
+		problem{Title: http.StatusText(code), Status: code, Detail: detail})
+}
+
+func writeJSON(w http.ResponseWriter, r *http.Request, code int, contentType string, v any) int {
+	body, err := json.Marshal(v)
+	if err != nil {
+		// Only an unencodable observed value can get here.
+		code, contentType = http.StatusInternalServerError, "application/problem+json"
+		body = []byte(`{"title":"Internal Server Error","status":500,"detail":"response could not be encoded"}`)
+	}
+	w.Header().Set("Content-Type", contentType)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(code)
+		return code
+	}
+	body = append(body, '\n')
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+	return code
+}
+
+func routeName(rt route) string {
+	switch rt {
+	case routeLive:
+		return "live"
+	case routeReady:
+		return "ready"
+	case routeHealth:
+		return "health"
+	case routeCheck:
+		return "check"
+	}
+	return "none"
+}

@@ -1,0 +1,83 @@
+package lambdahttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Trigger is the kind of event an invocation carries.
+type Trigger string
+
+// The triggers this package serves.
+const (
+	TriggerAPIGatewayV1 Trigger = "apigateway-v1"
+	TriggerAPIGatewayV2 Trigger = "apigateway-v2"
+	TriggerFunctionURL  Trigger = "function-url"
+	TriggerALB          Trigger = "alb"
+)
+
+// Errors returned for events this package cannot serve.
+var (
+	ErrMalformedEvent   = errors.New("malformed event")
+	ErrUnsupportedEvent = errors.New("unsupported event")
+)
+
+// shape holds just enough of any event to tell the triggers apart.
+type shape struct {
+	Version        string `json:"version"`
+	HTTPMethod     string `json:"httpMethod"`
+	RequestContext *struct {
+		ELB        json.RawMessage `json:"elb"`
+		HTTP       json.RawMessage `json:"http"`
+		DomainName string          `json:"domainName"`
+	} `json:"requestContext"`
+}
+
+// Detect tells which trigger sent payload, by the event's own shape: ALB
+// events have requestContext.elb; payload 2.0 events have version "2.0" and
+// requestContext.http, and come from a Function URL when their domain is a
+// lambda-url domain; payload 1.0 events have httpMethod.
+func Detect(payload []byte) (Trigger, error) {
+	var s shape
+	if err := json.Unmarshal(payload, &s); err != nil {
+		return "", fmt.Errorf("%w: %s", ErrMalformedEvent, jsonProblem(err))
+	}
+	rc := s.RequestContext
+	switch {
+	case rc == nil:
+		return "", fmt.Errorf("%w: no requestContext", ErrUnsupportedEvent)
+	case len(rc.ELB) > 0 && string(rc.ELB) != "null":
+		if s.HTTPMethod == "" {
+			return "", fmt.Errorf("%w: ALB event without httpMethod", ErrMalformedEvent)
+		}
+		return TriggerALB, nil
+	case s.Version == "2.0":
+		if len(rc.HTTP) == 0 || string(rc.HTTP) == "null" {
+			return "", fmt.Errorf("%w: payload 2.0 event without requestContext.http", ErrMalformedEvent)
+		}
+		if strings.Contains(rc.DomainName, ".lambda-url.") {
+			return TriggerFunctionURL, nil
+		}
+		return TriggerAPIGatewayV2, nil
+	case s.HTTPMethod != "":
+		return TriggerAPIGatewayV1, nil
+	}
+	return "", fmt.Errorf("%w: not an API Gateway, ALB or Function URL event", ErrUnsupportedEvent)
+}
+
+// jsonProblem describes a JSON error without quoting the payload.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %s has the wrong type", typ.Field)
+	case err.Error() == "unexpected end of JSON input":
+		return "truncated JSON"
+	}
+	return "invalid JSON"
+}
