@@ -1,0 +1,143 @@
+// Package testenv gives tests the local services they need and the faulty
+// peers they test against: a closed port, a listener that accepts and never
+// answers, and the settings of the local stack from .local/env.
+//
+// When HEALTH_REQUIRE_INTEGRATION=1 (CI sets it), a missing local service is
+// a test failure; otherwise the test is skipped with a message saying how to
+// start the stack (make local-up).
+package testenv
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Required reports whether integration tests must run (HEALTH_REQUIRE_INTEGRATION=1).
+func Required() bool { return os.Getenv("HEALTH_REQUIRE_INTEGRATION") == "1" }
+
+// Root returns the repository root.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+var (
+	loadOnce sync.Once
+	localEnv map[string]string
+)
+
+// load reads .local/env (lines of `export KEY=VALUE`, values optionally quoted).
+func load() map[string]string {
+	loadOnce.Do(func() {
+		localEnv = map[string]string{}
+		f, err := os.Open(filepath.Join(Root(), ".local", "env"))
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export "))
+			k, v, ok := strings.Cut(line, "=")
+			if !ok || strings.HasPrefix(k, "#") {
+				continue
+			}
+			localEnv[k] = strings.Trim(v, `"'`)
+		}
+	})
+	return localEnv
+}
+
+// Lookup returns a local-stack setting: the process environment first,
+// then .local/env.
+func Lookup(key string) (string, bool) {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v, true
+	}
+	v, ok := load()[key]
+	return v, ok && v != ""
+}
+
+// Need returns the local-stack settings named by keys, or skips the test (or
+// fails it under HEALTH_REQUIRE_INTEGRATION=1) when one is missing.
+func Need(t testing.TB, keys ...string) map[string]string {
+	t.Helper()
+	out := make(map[string]string, len(keys))
+	for _, k := range keys {
+		v, ok := Lookup(k)
+		if !ok {
+			Missing(t, k+" is not set (run `make local-up` to start the local stack)")
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// Missing fails the test under HEALTH_REQUIRE_INTEGRATION=1 and skips it
+// otherwise.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("integration service missing: %s", why)
+	}
+	t.Skipf("integration service missing: %s", why)
+}
+
+// SetAWSEnv points the AWS SDK at the local stack for the test's duration.
+func SetAWSEnv(t *testing.T) {
+	t.Helper()
+	env := Need(t, "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+}
+
+// ClosedPort returns a loopback address on which nothing listens.
+func ClosedPort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// HungListener returns a loopback address that accepts connections and
+// never answers: a blackholed dependency. It is closed when the test ends.
+func HungListener(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
