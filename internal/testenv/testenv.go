@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Required reports whether integration tests must run (HEALTH_REQUIRE_INTEGRATION=1).
@@ -140,4 +143,47 @@ func HungListener(t testing.TB) string {
 		}
 	})
 	return ln.Addr().String()
+}
+
+// Blackhole returns a loopback address whose connection attempts hang, as
+// with a firewall that drops packets: a listener with a full accept queue
+// that never accepts, so the kernel drops further SYNs. Traffic stays on
+// this machine. It is closed when the test ends.
+func Blackhole(t testing.TB) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatalf("socket: %v", err)
+	}
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		syscall.Close(fd)
+		t.Fatalf("bind: %v", err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		syscall.Close(fd)
+		t.Fatalf("listen: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		syscall.Close(fd)
+		t.Fatalf("getsockname: %v", err)
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
+	var fill []net.Conn
+	t.Cleanup(func() {
+		for _, c := range fill {
+			c.Close()
+		}
+		syscall.Close(fd)
+	})
+	// Fill the accept queue until a dial hangs.
+	for range 8 {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err != nil {
+			return addr
+		}
+		fill = append(fill, c)
+	}
+	t.Fatalf("blackhole: the accept queue of %s never filled", addr)
+	return ""
 }

@@ -86,14 +86,19 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
-	var items []map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &items); err != nil {
+	var elems []json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &elems); err != nil {
 		bad("HEALTH_CHECKS", "not a JSON array of objects: %s", jsonProblem(err))
 		return nil, errs
 	}
-	specs := make([]CheckSpec, 0, len(items))
+	specs := make([]CheckSpec, 0, len(elems))
 	seen := map[string]bool{}
-	for i, item := range items {
+	for i, elem := range elems {
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(elem, &item); err != nil || item == nil {
+			bad(fmt.Sprintf("HEALTH_CHECKS[%d]", i), "must be a JSON object")
+			continue
+		}
 		field := func(name string) string { return fmt.Sprintf("HEALTH_CHECKS[%d].%s", i, name) }
 		spec, ok := decodeSpec(item, field, bad)
 		if !ok {
@@ -113,10 +118,6 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 // belongs to its type.
 func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad func(string, string, ...any)) (CheckSpec, bool) {
 	var spec CheckSpec
-	if item == nil {
-		bad(field("type"), "the element is not an object")
-		return spec, false
-	}
 	if err := json.Unmarshal(item["type"], &spec.Type); err != nil || spec.Type == "" {
 		bad(field("type"), "required: one of %s", strings.Join(typeNames(), ", "))
 		return spec, false
@@ -284,7 +285,7 @@ func jsonProblem(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("a %s where %s was expected", typ.Value, typ.Type)
+		return fmt.Sprintf("a JSON %s where an array was expected", typ.Value)
 	case err.Error() == "unexpected end of JSON input":
 		return "truncated JSON"
 	}

@@ -220,6 +220,10 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 	results := make([]Result, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
+		if r, ok := c.cached(checks[i].Name); ok {
+			results[i] = r // answered from the cache, no goroutine needed
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -230,12 +234,8 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 	return Report{Status: Aggregate(results), Output: summarize(results), Results: results}
 }
 
-// await returns the check's cached result, or waits for its shared run until
-// the request deadline.
+// await waits for the check's shared run until the request deadline.
 func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Result {
-	if r, ok := c.cached(ch.Name); ok {
-		return r
-	}
 	start := c.now()
 	wait := deadline.Sub(start)
 	if wait <= 0 {
@@ -259,6 +259,11 @@ func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Resul
 // execute makes one run of the probe, bounded by the check's timeout and the
 // deadline of the request that started it, and caches the result.
 func (c *Checker) execute(ctx context.Context, ch Check, deadline time.Time) Result {
+	// A run that finished between the caller's cache miss and this flight
+	// has already answered: do not call the dependency again.
+	if r, ok := c.cached(ch.Name); ok {
+		return r
+	}
 	start := c.now()
 	timeout := ch.Timeout
 	if timeout <= 0 {

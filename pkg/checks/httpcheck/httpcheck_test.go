@@ -1,0 +1,85 @@
+package httpcheck
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+const budget = 300 * time.Millisecond
+
+// run runs one check through the engine, as the endpoints do.
+func run(t *testing.T, probe health.Probe) (health.Result, time.Duration) {
+	t.Helper()
+	c, err := health.NewChecker([]health.Check{{Name: "web", Critical: true, Probe: probe}},
+		health.WithBudget(budget), health.WithCacheTTL(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	r := c.All(context.Background()).Results[0]
+	return r, time.Since(start)
+}
+
+func TestProbe(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok":
+		case "/redirect":
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		case "/down":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/slow":
+			select {
+			case <-time.After(2 * time.Second):
+			case <-r.Context().Done():
+			}
+		case "/half":
+			time.Sleep(budget / 2)
+		}
+	}))
+	defer srv.Close()
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer tlsSrv.Close()
+	only204, _ := config.ParseStatusSet("204")
+
+	tests := []struct {
+		name       string
+		url        string
+		opts       []Option
+		wantStatus health.Status
+		wantOutput string
+	}{
+		{"healthy", srv.URL + "/ok", nil, health.StatusPass, ""},
+		{"redirect counts as 3xx", srv.URL + "/redirect", nil, health.StatusPass, ""},
+		{"unexpected status", srv.URL + "/down", nil, health.StatusFail, "unexpected status 503"},
+		{"status not accepted", srv.URL + "/ok", []Option{WithAccept(only204.Contains)}, health.StatusFail, "unexpected status 200"},
+		{"slow at half the budget", srv.URL + "/half", nil, health.StatusPass, ""},
+		{"slow past the budget", srv.URL + "/slow", nil, health.StatusFail, "timeout after 300ms"},
+		{"refused", "http://" + testenv.ClosedPort(t) + "/", nil, health.StatusFail, health.ClassRefused},
+		{"hung", "http://" + testenv.HungListener(t) + "/", nil, health.StatusFail, "timeout after 300ms"},
+		{"untrusted certificate", tlsSrv.URL + "/?token=hunter2", nil, health.StatusFail, health.ClassTLS},
+		{"blackholed", "http://" + testenv.Blackhole(t) + "/", nil, health.StatusFail, "timeout after 300ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, elapsed := run(t, New(tt.url, tt.opts...).Probe)
+			if r.Status != tt.wantStatus || r.Output != tt.wantOutput {
+				t.Errorf("result = %q %q; want %q %q (err %v)", r.Status, r.Output, tt.wantStatus, tt.wantOutput, r.Err)
+			}
+			if elapsed > budget+100*time.Millisecond {
+				t.Errorf("answer took %v; want <= budget + 100ms", elapsed)
+			}
+			if strings.Contains(r.Output, "hunter2") || strings.Contains(r.Output, "127.0.0.1") {
+				t.Errorf("output %q leaks the URL", r.Output)
+			}
+		})
+	}
+}

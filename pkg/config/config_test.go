@@ -1,0 +1,163 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load(empty) error: %v", err)
+	}
+	if c.Budget != 2*time.Second || c.CacheTTL != 5*time.Second || c.Details != "authorized" ||
+		c.MetricsNamespace != "ServiceHealth" || c.Metrics != "api" || c.Listen != "127.0.0.1:8080" || c.Service != "health" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestValid(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"HEALTH_SERVICE": "orders", "HEALTH_BUDGET": "1500ms", "HEALTH_CACHE_TTL": "0s", "PORT": "9090",
+		"HEALTH_DETAILS": "always", "HEALTH_METRICS": "both",
+		"HEALTH_CHECKS": `[
+			{"name":"orders-db","type":"postgres","dsn":"postgres://u:p@h/db","timeout":"500ms"},
+			{"name":"rds-iam","type":"mysql","host":"db.example","port":3306,"user":"app","database":"orders","iamAuth":true,"tls":"verify-full"},
+			{"name":"rds-secret","type":"postgres","secretArn":"arn:aws:secretsmanager:us-east-1:1:secret:x"},
+			{"name":"jobs","type":"sqs","queueUrl":"https://sqs.us-east-1.amazonaws.com/1/jobs","maxDepth":1000,"dlqUrl":"https://sqs.us-east-1.amazonaws.com/1/jobs-dlq","critical":false},
+			{"name":"assets","type":"s3","bucket":"my-assets","probeKey":"health/probe"},
+			{"name":"payments","type":"http","url":"https://payments.example/health","expectStatus":"200,204"},
+			{"name":"redis","type":"tcp","address":"cache.example:6379"}]`,
+	}))
+	if err != nil {
+		t.Fatalf("Load error: %v", err)
+	}
+	if c.Budget != 1500*time.Millisecond || c.CacheTTL != 0 || c.Listen != "127.0.0.1:9090" || len(c.Checks) != 7 {
+		t.Errorf("config = %+v", c)
+	}
+	if !c.Checks[0].Critical || c.Checks[3].Critical {
+		t.Errorf("critical = %v, %v; want true (default), false", c.Checks[0].Critical, c.Checks[3].Critical)
+	}
+	if c.Checks[0].Timeout != 500*time.Millisecond || *c.Checks[3].MaxDepth != 1000 || !c.Checks[1].IAMAuth {
+		t.Errorf("check fields = %+v %+v", c.Checks[0], c.Checks[3])
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       map[string]string
+		wantField string
+	}{
+		{"bad budget", map[string]string{"HEALTH_BUDGET": "2"}, "HEALTH_BUDGET"},
+		{"zero budget", map[string]string{"HEALTH_BUDGET": "0s"}, "HEALTH_BUDGET"},
+		{"negative ttl", map[string]string{"HEALTH_CACHE_TTL": "-1s"}, "HEALTH_CACHE_TTL"},
+		{"details", map[string]string{"HEALTH_DETAILS": "sometimes"}, "HEALTH_DETAILS"},
+		{"metrics", map[string]string{"HEALTH_METRICS": "statsd"}, "HEALTH_METRICS"},
+		{"namespace", map[string]string{"HEALTH_METRICS_NAMESPACE": "AWS/Lambda"}, "HEALTH_METRICS_NAMESPACE"},
+		{"listen", map[string]string{"HEALTH_LISTEN": "nonsense"}, "HEALTH_LISTEN"},
+		{"port", map[string]string{"PORT": "http"}, "HEALTH_LISTEN"},
+		{"both tokens", map[string]string{"HEALTH_TOKEN": "a", "HEALTH_TOKEN_SECRET_ARN": "arn:x"}, "HEALTH_TOKEN"},
+		{"token arn", map[string]string{"HEALTH_TOKEN_SECRET_ARN": "my-secret"}, "HEALTH_TOKEN_SECRET_ARN"},
+		{"checks not JSON", map[string]string{"HEALTH_CHECKS": `[{"name":`}, "HEALTH_CHECKS"},
+		{"checks not array", map[string]string{"HEALTH_CHECKS": `{"name":"a"}`}, "HEALTH_CHECKS"},
+		{"element not object", map[string]string{"HEALTH_CHECKS": `[7]`}, "HEALTH_CHECKS[0]"},
+		{"null element", map[string]string{"HEALTH_CHECKS": `[null]`}, "HEALTH_CHECKS[0]"},
+		{"no type", map[string]string{"HEALTH_CHECKS": `[{"name":"a"}]`}, "HEALTH_CHECKS[0].type"},
+		{"unknown type", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"redis"}]`}, "HEALTH_CHECKS[0].type"},
+		{"unknown field", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"h:1","url":"http://x"}]`}, "HEALTH_CHECKS[0].url"},
+		{"bad name", map[string]string{"HEALTH_CHECKS": `[{"name":"a b","type":"tcp","address":"h:1"}]`}, "HEALTH_CHECKS[0].name"},
+		{"reserved name", map[string]string{"HEALTH_CHECKS": `[{"name":"drain","type":"tcp","address":"h:1"}]`}, "HEALTH_CHECKS[0].name"},
+		{"duplicate", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"h:1"},{"name":"a","type":"tcp","address":"h:2"}]`}, "HEALTH_CHECKS[1].name"},
+		{"bad timeout", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"h:1","timeout":500}]`}, "HEALTH_CHECKS[0].timeout"},
+		{"bad critical", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"h:1","critical":"yes"}]`}, "HEALTH_CHECKS[0].critical"},
+		{"tcp no port", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"host"}]`}, "HEALTH_CHECKS[0].address"},
+		{"http no url", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"http"}]`}, "HEALTH_CHECKS[0].url"},
+		{"http ftp", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"http","url":"ftp://x"}]`}, "HEALTH_CHECKS[0].url"},
+		{"expectStatus", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"http","url":"http://x","expectStatus":"2xx"}]`}, "HEALTH_CHECKS[0].expectStatus"},
+		{"sqs no url", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"sqs"}]`}, "HEALTH_CHECKS[0].queueUrl"},
+		{"sqs depth", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"sqs","queueUrl":"https://q/1/a","maxDepth":-1}]`}, "HEALTH_CHECKS[0].maxDepth"},
+		{"sqs depth type", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"sqs","queueUrl":"https://q/1/a","maxDepth":"10"}]`}, "HEALTH_CHECKS[0].maxDepth"},
+		{"s3 bucket", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"s3","bucket":"My_Bucket"}]`}, "HEALTH_CHECKS[0].bucket"},
+		{"db nothing", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres"}]`}, "HEALTH_CHECKS[0].dsn"},
+		{"db both", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"postgres://x","host":"h"}]`}, "HEALTH_CHECKS[0].dsn"},
+		{"iam no user", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"mysql","host":"h","iamAuth":true}]`}, "HEALTH_CHECKS[0].user"},
+		{"iam no tls", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"mysql","host":"h","user":"u","iamAuth":true,"tls":"disable"}]`}, "HEALTH_CHECKS[0].tls"},
+		{"tls mode", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"postgres://x","tls":"maybe"}]`}, "HEALTH_CHECKS[0].tls"},
+		{"port range", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","host":"h","user":"u","iamAuth":true,"port":70000}]`}, "HEALTH_CHECKS[0].port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			if err == nil {
+				t.Fatalf("Load(%v) = nil error; want an error naming %s", tt.env, tt.wantField)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, tt.wantField) {
+				t.Errorf("error = %v; want a FieldError naming %s", err, tt.wantField)
+			}
+		})
+	}
+}
+
+func TestAllProblemsReported(t *testing.T) {
+	_, err := Load(env(map[string]string{"HEALTH_BUDGET": "x", "HEALTH_DETAILS": "y", "HEALTH_CHECKS": `[{"name":"a","type":"http"}]`}))
+	for _, field := range []string{"HEALTH_BUDGET", "HEALTH_DETAILS", "HEALTH_CHECKS[0].url"} {
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("error %v does not name %s", err, field)
+		}
+	}
+}
+
+func TestSecretsNotQuoted(t *testing.T) {
+	const pw = "hunter2-secret"
+	cases := []string{
+		`[{"name":"a","type":"postgres","dsn":"postgres://u:` + pw + `@h/db","host":"x"}]`,
+		`[{"name":"a","type":"postgres","dsn":"postgres://u:` + pw + `@h/db",`,
+		`[{"name":"a","type":"postgres","dsn":["postgres://u:` + pw + `@h/db"]}]`,
+	}
+	for _, c := range cases {
+		_, err := Load(env(map[string]string{"HEALTH_CHECKS": c, "HEALTH_TOKEN": pw, "HEALTH_TOKEN_SECRET_ARN": "arn:x"}))
+		if err == nil {
+			t.Fatalf("Load(%s) = nil error", c)
+		}
+		if strings.Contains(err.Error(), pw) {
+			t.Errorf("error %q quotes the secret", err)
+		}
+	}
+}
+
+func TestParseStatusSet(t *testing.T) {
+	tests := []struct {
+		in      string
+		in200   bool
+		in404   bool
+		wantErr bool
+	}{
+		{"200", true, false, false},
+		{"200-399", true, false, false},
+		{"200, 404", true, true, false},
+		{"400-499", false, true, false},
+		{"2xx", false, false, true},
+		{"399-200", false, false, true},
+		{"", false, false, true},
+		{"99", false, false, true},
+	}
+	for _, tt := range tests {
+		set, err := ParseStatusSet(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParseStatusSet(%q) error = %v; want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if err == nil && (set.Contains(200) != tt.in200 || set.Contains(404) != tt.in404) {
+			t.Errorf("ParseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
+		}
+	}
+}
