@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "health-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "health")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// start runs the binary outside Lambda and returns its address.
+func start(t *testing.T, env ...string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(binary)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	logs := &bytes.Buffer{}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			logs.WriteString(line + "\n")
+			var rec struct{ Msg, Address string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serving" {
+				addrc <- rec.Address
+			}
+		}
+	}()
+	select {
+	case addr := <-addrc:
+		return cmd, addr, logs
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server did not start; logs:\n%s", logs)
+	}
+	return nil, "", nil
+}
+
+func TestServesOutsideLambda(t *testing.T) {
+	cmd, addr, _ := start(t, `HEALTH_CHECKS=[{"name":"self","type":"tcp","address":"127.0.0.1:1","critical":false}]`)
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Errorf("address = %q; want loopback", addr)
+	}
+	for path, want := range map[string]int{"/health/live": 200, "/health/ready": 200, "/health": 200, "/nope": 404} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == 200 && resp.Header.Get("Content-Type") != "application/health+json") {
+			t.Errorf("GET %s = %d %q; want %d application/health+json", path, resp.StatusCode, resp.Header.Get("Content-Type"), want)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; want 0", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("no exit within 10s of SIGTERM")
+	}
+}
+
+func TestBadConfigFailsAtStartup(t *testing.T) {
+	const secret = "hunter2-password"
+	cmd := exec.Command(binary)
+	cmd.Env = []string{"HEALTH_BUDGET=soon", `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"postgres://u:` + secret + `@h/db","host":"x"}]`}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit = %v; want exit status 1\n%s", err, out)
+	}
+	for _, field := range []string{"HEALTH_BUDGET", "HEALTH_CHECKS[0].dsn"} {
+		if !bytes.Contains(out, []byte(field)) {
+			t.Errorf("output does not name %s:\n%s", field, out)
+		}
+	}
+	if bytes.Contains(out, []byte(secret)) {
+		t.Errorf("output leaks the password:\n%s", out)
+	}
+}
