@@ -35,16 +35,7 @@ func run(logger *slog.Logger) error {
 		return err
 	}
 	ctx := context.Background()
-	checks, err := checkbuild.Build(ctx, cfg.Checks)
-	if err != nil {
-		return err
-	}
-	checker, err := health.NewChecker(checks,
-		health.WithBudget(cfg.Budget),
-		health.WithCacheTTL(cfg.CacheTTL),
-		health.WithStartupGrace(cfg.StartupGrace),
-		health.WithLogger(logger),
-	)
+	checker, err := checkbuild.Checker(ctx, cfg, health.WithLogger(logger))
 	if err != nil {
 		return err
 	}

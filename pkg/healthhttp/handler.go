@@ -147,7 +147,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 	if rep.Status == health.StatusFail {
 		code = http.StatusServiceUnavailable
 	}
-	return writeJSON(w, r, code, ContentType, h.service.render(rep, details))
+	return writeJSON(w, r, code, ContentType, h.service.Render(rep, details))
 }
 
 // showDetails applies the details policy to a request.

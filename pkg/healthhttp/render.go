@@ -69,8 +69,8 @@ func majorVersion(v string) string {
 	return v
 }
 
-// render builds the response for a report; details adds output and checks.
-func (s Service) render(rep health.Report, details bool) Response {
+// Render builds the response for a report; details adds output and checks.
+func (s Service) Render(rep health.Report, details bool) Response {
 	r := s.header(rep.Status)
 	if !details {
 		return r
