@@ -187,3 +187,24 @@ func Blackhole(t testing.TB) string {
 	t.Fatalf("blackhole: the accept queue of %s never filled", addr)
 	return ""
 }
+
+// OpenPort returns a loopback address that accepts connections and closes
+// them at once: a healthy TCP dependency. It is closed when the test ends.
+func OpenPort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Check types.
@@ -88,7 +90,7 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &elems); err != nil {
-		bad("HEALTH_CHECKS", "not a JSON array of objects: %s", jsonProblem(err))
+		bad("HEALTH_CHECKS", "not a JSON array of objects: %s", jsonerr.Describe(err))
 		return nil, errs
 	}
 	specs := make([]CheckSpec, 0, len(elems))
@@ -274,22 +276,6 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// jsonProblem describes a JSON error without quoting the input, which may
-// hold secrets.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("a JSON %s where an array was expected", typ.Value)
-	case err.Error() == "unexpected end of JSON input":
-		return "truncated JSON"
-	}
-	return "invalid JSON"
 }
 
 // StatusSet is a set of accepted HTTP status codes.

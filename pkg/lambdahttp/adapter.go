@@ -13,6 +13,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Adapter serves an http.Handler to Lambda. It implements lambda.Handler,
@@ -81,7 +82,7 @@ func serve[E, R any](
 ) ([]byte, error) {
 	var event E
 	if err := json.Unmarshal(payload, &event); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedEvent, jsonProblem(err))
+		return nil, fmt.Errorf("%w: %s", ErrMalformedEvent, jsonerr.Describe(err))
 	}
 	if caller := iamCaller(event); caller != "" {
 		ctx = healthhttp.WithIAMCaller(ctx, caller)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Trigger is the kind of event an invocation carries.
@@ -42,7 +44,7 @@ type shape struct {
 func Detect(payload []byte) (Trigger, error) {
 	var s shape
 	if err := json.Unmarshal(payload, &s); err != nil {
-		return "", fmt.Errorf("%w: %s", ErrMalformedEvent, jsonProblem(err))
+		return "", fmt.Errorf("%w: %s", ErrMalformedEvent, jsonerr.Describe(err))
 	}
 	rc := s.RequestContext
 	switch {
@@ -65,19 +67,4 @@ func Detect(payload []byte) (Trigger, error) {
 		return TriggerAPIGatewayV1, nil
 	}
 	return "", fmt.Errorf("%w: not an API Gateway, ALB or Function URL event", ErrUnsupportedEvent)
-}
-
-// jsonProblem describes a JSON error without quoting the payload.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s has the wrong type", typ.Field)
-	case err.Error() == "unexpected end of JSON input":
-		return "truncated JSON"
-	}
-	return "invalid JSON"
 }

@@ -2,7 +2,6 @@ package tcp
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -11,20 +10,6 @@ import (
 )
 
 func TestProbe(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
 	const budget = 300 * time.Millisecond
 	tests := []struct {
 		name       string
@@ -32,7 +17,7 @@ func TestProbe(t *testing.T) {
 		wantStatus health.Status
 		wantOutput string
 	}{
-		{"open", ln.Addr().String(), health.StatusPass, ""},
+		{"open", testenv.OpenPort(t), health.StatusPass, ""},
 		{"refused", testenv.ClosedPort(t), health.StatusFail, health.ClassRefused},
 		{"blackholed", testenv.Blackhole(t), health.StatusFail, "timeout after 300ms"},
 	}

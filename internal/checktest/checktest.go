@@ -1,0 +1,82 @@
+// Package checktest runs a check the way the endpoints do (through the
+// engine, once, without the cache) and captures what a caller and an
+// operator would see: the result, the time it took, the /health body with
+// details, and every log line.
+package checktest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+)
+
+// Outcome is one run of a check.
+type Outcome struct {
+	Result  health.Result
+	Elapsed time.Duration
+	Body    string // the comprehensive response, with details
+	Logs    string // what the engine logged, as JSON lines
+}
+
+// LockedBuffer is a bytes.Buffer safe for the engine's goroutines, which
+// may log after an answer has been written.
+type LockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *LockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written.
+func (b *LockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Run runs check once through a Checker with the given budget and no cache.
+func Run(t testing.TB, check health.Check, budget time.Duration) Outcome {
+	t.Helper()
+	logs := &LockedBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := health.NewChecker([]health.Check{check}, health.WithCacheTTL(0), health.WithBudget(budget), health.WithLogger(logger))
+	if err != nil {
+		t.Fatalf("NewChecker() error = %v", err)
+	}
+	start := time.Now()
+	rep := c.All(context.Background())
+	elapsed := time.Since(start)
+	body, err := json.Marshal(healthhttp.Service{}.Render(rep, true))
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	return Outcome{Result: rep.Results[0], Elapsed: elapsed, Body: string(body), Logs: logs.String()}
+}
+
+// Expect checks an outcome's status and output, that the output reached the
+// response body, and that the answer came inside budget + 100ms.
+func Expect(t testing.TB, o Outcome, status health.Status, output string, budget time.Duration) {
+	t.Helper()
+	if o.Result.Status != status || o.Result.Output != output {
+		t.Errorf("result = %s %q; want %s %q (error %v)", o.Result.Status, o.Result.Output, status, output, o.Result.Err)
+	}
+	if limit := budget + 100*time.Millisecond; o.Elapsed > limit {
+		t.Errorf("answered in %s; want at most %s", o.Elapsed, limit)
+	}
+	if output != "" && !strings.Contains(o.Body, `"output":"`+output) {
+		t.Errorf("response body %s; want output %q in it", o.Body, output)
+	}
+}

@@ -1,0 +1,382 @@
+package checkbuild
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// fakeAWS is an httptest server that answers AWS API calls the way AWS
+// does, with the error shapes of the real services, and records them.
+type fakeAWS struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []string // "METHOD path target"
+	handle   func(w http.ResponseWriter, r *http.Request, body []byte)
+}
+
+func newFakeAWS(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, body []byte)) *fakeAWS {
+	t.Helper()
+	f := &fakeAWS{handle: handle}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.requests = append(f.requests, r.Method+" "+r.URL.Path+" "+r.Header.Get("X-Amz-Target"))
+		f.mu.Unlock()
+		f.handle(w, r, body)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeAWS) calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.requests...)
+}
+
+// awsConfig points the SDK at endpoint with static credentials.
+func awsConfig(endpoint string) aws.Config {
+	return aws.Config{
+		Region:       "eu-west-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret-key-example", ""),
+		BaseEndpoint: aws.String(endpoint),
+	}
+}
+
+// jsonError answers an AWS JSON-protocol error, with the query-compatible
+// code header SQS sends.
+func jsonError(w http.ResponseWriter, status int, typ, queryCode string) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	if queryCode != "" {
+		w.Header().Set("x-amzn-query-error", queryCode+";Sender")
+	}
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"__type":%q,"message":"User: arn:aws:iam::123456789012:user/x is not authorized"}`, typ)
+}
+
+func runProbe(t *testing.T, check health.Check) (health.Result, time.Duration) {
+	t.Helper()
+	c, err := health.NewChecker([]health.Check{check}, health.WithCacheTTL(0), health.WithBudget(2*time.Second))
+	if err != nil {
+		t.Fatalf("NewChecker() error = %v", err)
+	}
+	start := time.Now()
+	r, err := c.One(context.Background(), check.Name)
+	if err != nil {
+		t.Fatalf("One() error = %v", err)
+	}
+	return r, time.Since(start)
+}
+
+func TestBuildLoadsAWSOnlyWhenNeeded(t *testing.T) {
+	loads := 0
+	load := func(b *builder) {
+		b.load = func(context.Context) (aws.Config, error) {
+			loads++
+			return awsConfig("http://127.0.0.1:1"), nil
+		}
+	}
+	_, err := Build(context.Background(), []config.CheckSpec{
+		{Name: "web", Type: config.TypeHTTP, URL: "http://127.0.0.1:1/"},
+		{Name: "port", Type: config.TypeTCP, Address: "127.0.0.1:1"},
+		{Name: "db", Type: config.TypePostgres, DSN: "postgres://u:p@127.0.0.1:1/db"},
+	}, load)
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	if loads != 0 {
+		t.Errorf("AWS configuration loaded %d times without an AWS check; want 0", loads)
+	}
+	checks, err := Build(context.Background(), []config.CheckSpec{
+		{Name: "q1", Type: config.TypeSQS, QueueURL: "http://127.0.0.1:1/000000000000/q1"},
+		{Name: "q2", Type: config.TypeSQS, QueueURL: "http://127.0.0.1:1/000000000000/q2"},
+		{Name: "b", Type: config.TypeS3, Bucket: "bucket"},
+	}, load)
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	if loads != 1 {
+		t.Errorf("AWS configuration loaded %d times; want 1", loads)
+	}
+	if got := checks[0].Key(); got != "q1:messages" {
+		t.Errorf("SQS check key = %q; want %q", got, "q1:messages")
+	}
+	if got := checks[2].ComponentType; got != health.ComponentDatastore {
+		t.Errorf("S3 component type = %q; want %q", got, health.ComponentDatastore)
+	}
+}
+
+func TestBuildAWSConfigError(t *testing.T) {
+	_, err := Build(context.Background(), []config.CheckSpec{{Name: "q", Type: config.TypeSQS, QueueURL: "http://x/1/q"}},
+		func(b *builder) {
+			b.load = func(context.Context) (aws.Config, error) { return aws.Config{}, errors.New("no profile") }
+		})
+	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0] (q): load AWS configuration") {
+		t.Errorf("Build() error = %v; want it to name the check and the AWS configuration", err)
+	}
+}
+
+func TestSQSThroughSDK(t *testing.T) {
+	tests := []struct {
+		name         string
+		answer       func(w http.ResponseWriter)
+		wantStatus   health.Status
+		wantOutput   string
+		wantValue    any
+		wantAttempts int
+	}{
+		{
+			name: "healthy",
+			answer: func(w http.ResponseWriter) {
+				w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+				fmt.Fprint(w, `{"Attributes":{"ApproximateNumberOfMessages":"7"}}`)
+			},
+			wantStatus: health.StatusWarn, wantOutput: "queue depth 7 above 5", wantValue: int64(7), wantAttempts: 1,
+		},
+		{
+			name: "queue does not exist",
+			answer: func(w http.ResponseWriter) {
+				jsonError(w, 400, "com.amazonaws.sqs#QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")
+			},
+			wantStatus: health.StatusFail, wantOutput: health.ClassNotFound, wantAttempts: 1,
+		},
+		{
+			name: "access denied",
+			answer: func(w http.ResponseWriter) {
+				jsonError(w, 403, "com.amazon.coral.service#AccessDeniedException", "AccessDenied")
+			},
+			wantStatus: health.StatusFail, wantOutput: health.ClassDenied, wantAttempts: 1,
+		},
+		{
+			name: "bad credentials",
+			answer: func(w http.ResponseWriter) {
+				jsonError(w, 403, "com.amazon.coral.service#InvalidClientTokenId", "InvalidClientTokenId")
+			},
+			wantStatus: health.StatusFail, wantOutput: health.ClassDenied, wantAttempts: 1,
+		},
+		{
+			name: "throttled, retried once",
+			answer: func(w http.ResponseWriter) {
+				jsonError(w, 400, "com.amazonaws.sqs#RequestThrottled", "RequestThrottled")
+			},
+			wantStatus: health.StatusFail, wantOutput: health.ClassThrottled, wantAttempts: AWSMaxAttempts,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFakeAWS(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				var in struct{ QueueUrl string }
+				_ = json.Unmarshal(body, &in)
+				if !strings.HasSuffix(in.QueueUrl, "/000000000000/orders") {
+					http.Error(w, "unexpected queue", http.StatusBadRequest)
+					return
+				}
+				tt.answer(w)
+			})
+			depth := int64(5)
+			checks, err := Build(context.Background(), []config.CheckSpec{
+				{Name: "orders", Type: config.TypeSQS, QueueURL: srv.URL + "/000000000000/orders", MaxDepth: &depth, Critical: true},
+			}, WithAWSConfig(awsConfig(srv.URL)))
+			if err != nil {
+				t.Fatalf("Build() error = %v", err)
+			}
+			r, _ := runProbe(t, checks[0])
+			if r.Status != tt.wantStatus || r.Output != tt.wantOutput {
+				t.Errorf("result = %s %q; want %s %q (error %v)", r.Status, r.Output, tt.wantStatus, tt.wantOutput, r.Err)
+			}
+			if tt.wantValue != nil && (r.ObservedValue != tt.wantValue || r.ObservedUnit != "messages") {
+				t.Errorf("observed = %v %q; want %v messages", r.ObservedValue, r.ObservedUnit, tt.wantValue)
+			}
+			calls := srv.calls()
+			if len(calls) != tt.wantAttempts {
+				t.Errorf("requests = %d %v; want %d", len(calls), calls, tt.wantAttempts)
+			}
+			for _, c := range calls {
+				if !strings.HasSuffix(c, "AmazonSQS.GetQueueAttributes") {
+					t.Errorf("request %q; want GetQueueAttributes", c)
+				}
+			}
+		})
+	}
+}
+
+func TestS3ThroughSDK(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   string
+	}{
+		{"healthy", http.StatusOK, "", ""},
+		{"not found", http.StatusNotFound, "", health.ClassNotFound},
+		{"forbidden", http.StatusForbidden, "", health.ClassDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFakeAWS(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				w.WriteHeader(tt.status)
+			})
+			checks, err := Build(context.Background(), []config.CheckSpec{{Name: "files", Type: config.TypeS3, Bucket: "orders-bucket"}},
+				WithAWSConfig(awsConfig(srv.URL)), WithGetenv(func(string) string { return "" }))
+			if err != nil {
+				t.Fatalf("Build() error = %v", err)
+			}
+			r, _ := runProbe(t, checks[0])
+			if r.Output != tt.want {
+				t.Errorf("result = %s %q; want output %q (error %v)", r.Status, r.Output, tt.want, r.Err)
+			}
+			// A BaseEndpoint means path-style addressing: the bucket is in
+			// the path, not the host name.
+			if calls := srv.calls(); len(calls) != 1 || calls[0] != "HEAD /orders-bucket " {
+				t.Errorf("requests = %q; want [\"HEAD /orders-bucket \"]", calls)
+			}
+		})
+	}
+}
+
+func TestS3ProbeKeyAccessDeniedThroughSDK(t *testing.T) {
+	srv := newFakeAWS(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>`)
+	})
+	checks, err := Build(context.Background(), []config.CheckSpec{{Name: "files", Type: config.TypeS3, Bucket: "orders-bucket", ProbeKey: "health"}},
+		WithAWSConfig(awsConfig(srv.URL)))
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	r, _ := runProbe(t, checks[0])
+	if r.Output != health.ClassDenied {
+		t.Errorf("result = %s %q; want %q (error %v)", r.Status, r.Output, health.ClassDenied, r.Err)
+	}
+	calls := srv.calls()
+	if len(calls) != 2 || !strings.HasPrefix(calls[0], "PUT /orders-bucket/health/") || !strings.HasPrefix(calls[1], "DELETE /orders-bucket/health/") {
+		t.Errorf("requests = %q; want a PUT and a DELETE of the probe object", calls)
+	}
+}
+
+func TestUsePathStyle(t *testing.T) {
+	tests := []struct {
+		env      map[string]string
+		endpoint bool
+		want     bool
+	}{
+		{nil, false, false},
+		{map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false, true},
+		{map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:4566"}, false, true},
+		{map[string]string{"AWS_S3_USE_PATH_STYLE": "true"}, false, true},
+		{map[string]string{"AWS_S3_USE_PATH_STYLE": "false", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false, false},
+		{nil, true, true},
+	}
+	for _, tt := range tests {
+		b := &builder{getenv: func(k string) string { return tt.env[k] }}
+		var cfg aws.Config
+		if tt.endpoint {
+			cfg.BaseEndpoint = aws.String("http://127.0.0.1:4566")
+		}
+		if got := b.usePathStyle(cfg); got != tt.want {
+			t.Errorf("usePathStyle(env %v, endpoint %t) = %t; want %t", tt.env, tt.endpoint, got, tt.want)
+		}
+	}
+}
+
+// secretsAnswer makes a fake Secrets Manager answer GetSecretValue with s.
+func secretsAnswer(s string) func(w http.ResponseWriter, r *http.Request, _ []byte) {
+	return func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		b, _ := json.Marshal(map[string]string{"ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:db", "SecretString": s})
+		w.Write(b)
+	}
+}
+
+func TestDatabaseFromSecret(t *testing.T) {
+	addr := testenv.ClosedPort(t)
+	host, port, _ := strings.Cut(addr, ":")
+	srv := newFakeAWS(t, secretsAnswer(`{"username":"health","password":"Sup3r-s3cret","engine":"postgres","host":"`+host+`","port":`+port+`,"dbname":"healthdb"}`))
+	checks, err := Build(context.Background(), []config.CheckSpec{
+		{Name: "db", Type: config.TypePostgres, SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", TLS: "disable"},
+	}, WithAWSConfig(awsConfig(srv.URL)))
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	r, _ := runProbe(t, checks[0])
+	if r.Output != health.ClassRefused {
+		t.Errorf("result = %s %q; want %q: the secret's host and port are used (error %v)", r.Status, r.Output, health.ClassRefused, r.Err)
+	}
+	if calls := srv.calls(); len(calls) != 1 || !strings.HasSuffix(calls[0], "secretsmanager.GetSecretValue") {
+		t.Errorf("requests = %q; want one GetSecretValue", calls)
+	}
+}
+
+func TestDatabaseSecretErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer func(w http.ResponseWriter, r *http.Request, body []byte)
+		want   string
+	}{
+		{"malformed", secretsAnswer(`{"username":"health","password":"Sup3r-s3cret"`), "secret: invalid"},
+		{"not found", func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+			jsonError(w, 400, "ResourceNotFoundException", "")
+		}, "secret: not found"},
+		{"denied", func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+			jsonError(w, 400, "AccessDeniedException", "")
+		}, "secret: access denied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFakeAWS(t, tt.answer)
+			_, err := Build(context.Background(), []config.CheckSpec{
+				{Name: "db", Type: config.TypeMySQL, SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", Host: "127.0.0.1"},
+			}, WithAWSConfig(awsConfig(srv.URL)))
+			if err == nil {
+				t.Fatal("Build() error = nil; want an error")
+			}
+			if got := health.Classify(err, time.Second); got != tt.want {
+				t.Errorf("Build() error class = %q; want %q (error %v)", got, tt.want, err)
+			}
+			if !strings.HasPrefix(err.Error(), "HEALTH_CHECKS[0] (db): secretArn: ") || strings.Contains(err.Error(), "Sup3r") {
+				t.Errorf("Build() error = %q; want it to name the field and not quote the secret", err)
+			}
+		})
+	}
+}
+
+func TestDatabaseIAMUsesAWSConfig(t *testing.T) {
+	checks, err := Build(context.Background(), []config.CheckSpec{
+		{Name: "db", Type: config.TypePostgres, Host: "127.0.0.1", Port: 1, User: "health", Database: "db", IAMAuth: true},
+	}, WithAWSConfig(awsConfig("http://127.0.0.1:1")))
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	r, _ := runProbe(t, checks[0])
+	if r.Output != health.ClassRefused {
+		t.Errorf("result = %s %q; want %q (the token is signed locally) (error %v)", r.Status, r.Output, health.ClassRefused, r.Err)
+	}
+}
+
+func TestDatabaseIAMNeedsRegion(t *testing.T) {
+	cfg := awsConfig("http://127.0.0.1:1")
+	cfg.Region = ""
+	_, err := Build(context.Background(), []config.CheckSpec{
+		{Name: "db", Type: config.TypeMySQL, Host: "127.0.0.1", User: "health", IAMAuth: true},
+	}, WithAWSConfig(cfg))
+	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0] (db): iamAuth: no AWS region") {
+		t.Errorf("Build() error = %v; want it to name the check, iamAuth and the region", err)
+	}
+}

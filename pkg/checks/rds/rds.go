@@ -1,0 +1,213 @@
+package rds
+
+import (
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The engines a Checker speaks to.
+const (
+	Postgres Engine = "postgres"
+	MySQL    Engine = "mysql"
+)
+
+// TLS modes of Config.TLS.
+const (
+	TLSDisable    = "disable"
+	TLSRequire    = "require"
+	TLSVerifyFull = "verify-full"
+)
+
+// Pool sizes. Probes of one check never overlap (the engine shares one run
+// between concurrent requests), so one connection serves them all and is
+// kept idle between probes: MaxIdleConns is 1, which is what lets a warm
+// instance probe without ever opening a new connection. MaxOpenConns is 2 so
+// that when the engine has given up on a probe stuck on a dead connection,
+// the next probe can still open a fresh one instead of queueing behind it;
+// it also caps what one instance costs the database's connection limit.
+// Idle connections are closed after MaxIdleTime, shorter than the usual
+// server and NAT idle timeouts, and every connection is replaced after
+// MaxLifetime, so DNS changes (an RDS fail-over) and rotated credentials
+// are picked up.
+const (
+	MaxOpenConns = 2
+	MaxIdleConns = 1
+	MaxIdleTime  = 5 * time.Minute
+	MaxLifetime  = 30 * time.Minute
+)
+
+// ApplicationName is the application_name of PostgreSQL connections when
+// the DSN does not set one, so that they can be told apart in
+// pg_stat_activity.
+const ApplicationName = "lambdahealth"
+
+// ErrInvalidConfig is returned by New for a configuration it cannot use.
+var ErrInvalidConfig = errors.New("invalid database check configuration")
+
+// Config says how to reach and log in to one database.
+type Config struct {
+	// Engine is Postgres or MySQL. Required.
+	Engine Engine
+	// DSN is a complete connection string: a PostgreSQL URL or key=value
+	// string, or a go-sql-driver/mysql DSN. When set, Host, Port, User,
+	// Password and Database are not used.
+	DSN string
+	// Host, Port (default 5432 or 3306), User, Password and Database
+	// describe the database when DSN is empty.
+	Host     string
+	Port     int
+	User     string
+	Password string
+	Database string
+	// TLS is "disable", "require" or "verify-full". Empty keeps the DSN's
+	// own setting, or means "require" when DSN is empty.
+	TLS string
+}
+
+// Credentials are the user name and password of one new connection.
+type Credentials struct {
+	User     string
+	Password string
+}
+
+// String hides the password.
+func (c Credentials) String() string { return "{User:" + c.User + " Password:[redacted]}" }
+
+// GoString hides the password.
+func (c Credentials) GoString() string { return c.String() }
+
+// CredentialsFunc returns the credentials of a new connection. The pool calls
+// it once per connection it opens, not once per probe; an empty User keeps
+// the configured one.
+type CredentialsFunc func(ctx context.Context) (Credentials, error)
+
+// Checker pings one database through a pool it keeps for its lifetime.
+type Checker struct {
+	engine Engine
+	db     *sql.DB
+}
+
+// Option configures a Checker.
+type Option func(*options)
+
+type options struct {
+	credentials CredentialsFunc
+	iamRegion   string
+	iamSigner   TokenSigner
+}
+
+// WithCredentials makes every new connection log in with what fn returns,
+// for example the current password of a Secrets Manager secret
+// (SecretSource.Credentials). Default: the Config's user and password.
+func WithCredentials(fn CredentialsFunc) Option { return func(o *options) { o.credentials = fn } }
+
+// New returns a Checker for the database cfg describes. It opens no
+// connection: the first probe does.
+func New(cfg Config, opts ...Option) (*Checker, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if cfg.DSN == "" && cfg.Host == "" {
+		return nil, fmt.Errorf("host or dsn is required: %w", ErrInvalidConfig)
+	}
+	switch cfg.TLS {
+	case "", TLSDisable, TLSRequire, TLSVerifyFull:
+	default:
+		return nil, fmt.Errorf("tls mode %q is not one of disable, require, verify-full: %w", cfg.TLS, ErrInvalidConfig)
+	}
+	if cfg.TLS == "" && cfg.DSN == "" {
+		cfg.TLS = TLSRequire
+	}
+	if o.iamSigner != nil && cfg.TLS == TLSDisable {
+		return nil, fmt.Errorf("IAM authentication requires TLS: %w", ErrInvalidConfig)
+	}
+	var (
+		conn driver.Connector
+		err  error
+	)
+	switch cfg.Engine {
+	case Postgres:
+		conn, err = postgresConnector(cfg, o)
+	case MySQL:
+		conn, err = mysqlConnector(cfg, o)
+	default:
+		return nil, fmt.Errorf("engine %q is not postgres or mysql: %w", cfg.Engine, ErrInvalidConfig)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxOpenConns(MaxOpenConns)
+	db.SetMaxIdleConns(MaxIdleConns)
+	db.SetConnMaxIdleTime(MaxIdleTime)
+	db.SetConnMaxLifetime(MaxLifetime)
+	return &Checker{engine: cfg.Engine, db: db}, nil
+}
+
+// Probe pings the database and runs SELECT 1, under ctx. A pass is a zero
+// Observation: the engine reports the response time.
+func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
+	if err := c.db.PingContext(ctx); err != nil {
+		return health.Observation{}, fmt.Errorf("ping %s: %w", c.engine, classify(err))
+	}
+	var one int
+	if err := c.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return health.Observation{}, fmt.Errorf("select 1: %w", classify(err))
+	}
+	if one != 1 {
+		return health.Observation{}, health.WithClass("unexpected answer", fmt.Errorf("SELECT 1 returned %d", one))
+	}
+	return health.Observation{}, nil
+}
+
+// Close closes the pool.
+func (c *Checker) Close() error { return c.db.Close() }
+
+// tlsConfig returns the client TLS configuration of a mode, nil for
+// "disable".
+func tlsConfig(mode, host string) *tls.Config {
+	switch mode {
+	case TLSRequire:
+		// libpq's "require": encrypted, the certificate is not verified.
+		return &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the documented meaning of "require"
+	case TLSVerifyFull:
+		return &tls.Config{ServerName: host}
+	}
+	return nil
+}
+
+// defaultPort returns the engine's usual port.
+func defaultPort(e Engine) int {
+	if e == MySQL {
+		return 3306
+	}
+	return 5432
+}
+
+// endpoint returns host:port for an IAM token.
+func endpoint(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// loginError gives an error of a CredentialsFunc a safe class, unless it
+// has one.
+func loginError(err error) error {
+	var ce *health.ClassError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return health.WithClass("credentials unavailable", fmt.Errorf("credentials: %w", err))
+}
