@@ -6,15 +6,22 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
@@ -35,14 +42,30 @@ func run(logger *slog.Logger) error {
 		return err
 	}
 	ctx := context.Background()
-	checker, err := checkbuild.Checker(ctx, cfg, health.WithLogger(logger))
+	opts := []health.Option{health.WithLogger(logger)}
+	token := cfg.Token
+	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" {
+		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(checkbuild.Retryer))
+		if err != nil {
+			return fmt.Errorf("load AWS configuration: %w", err)
+		}
+		if cfg.TokenSecretARN != "" {
+			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.TokenSecretARN); err != nil {
+				return fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", safeText(err))
+			}
+		}
+		if cfg.DrainParameter != "" {
+			opts = append(opts, health.WithDrain(controls.Drain(ssm.NewFromConfig(awsCfg), cfg.DrainParameter)))
+		}
+	}
+	checker, err := checkbuild.Checker(ctx, cfg, opts...)
 	if err != nil {
 		return err
 	}
 	handler := healthhttp.NewHandler(checker,
 		healthhttp.WithService(healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}),
 		healthhttp.WithDetails(healthhttp.Details(cfg.Details)),
-		healthhttp.WithToken(cfg.Token),
+		healthhttp.WithToken(token),
 		healthhttp.WithLogger(logger),
 	)
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
@@ -53,4 +76,13 @@ func run(logger *slog.Logger) error {
 	defer stop()
 	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger), logger,
 		func() { checker.SetDraining(true) }, nil)
+}
+
+// safeText describes an AWS error by its safe class only: the error itself
+// may carry ARNs and endpoints.
+func safeText(err error) string {
+	if errors.Is(err, controls.ErrEmptySecret) {
+		return controls.ErrEmptySecret.Error()
+	}
+	return health.Classify(awserr.Classify(err), 0)
 }

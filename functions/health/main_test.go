@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 )
 
 var binary string
@@ -33,7 +35,7 @@ func TestMain(m *testing.M) {
 }
 
 // start runs the binary outside Lambda and returns its address.
-func start(t *testing.T, env ...string) (*exec.Cmd, string, *bytes.Buffer) {
+func start(t *testing.T, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)
@@ -45,13 +47,13 @@ func start(t *testing.T, env ...string) (*exec.Cmd, string, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	logs := &bytes.Buffer{}
+	logs := &checktest.LockedBuffer{}
 	addrc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
-			logs.WriteString(line + "\n")
+			_, _ = logs.Write([]byte(line + "\n"))
 			var rec struct{ Msg, Address string }
 			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serving" {
 				addrc <- rec.Address

@@ -1,0 +1,99 @@
+// Command canary runs every configured check once and records the result
+// as CloudWatch metrics. In Lambda it handles the EventBridge schedule;
+// anywhere else it runs once, prints the result as application/health+json,
+// and exits 0 on pass or warn and 1 on fail (or when the metrics could not be
+// recorded), which makes it a drop-in Docker HEALTHCHECK or exec probe.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+
+	"github.com/lambdahealth/lambdahealth/pkg/canary"
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+)
+
+func main() {
+	inLambda := os.Getenv("AWS_LAMBDA_RUNTIME_API") != ""
+	// Outside Lambda, stdout carries the result (and EMF lines); logs go to stderr.
+	logOut := io.Writer(os.Stderr)
+	if inLambda {
+		logOut = os.Stdout
+	}
+	logger := slog.New(slog.NewJSONHandler(logOut, nil))
+	runner, cfg, err := setupWith(context.Background(), logger, os.Stdout)
+	if err != nil {
+		logger.Error("canary not started", slog.String("error", err.Error()))
+		os.Exit(2)
+	}
+	if inLambda {
+		lambda.Start(handler(runner))
+		return
+	}
+	os.Exit(runOnce(runner, cfg, os.Stdout))
+}
+
+// setupWith wires the canary from the environment; EMF lines go to emf.
+func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary.Runner, config.Config, error) {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return nil, cfg, err
+	}
+	// The canary always asks the dependencies: no cache between runs.
+	checker, err := checkbuild.Checker(ctx, cfg, health.WithCacheTTL(0), health.WithLogger(logger))
+	if err != nil {
+		return nil, cfg, err
+	}
+	var api metrics.PutMetricDataAPI
+	if cfg.Metrics != metrics.ModeEMF {
+		awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, cfg, fmt.Errorf("load AWS configuration: %w", err)
+		}
+		api = cloudwatch.NewFromConfig(awsCfg)
+	}
+	pub, err := metrics.NewPublisher(api,
+		metrics.WithNamespace(cfg.MetricsNamespace),
+		metrics.WithMode(cfg.Metrics),
+		metrics.WithEMFWriter(emf),
+		metrics.WithLogger(logger),
+	)
+	if err != nil {
+		return nil, cfg, err
+	}
+	return canary.New(checker, pub, canary.WithService(cfg.Service, cfg.Environment), canary.WithLogger(logger)), cfg, nil
+}
+
+// handler answers the EventBridge schedule. A failing check is data; only
+// a run whose metrics could not be recorded is an error.
+func handler(runner *canary.Runner) func(context.Context, events.EventBridgeEvent) error {
+	return func(ctx context.Context, _ events.EventBridgeEvent) error {
+		_, err := runner.Run(ctx)
+		return err
+	}
+}
+
+// runOnce runs the canary, prints the result and returns the exit code.
+func runOnce(runner *canary.Runner, cfg config.Config, out io.Writer) int {
+	rep, err := runner.Run(context.Background())
+	svc := healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}
+	body, _ := json.MarshalIndent(svc.Render(rep, true), "", "  ")
+	fmt.Fprintf(out, "%s\n", body)
+	if err != nil || rep.Status == health.StatusFail {
+		return 1
+	}
+	return 0
+}

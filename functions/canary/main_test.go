@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+)
+
+func checksEnv(t *testing.T) string {
+	return `[{"name":"up","type":"tcp","address":"` + testenv.OpenPort(t) + `"},` +
+		`{"name":"down","type":"tcp","address":"` + testenv.ClosedPort(t) + `","timeout":"300ms"}]`
+}
+
+func TestScheduledEventThroughLambdaEntryPoint(t *testing.T) {
+	payload, err := os.ReadFile("../../events/canary-scheduled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HEALTH_CHECKS", checksEnv(t))
+	t.Setenv("HEALTH_METRICS", "emf")
+	t.Setenv("HEALTH_SERVICE", "orders")
+	var emf bytes.Buffer
+	runner, _, err := setupWith(context.Background(), discard(), &emf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambda.NewHandler(handler(runner)).Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatalf("Invoke = %s, %v; want success (a failing check is data)", out, err)
+	}
+	lines := strings.Split(strings.TrimSpace(emf.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(emf.String(), `"Check":"down"`) || !strings.Contains(emf.String(), `"Service":"orders"`) {
+		t.Errorf("EMF output = %s; want 3 lines for the run, up and down", emf.String())
+	}
+	if _, err := lambda.NewHandler(handler(runner)).Invoke(context.Background(), []byte(`{"detail":`)); err == nil {
+		t.Errorf("Invoke(truncated event) = nil error; want a decode error")
+	}
+}
+
+func TestUnrecordedRunFailsTheInvocation(t *testing.T) {
+	payload, _ := os.ReadFile("../../events/canary-scheduled.json")
+	t.Setenv("HEALTH_CHECKS", checksEnv(t))
+	t.Setenv("HEALTH_METRICS", "api")
+	t.Setenv("AWS_ENDPOINT_URL", "http://"+testenv.ClosedPort(t))
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	runner, _, err := setupWith(context.Background(), discard(), failingWriter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lambda.NewHandler(handler(runner)).Invoke(context.Background(), payload); err == nil {
+		t.Errorf("Invoke = nil error; want an error when neither the API nor EMF took the data")
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
+
+func TestOutsideLambdaExitCodes(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "canary")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	tests := []struct {
+		name     string
+		checks   string
+		wantCode int
+		want     string
+	}{
+		{"pass", `[{"name":"up","type":"tcp","address":"` + testenv.OpenPort(t) + `"}]`, 0, "pass"},
+		{"warn", `[{"name":"down","type":"tcp","address":"` + testenv.ClosedPort(t) + `","critical":false}]`, 0, "warn"},
+		{"fail", `[{"name":"down","type":"tcp","address":"` + testenv.ClosedPort(t) + `"}]`, 1, "fail"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin)
+			cmd.Env = []string{"HEALTH_METRICS=emf", "HEALTH_CHECKS=" + tt.checks}
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			}
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d; want %d\n%s\n%s", code, tt.wantCode, stdout.String(), stderr.String())
+			}
+			// stdout: EMF lines, then the indented result document.
+			out := stdout.String()
+			i := strings.Index(out, "{\n")
+			var body healthhttp.Response
+			if i < 0 || json.Unmarshal([]byte(out[i:]), &body) != nil || string(body.Status) != tt.want || len(body.Checks) != 1 {
+				t.Errorf("result = %q; want an application/health+json document with status %s and details", out, tt.want)
+			}
+			if !strings.Contains(stderr.String(), `"msg":"canary run"`) {
+				t.Errorf("stderr has no summary line: %s", stderr.String())
+			}
+		})
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"HEALTH_METRICS=carrier-pigeon"}
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "HEALTH_METRICS") {
+		t.Errorf("bad config: %v %s; want a non-zero exit naming HEALTH_METRICS", err, out)
+	}
+}
+
+// TestMetricsReachCloudWatch runs the canary once against LocalStack's
+// CloudWatch with one passing and one failing check and reads the
+// datapoints back: values, units and dimensions as published.
+func TestMetricsReachCloudWatch(t *testing.T) {
+	testenv.SetAWSEnv(t)
+	service := "canary-it-" + time.Now().Format("150405.000000")
+	t.Setenv("HEALTH_CHECKS", checksEnv(t))
+	t.Setenv("HEALTH_METRICS", "api")
+	t.Setenv("HEALTH_SERVICE", service)
+	t.Setenv("HEALTH_ENVIRONMENT", "it")
+	t.Setenv("HEALTH_METRICS_NAMESPACE", "LambdaHealthIT")
+	runner, _, err := setupWith(context.Background(), discard(), failingWriter{}) // EMF must not be needed
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-time.Minute)
+	if _, err := runner.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	cw := cloudwatch.NewFromConfig(awsConfig(t))
+	tests := []struct {
+		check  string
+		metric string
+		unit   types.StandardUnit
+		want   float64
+	}{
+		{"", "Success", types.StandardUnitNone, 0},
+		{"", "Degraded", types.StandardUnitNone, 0},
+		{"up", "Success", types.StandardUnitNone, 1},
+		{"down", "Success", types.StandardUnitNone, 0},
+		{"down", "Degraded", types.StandardUnitNone, 0},
+		{"up", "Duration", types.StandardUnitMilliseconds, -1},
+	}
+	for _, tt := range tests {
+		dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(service)},
+			{Name: aws.String("Environment"), Value: aws.String("it")}}
+		if tt.check != "" {
+			dims = append(dims, types.Dimension{Name: aws.String("Check"), Value: aws.String(tt.check)})
+		}
+		out, err := cw.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
+			Namespace: aws.String("LambdaHealthIT"), MetricName: aws.String(tt.metric), Dimensions: dims,
+			StartTime: aws.Time(start), EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(60),
+			Statistics: []types.Statistic{types.StatisticMaximum, types.StatisticSampleCount}, Unit: tt.unit,
+		})
+		if err != nil {
+			t.Fatalf("GetMetricStatistics(%s/%s): %v", tt.check, tt.metric, err)
+		}
+		if len(out.Datapoints) != 1 {
+			t.Errorf("%s/%s: %d datapoints; want 1", tt.check, tt.metric, len(out.Datapoints))
+			continue
+		}
+		dp := out.Datapoints[0]
+		if dp.Unit != tt.unit || aws.ToFloat64(dp.SampleCount) != 1 {
+			t.Errorf("%s/%s: unit %q, samples %v; want %q, 1", tt.check, tt.metric, dp.Unit, aws.ToFloat64(dp.SampleCount), tt.unit)
+		}
+		if got := aws.ToFloat64(dp.Maximum); (tt.want >= 0 && got != tt.want) || (tt.want < 0 && got <= 0) {
+			t.Errorf("%s/%s = %v; want %v", tt.check, tt.metric, got, tt.want)
+		}
+	}
+}
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func awsConfig(t *testing.T) aws.Config {
+	t.Helper()
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}

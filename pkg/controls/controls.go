@@ -1,0 +1,84 @@
+// Package controls reads the operator's controls of the health endpoints
+// from AWS: the drain switch (an SSM parameter whose value "drain" takes an
+// instance set out of rotation without a deploy) and the bearer token that
+// unlocks details (a Secrets Manager secret).
+package controls
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+)
+
+// DrainValue is the parameter value that drains.
+const DrainValue = "drain"
+
+// ErrEmptySecret is returned for a token secret with no string value.
+var ErrEmptySecret = errors.New("secret has no string value")
+
+// GetParameterAPI is the SSM call the drain switch makes; *ssm.Client fits.
+type GetParameterAPI interface {
+	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+// Drain returns a drain source for health.WithDrain: it reports true when
+// the parameter's value is "drain" (case and surrounding space ignored). A
+// missing parameter means "not draining", so that deleting it undoes a drain.
+func Drain(api GetParameterAPI, parameter string) func(ctx context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		out, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(parameter)})
+		var missing *ssmtypes.ParameterNotFound
+		switch {
+		case errors.As(err, &missing):
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("get parameter %s: %w", parameter, err)
+		}
+		if out.Parameter == nil {
+			return false, nil
+		}
+		return strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), DrainValue), nil
+	}
+}
+
+// GetSecretValueAPI is the Secrets Manager call the token needs;
+// *secretsmanager.Client fits.
+type GetSecretValueAPI interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// Token reads the details token from a secret: its whole string value, or
+// the "token" member when the value is a JSON object. Errors never carry
+// the secret's value.
+func Token(ctx context.Context, api GetSecretValueAPI, secretARN string) (string, error) {
+	out, err := api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+	if err != nil {
+		return "", fmt.Errorf("get secret value: %w", err)
+	}
+	v := strings.TrimSpace(aws.ToString(out.SecretString))
+	if strings.HasPrefix(v, "{") {
+		v = jsonToken(v)
+	}
+	if v == "" {
+		return "", ErrEmptySecret
+	}
+	return v, nil
+}
+
+// jsonToken returns the "token" member of a JSON object secret, or "".
+func jsonToken(v string) string {
+	var obj struct {
+		Token string `json:"token"`
+	}
+	if json.Unmarshal([]byte(v), &obj) != nil {
+		return ""
+	}
+	return obj.Token
+}

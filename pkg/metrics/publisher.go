@@ -1,0 +1,164 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+)
+
+// Modes of publishing.
+const (
+	ModeAPI  = "api"
+	ModeEMF  = "emf"
+	ModeBoth = "both"
+)
+
+// PutMetricData's documented per-call limits: at most 1000 metrics and 1 MB
+// per request. maxRequestBytes keeps a wide margin under the byte limit.
+const (
+	MaxDataPerCall  = 1000
+	maxRequestBytes = 900 << 10
+)
+
+// ErrNotRecorded is returned when a batch could be recorded neither through
+// the API nor as EMF.
+var ErrNotRecorded = errors.New("metrics not recorded")
+
+// PutMetricDataAPI is the one CloudWatch call the publisher makes;
+// *cloudwatch.Client fits.
+type PutMetricDataAPI interface {
+	PutMetricData(ctx context.Context, in *cloudwatch.PutMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error)
+}
+
+// Publisher records batches.
+type Publisher struct {
+	api       PutMetricDataAPI
+	namespace string
+	mode      string
+	emf       io.Writer
+	logger    *slog.Logger
+}
+
+// Option configures a Publisher.
+type Option func(*Publisher)
+
+// WithNamespace sets the CloudWatch namespace. Default "ServiceHealth".
+func WithNamespace(ns string) Option { return func(p *Publisher) { p.namespace = ns } }
+
+// WithMode sets ModeAPI, ModeEMF or ModeBoth. Default ModeAPI.
+func WithMode(mode string) Option { return func(p *Publisher) { p.mode = mode } }
+
+// WithEMFWriter sets where EMF lines go (in Lambda: stdout, which
+// CloudWatch Logs reads). Default io.Discard.
+func WithEMFWriter(w io.Writer) Option { return func(p *Publisher) { p.emf = w } }
+
+// WithLogger sets the logger for fallbacks. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(p *Publisher) { p.logger = l } }
+
+// NewPublisher returns a Publisher. api may be nil in ModeEMF.
+func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
+	p := &Publisher{api: api, namespace: "ServiceHealth", mode: ModeAPI, emf: io.Discard,
+		logger: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(p)
+	}
+	switch p.mode {
+	case ModeAPI, ModeBoth:
+		if api == nil {
+			return nil, fmt.Errorf("mode %s needs a CloudWatch client", p.mode)
+		}
+	case ModeEMF:
+	default:
+		return nil, fmt.Errorf("unknown metrics mode %q", p.mode)
+	}
+	return p, nil
+}
+
+// Publish records b. In ModeAPI and ModeBoth it calls PutMetricData in as
+// few calls as the limits allow; a call that still fails after the SDK's
+// retries has its data written as EMF instead. It returns ErrNotRecorded
+// only when some data reached neither.
+func (p *Publisher) Publish(ctx context.Context, b Batch) error {
+	if p.mode == ModeEMF || p.mode == ModeBoth {
+		if err := WriteEMF(p.emf, p.namespace, b); err != nil {
+			return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+		}
+		if p.mode == ModeEMF {
+			return nil
+		}
+	}
+	var errs []error
+	for _, chunk := range Split(b) {
+		if _, err := p.api.PutMetricData(ctx, p.input(chunk)); err != nil {
+			p.logger.WarnContext(ctx, "PutMetricData failed; writing the data as EMF",
+				slog.Int("datapoints", len(chunk.Data)), slog.String("error_type", fmt.Sprintf("%T", errors.Unwrap(err))))
+			if p.mode == ModeBoth {
+				continue // already written as EMF above
+			}
+			if err := WriteEMF(p.emf, p.namespace, chunk); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrNotRecorded, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Split cuts a batch into the fewest chunks that fit one PutMetricData call
+// each (by count and by an estimate of the request size).
+func Split(b Batch) []Batch {
+	var out []Batch
+	cur := Batch{Service: b.Service, Environment: b.Environment, Time: b.Time}
+	size := 0
+	for _, d := range b.Data {
+		n := datumSize(b, d)
+		if len(cur.Data) == MaxDataPerCall || (len(cur.Data) > 0 && size+n > maxRequestBytes) {
+			out = append(out, cur)
+			cur = Batch{Service: b.Service, Environment: b.Environment, Time: b.Time}
+			size = 0
+		}
+		cur.Data = append(cur.Data, d)
+		size += n
+	}
+	if len(cur.Data) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// datumSize over-estimates the encoded size of one datum: the names and
+// values of its dimensions plus a fixed allowance for field names, the
+// timestamp, value and unit.
+func datumSize(b Batch, d Datum) int {
+	return 200 + len(d.Name) + len(d.Unit) + len(b.Service) + len(b.Environment) + len(d.Check)
+}
+
+func (p *Publisher) input(b Batch) *cloudwatch.PutMetricDataInput {
+	in := &cloudwatch.PutMetricDataInput{Namespace: aws.String(p.namespace),
+		MetricData: make([]types.MetricDatum, 0, len(b.Data))}
+	for _, d := range b.Data {
+		dims := []types.Dimension{
+			{Name: aws.String(DimService), Value: aws.String(b.Service)},
+			{Name: aws.String(DimEnvironment), Value: aws.String(b.Environment)},
+		}
+		if d.Check != "" {
+			dims = append(dims, types.Dimension{Name: aws.String(DimCheck), Value: aws.String(d.Check)})
+		}
+		in.MetricData = append(in.MetricData, types.MetricDatum{
+			MetricName: aws.String(d.Name),
+			Dimensions: dims,
+			Timestamp:  aws.Time(b.Time),
+			Value:      aws.Float64(d.Value),
+			Unit:       types.StandardUnit(d.Unit),
+		})
+	}
+	return in
+}
