@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint bench run
+.PHONY: all build test unit lint bench run tools local-up local-down
 
 all: build
 
@@ -21,8 +21,20 @@ build/%/bootstrap: FORCE
 
 FORCE:
 
-## test: every test, with the race detector
-test: lint
+## tools: Debian's PostgreSQL and MariaDB, and .venv (LocalStack, SAM CLI, cfn-lint), pinned
+tools:
+	bash scripts/tools.sh
+
+## local-up: PostgreSQL :55432, MariaDB :53306, LocalStack :4566 on 127.0.0.1; writes .local/env
+local-up: tools
+	bash scripts/local-up.sh
+
+## local-down: stops the local stack
+local-down:
+	bash scripts/local-down.sh
+
+## test: lint, the local stack, then every test with the race detector
+test: lint local-up
 	$(GO) test -race -count=1 ./...
 
 ## unit: the Go tests alone, without lint

@@ -145,43 +145,75 @@ func TestMetricsReachCloudWatch(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	cw := cloudwatch.NewFromConfig(awsConfig(t))
-	tests := []struct {
-		check  string
-		metric string
-		unit   types.StandardUnit
-		want   float64
-	}{
-		{"", "Success", types.StandardUnitNone, 0},
-		{"", "Degraded", types.StandardUnitNone, 0},
-		{"up", "Success", types.StandardUnitNone, 1},
-		{"down", "Success", types.StandardUnitNone, 0},
-		{"down", "Degraded", types.StandardUnitNone, 0},
-		{"up", "Duration", types.StandardUnitMilliseconds, -1},
-	}
-	for _, tt := range tests {
+	stats := func(check, metric string, unit types.StandardUnit) types.Datapoint {
+		t.Helper()
 		dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(service)},
 			{Name: aws.String("Environment"), Value: aws.String("it")}}
-		if tt.check != "" {
-			dims = append(dims, types.Dimension{Name: aws.String("Check"), Value: aws.String(tt.check)})
+		if check != "" {
+			dims = append(dims, types.Dimension{Name: aws.String("Check"), Value: aws.String(check)})
 		}
 		out, err := cw.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
-			Namespace: aws.String("LambdaHealthIT"), MetricName: aws.String(tt.metric), Dimensions: dims,
+			Namespace: aws.String("LambdaHealthIT"), MetricName: aws.String(metric), Dimensions: dims,
 			StartTime: aws.Time(start), EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(60),
-			Statistics: []types.Statistic{types.StatisticMaximum, types.StatisticSampleCount}, Unit: tt.unit,
+			Statistics: []types.Statistic{types.StatisticMaximum, types.StatisticSum, types.StatisticSampleCount}, Unit: unit,
 		})
 		if err != nil {
-			t.Fatalf("GetMetricStatistics(%s/%s): %v", tt.check, tt.metric, err)
+			t.Fatalf("GetMetricStatistics(%s/%s): %v", check, metric, err)
 		}
 		if len(out.Datapoints) != 1 {
-			t.Errorf("%s/%s: %d datapoints; want 1", tt.check, tt.metric, len(out.Datapoints))
-			continue
+			t.Fatalf("%s/%s: %d datapoints; want 1", check, metric, len(out.Datapoints))
 		}
 		dp := out.Datapoints[0]
-		if dp.Unit != tt.unit || aws.ToFloat64(dp.SampleCount) != 1 {
-			t.Errorf("%s/%s: unit %q, samples %v; want %q, 1", tt.check, tt.metric, dp.Unit, aws.ToFloat64(dp.SampleCount), tt.unit)
+		if dp.Unit != unit {
+			t.Errorf("%s/%s: unit %q; want %q", check, metric, dp.Unit, unit)
 		}
-		if got := aws.ToFloat64(dp.Maximum); (tt.want >= 0 && got != tt.want) || (tt.want < 0 && got <= 0) {
-			t.Errorf("%s/%s = %v; want %v", tt.check, tt.metric, got, tt.want)
+		return dp
+	}
+	// Per-check metrics: exact dimension sets, one sample each.
+	for _, tt := range []struct {
+		check, metric string
+		unit          types.StandardUnit
+		want          float64 // -1: any positive value
+	}{
+		{"up", "Success", types.StandardUnitNone, 1},
+		{"up", "Degraded", types.StandardUnitNone, 0},
+		{"up", "Duration", types.StandardUnitMilliseconds, -1},
+		{"down", "Success", types.StandardUnitNone, 0},
+		{"down", "Degraded", types.StandardUnitNone, 0},
+		{"down", "Duration", types.StandardUnitMilliseconds, -1},
+	} {
+		dp := stats(tt.check, tt.metric, tt.unit)
+		got := aws.ToFloat64(dp.Maximum)
+		if aws.ToFloat64(dp.SampleCount) != 1 || (tt.want >= 0 && got != tt.want) || (tt.want < 0 && got <= 0) {
+			t.Errorf("%s/%s = %v over %v samples; want %v over 1", tt.check, tt.metric, got, aws.ToFloat64(dp.SampleCount), tt.want)
+		}
+	}
+	// The run's metrics. Real CloudWatch matches dimension sets exactly;
+	// LocalStack 4.14 also folds in every metric whose dimensions are a
+	// superset (the per-check ones), so the run's value is read as the sum
+	// minus the per-check values asserted above: Success 1 (up) + 0 (down)
+	// + run, Degraded 0 + 0 + run.
+	if dp := stats("", "Success", types.StandardUnitNone); aws.ToFloat64(dp.Sum)-1 != 0 {
+		t.Errorf("run Success = %v; want 0 (a critical check failed)", aws.ToFloat64(dp.Sum)-1)
+	}
+	if dp := stats("", "Degraded", types.StandardUnitNone); aws.ToFloat64(dp.Sum) != 0 {
+		t.Errorf("run Degraded = %v; want 0", aws.ToFloat64(dp.Sum))
+	}
+	// And the run's metrics exist with exactly Service and Environment.
+	lm, err := cw.ListMetrics(context.Background(), &cloudwatch.ListMetricsInput{Namespace: aws.String("LambdaHealthIT"),
+		Dimensions: []types.DimensionFilter{{Name: aws.String("Service"), Value: aws.String(service)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runLevel := map[string]bool{}
+	for _, m := range lm.Metrics {
+		if len(m.Dimensions) == 2 {
+			runLevel[aws.ToString(m.MetricName)] = true
+		}
+	}
+	for _, name := range []string{"Success", "Degraded", "Duration"} {
+		if !runLevel[name] {
+			t.Errorf("no run-level %s metric with dimensions Service and Environment; got %v", name, lm.Metrics)
 		}
 	}
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Stop / start / query just the local PostgreSQL of the test stack (127.0.0.1:55432).
+#
+#   scripts/pg-ctl.sh stop     # fast shutdown; readiness checks against PG should turn 503
+#   scripts/pg-ctl.sh start    # start again and wait until it accepts TCP connections
+#   scripts/pg-ctl.sh status   # exit 0 when running, 3 when stopped
+#
+# The cluster itself is created by scripts/local-up.sh (data dir: .local/pg/data, which is
+# also exported as LOCAL_PG_DATA in .local/env). All settings (port, listen address,
+# socket dir) live in the data dir, so a plain start brings back the same server.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_DIR="$ROOT/.local/pg"
+PGDATA="${LOCAL_PG_DATA:-$PG_DIR/data}"
+PG_LOG="$PG_DIR/postgres.log"
+PG_PORT=55432
+START_TIMEOUT="${PG_START_TIMEOUT:-60}"
+
+log() { printf '[pg-ctl] %s\n' "$*" >&2; }
+die() { printf '[pg-ctl] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Newest PostgreSQL installed from Debian's packages.
+PG_BIN="$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n1 || true)"
+if [[ -z "$PG_BIN" ]]; then
+  # Nothing can be running without the binaries: "stop" is then a no-op.
+  [[ "${1:-}" == stop ]] && { log "PostgreSQL not installed, nothing to stop"; exit 0; }
+  die "PostgreSQL binaries not found; run scripts/tools.sh first"
+fi
+
+# initdb/pg_ctl refuse to run as root: run them as the data dir's owner (postgres).
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+is_running() { as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA" >/dev/null 2>&1; }
+
+case "${1:-}" in
+  stop)
+    if [[ ! -f "$PGDATA/PG_VERSION" ]]; then
+      log "no cluster at $PGDATA, nothing to stop"
+      exit 0
+    fi
+    if is_running; then
+      as_pg "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m fast -w -t 60 >/dev/null
+      log "PostgreSQL stopped"
+    else
+      log "PostgreSQL already stopped"
+    fi
+    ;;
+  start)
+    [[ -f "$PGDATA/PG_VERSION" ]] || die "no cluster at $PGDATA; run scripts/local-up.sh first"
+    if is_running; then
+      log "PostgreSQL already running"
+    else
+      if port_open "$PG_PORT"; then
+        die "port $PG_PORT is already taken by another process; not starting"
+      fi
+      # -w: pg_ctl itself waits until the server accepts connections (or the timeout).
+      if ! as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" >/dev/null; then
+        tail -n 30 "$PG_LOG" >&2 || true
+        die "PostgreSQL did not start within ${START_TIMEOUT}s (log: $PG_LOG)"
+      fi
+      log "PostgreSQL started"
+    fi
+    # Also check the TCP listener the tests use.
+    for _ in $(seq 1 50); do
+      port_open "$PG_PORT" && exit 0
+      sleep 0.2
+    done
+    die "PostgreSQL runs but 127.0.0.1:$PG_PORT does not accept connections (log: $PG_LOG)"
+    ;;
+  status)
+    if is_running; then
+      echo "running (pid $(head -n1 "$PGDATA/postmaster.pid"), 127.0.0.1:$PG_PORT)"
+    else
+      echo "stopped"
+      exit 3
+    fi
+    ;;
+  *)
+    echo "usage: $0 stop|start|status" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Installs everything the local test stack needs, without Docker:
+#   * Debian packages: PostgreSQL and MariaDB (servers + clients), curl.
+#   * .venv (repo root): localstack-core, awscli, awscli-local, cfn-lint (pins in
+#     scripts/requirements-tools.txt).
+#   * .venv/sam: aws-sam-cli in its own venv (its click/boto3 pins clash with
+#     localstack-core's), exposed as .venv/bin/sam.
+#
+# Idempotent and fast on a second run:
+#   * apt is skipped when the server binaries are already there;
+#   * pip is skipped when .venv/.tools-stamp holds the hash of requirements-tools.txt
+#     (plus the Python version) and the tools answer.
+# Set TOOLS_PYTHON=/path/to/python3.12+ to choose the interpreter yourself.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REQ="$ROOT/scripts/requirements-tools.txt"
+VENV="$ROOT/.venv"
+SAM_VENV="$VENV/sam"
+STAMP="$VENV/.tools-stamp"
+
+log() { printf '[tools] %s\n' "$*" >&2; }
+die() { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+# 1. Debian packages
+# ---------------------------------------------------------------------------
+have_debs() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
+    compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null &&
+    command -v psql >/dev/null &&
+    command -v mariadbd >/dev/null &&
+    command -v mariadb-install-db >/dev/null &&
+    command -v mariadb >/dev/null &&
+    command -v mariadb-admin >/dev/null &&
+    command -v curl >/dev/null &&
+    command -v runuser >/dev/null
+}
+
+if have_debs; then
+  log "apt: postgresql and mariadb already installed, skipping"
+else
+  [[ $EUID -eq 0 ]] || die "apt-get needs root (run as root, or install postgresql mariadb-server mariadb-client curl yourself)"
+  log "apt: installing postgresql mariadb-server mariadb-client curl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends \
+    postgresql postgresql-client mariadb-server mariadb-client curl ca-certificates util-linux
+  have_debs || die "apt finished but the PostgreSQL/MariaDB binaries are still missing"
+fi
+
+# ---------------------------------------------------------------------------
+# 2. Python interpreter (>= 3.12, see requirements-tools.txt)
+# ---------------------------------------------------------------------------
+py_ok() { # $1 = candidate interpreter; true if it is a working Python >= 3.12
+  [[ -x "$1" ]] && "$1" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null
+}
+
+pick_python() {
+  local c cands=()
+  [[ -n "${TOOLS_PYTHON:-}" ]] && cands+=("$TOOLS_PYTHON")
+  for c in python3.13 python3.12; do
+    command -v "$c" >/dev/null && cands+=("$(command -v "$c")")
+  done
+  # pyenv builds (this machine ships 3.13.x and 3.12.x under ~/.pyenv/versions).
+  local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+  for c in $( { compgen -G "$pyenv_root/versions/3.13.*"; compgen -G "$pyenv_root/versions/3.12.*"; } | sort -rV); do
+    cands+=("$c/bin/python3")
+  done
+  cands+=("$(command -v python3 || true)")
+  for c in "${cands[@]}"; do
+    [[ -n "$c" ]] && py_ok "$c" && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------------------
+# 3. Virtualenvs
+# ---------------------------------------------------------------------------
+# Requirement lines for each venv: aws-sam-cli goes to .venv/sam, the rest to .venv.
+main_reqs() { grep -vE '^[[:space:]]*aws-sam-cli==' "$REQ"; }
+sam_reqs() { grep -E '^[[:space:]]*aws-sam-cli==' "$REQ" | sed 's/[[:space:]]*#.*//'; }
+
+# Quick check (second runs): the entry points exist and the venv's Python answers.
+tools_present() {
+  local f
+  for f in python cfn-lint aws awslocal sam; do [[ -x "$VENV/bin/$f" ]] || return 1; done
+  "$VENV/bin/python" -c 'import localstack' 2>/dev/null
+}
+
+# Full smoke check (after an install): the tools really run.
+tools_work() {
+  "$VENV/bin/python" -c 'import localstack.aws.components, boto3' 2>/dev/null &&
+    "$VENV/bin/cfn-lint" --version >/dev/null 2>&1 &&
+    [[ -x "$VENV/bin/awslocal" && -x "$VENV/bin/aws" ]] &&
+    "$VENV/bin/sam" --version >/dev/null 2>&1
+}
+
+PY="$(pick_python)" || die "need Python >= 3.12 (set TOOLS_PYTHON); localstack-core 4.14.0 does not run on 3.11"
+want_stamp="$(sha256sum "$REQ" | cut -d' ' -f1) python-$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want_stamp" ]] && tools_present; then
+  log "venv: .venv is up to date ($(cat "$STAMP")), skipping pip"
+else
+  log "venv: building .venv with $PY ($("$PY" --version 2>&1))"
+  # Recreate from scratch when the interpreter changed or the venv is broken.
+  if ! "$VENV/bin/python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null ||
+    [[ "$("$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null)" != "$("$PY" -c 'import sys; print(sys.version.split()[0])')" ]]; then
+    rm -rf "$VENV"
+  fi
+  rm -f "$STAMP"
+  [[ -x "$VENV/bin/python" ]] || "$PY" -m venv "$VENV"
+  [[ -x "$SAM_VENV/bin/python" ]] || "$PY" -m venv "$SAM_VENV"
+
+  # Both installs are mostly download time: run them side by side.
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  log "pip: installing aws-sam-cli into .venv/sam (background)"
+  ( "$SAM_VENV/bin/pip" install -q -r <(sam_reqs) >"$VENV/pip-sam.log" 2>&1 ) &
+  sam_pid=$!
+  log "pip: installing localstack-core, awscli, awscli-local, cfn-lint into .venv"
+  if ! "$VENV/bin/pip" install -q -r <(main_reqs) >"$VENV/pip-main.log" 2>&1; then
+    tail -n 40 "$VENV/pip-main.log" >&2
+    wait "$sam_pid" || true
+    die "pip install into .venv failed (full log: .venv/pip-main.log)"
+  fi
+  if ! wait "$sam_pid"; then
+    tail -n 40 "$VENV/pip-sam.log" >&2
+    die "pip install of aws-sam-cli failed (full log: .venv/pip-sam.log)"
+  fi
+  ln -sfn ../sam/bin/sam "$VENV/bin/sam" # relative link: survives moving the checkout
+
+  tools_work || die "tools installed but a smoke check failed (localstack import, cfn-lint, awslocal, sam)"
+  echo "$want_stamp" >"$STAMP"
+fi
+
+# The Lambda Runtime Interface Emulator that SAM ships (used to invoke bootstrap binaries).
+RIE="$(compgen -G "$SAM_VENV/lib/python3.*/site-packages/samcli/local/rapid/aws-lambda-rie-x86_64" | head -n1 || true)"
+[[ -n "$RIE" && -x "$RIE" ]] || die "aws-lambda-rie-x86_64 not found inside the SAM CLI package"
+
+versions() { # $1 = python, rest = distribution names
+  "$1" -c 'import sys, importlib.metadata as m; print(", ".join(f"{d} {m.version(d)}" for d in sys.argv[1:]))' "${@:2}"
+}
+log "ok: $(versions "$VENV/bin/python" localstack-core awscli awscli-local cfn-lint), $(versions "$SAM_VENV/bin/python" aws-sam-cli)"
+log "ok: Lambda RIE at ${RIE#"$ROOT"/}"
