@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint bench run tools local-up local-down
+.PHONY: all build test unit lint bench run tools local-up local-down dev
 
 all: build
 
@@ -33,9 +33,10 @@ local-up: tools
 local-down:
 	bash scripts/local-down.sh
 
-## test: lint, the local stack, then every test with the race detector
+## test: lint, the local stack, every Go test with the race detector, then the PostgreSQL drill
 test: lint local-up
 	$(GO) test -race -count=1 ./...
+	bash scripts/drill-pg.sh
 
 ## unit: the Go tests alone, without lint
 unit:
@@ -50,6 +51,10 @@ lint:
 ## bench: handler and engine benchmarks (figures go to docs/PERFORMANCE.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./pkg/...
+
+## dev: local stack up, health API on 127.0.0.1:8080 checking it, canary run once; Ctrl-C stops all
+dev: tools
+	bash scripts/dev.sh
 
 ## run: the health API on 127.0.0.1:$${PORT:-8080}
 run:
