@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint bench run tools local-up local-down dev
+.PHONY: all build test unit lint bench run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
@@ -36,7 +36,22 @@ local-down:
 ## test: lint, the local stack, every Go test with the race detector, then the PostgreSQL drill
 test: lint local-up
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
+
+FUZZTIME ?= 2m
+FUZZ_TARGETS := ./pkg/lambdahttp:FuzzInvoke ./pkg/config:FuzzLoad
+
+## fuzz: each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=10m)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} || exit 1; \
+	done
+
+## fuzz-brief: each fuzz target for 10s, part of make test
+fuzz-brief:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
 ## unit: the Go tests alone, without lint
 unit:

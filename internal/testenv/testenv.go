@@ -9,6 +9,7 @@ package testenv
 
 import (
 	"bufio"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -204,6 +205,55 @@ func OpenPort(t testing.TB) string {
 				return
 			}
 			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// DelayProxy returns a loopback address that forwards each connection to
+// target after holding it for delay: a slow dependency (slow to accept,
+// then normal). It is closed when the test ends.
+func DelayProxy(t testing.TB, target string, delay time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		close(done)
+		ln.Close()
+		wg.Wait()
+	})
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer client.Close()
+				select {
+				case <-time.After(delay):
+				case <-done:
+					return
+				}
+				server, err := net.Dial("tcp", target)
+				if err != nil {
+					return
+				}
+				defer server.Close()
+				go func() {
+					<-done
+					client.Close()
+					server.Close()
+				}()
+				go func() { _, _ = io.Copy(server, client); server.Close() }()
+				_, _ = io.Copy(client, server)
+			}()
 		}
 	}()
 	return ln.Addr().String()

@@ -39,7 +39,7 @@ func (r response) header(name string) string {
 	return ""
 }
 
-func newAdapter(t *testing.T, dbErr error) *Adapter {
+func newAdapter(t testing.TB, dbErr error) *Adapter {
 	t.Helper()
 	checker, err := health.NewChecker([]health.Check{{
 		Name: "db", ComponentType: health.ComponentDatastore, Critical: true,

@@ -1,0 +1,46 @@
+package lambdahttp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzInvoke feeds arbitrary payloads to the Lambda entry point: it must
+// never panic, and must either answer a well-formed HTTP response or reject
+// the event with ErrMalformedEvent or ErrUnsupportedEvent.
+func FuzzInvoke(f *testing.F) {
+	files, _ := filepath.Glob("../../events/*.json")
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range []string{``, `{}`, `null`, `[]`, `{"version":"2.0","requestContext":{"http":{"method":"GET"}},"rawPath":"/health/%zz"}`,
+		`{"httpMethod":"GET","path":"/health","requestContext":{"elb":{}},"multiValueHeaders":{"a":[]}}`,
+		`{"httpMethod":"\u0000","path":"//","requestContext":{}}`} {
+		f.Add([]byte(s))
+	}
+	a := newAdapter(f, nil)
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		out, err := a.Invoke(context.Background(), payload)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedEvent) && !errors.Is(err, ErrUnsupportedEvent) {
+				t.Fatalf("Invoke error %v is neither ErrMalformedEvent nor ErrUnsupportedEvent", err)
+			}
+			return
+		}
+		var resp struct {
+			StatusCode int `json:"statusCode"`
+		}
+		if err := json.Unmarshal(out, &resp); err != nil {
+			t.Fatalf("response %q is not JSON: %v", out, err)
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 599 {
+			t.Fatalf("statusCode = %d", resp.StatusCode)
+		}
+	})
+}
