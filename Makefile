@@ -63,9 +63,10 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## bench: handler and engine benchmarks (figures go to docs/PERFORMANCE.md)
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./pkg/...
+## bench: every benchmark, then the bootstrap sizes (figures go to docs/PERFORMANCE.md)
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./pkg/... ./functions/...
+	@for f in build/*/*/bootstrap; do printf '%s %s bytes\n' "$$f" "$$(stat -c %s "$$f")"; done
 
 ## dev: local stack up, health API on 127.0.0.1:8080 checking it, canary run once; Ctrl-C stops all
 dev: tools

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "health")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", binary, ".").CombinedOutput(); err != nil {
 		os.Stderr.Write(out)
 		os.Exit(1)
 	}
@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 }
 
 // start runs the binary outside Lambda and returns its address.
-func start(t *testing.T, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
+func start(t testing.TB, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/internal/loadgen"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+)
+
+// serve starts Run on a free loopback port and stops it when the test ends.
+func serve(t testing.TB, h http.Handler, beforeShutdown func()) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, "127.0.0.1:0", h, slog.New(slog.DiscardHandler), beforeShutdown, ready) }()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("Run: %v", err)
+	}
+	stop := func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run returned %v; want nil after a graceful shutdown", err)
+		}
+	}
+	return addr, stop
+}
+
+// countingChecks returns n checks whose calls are counted.
+func countingChecks(n int, calls []atomic.Int64) []health.Check {
+	checks := make([]health.Check, n)
+	for i := range checks {
+		checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i), Critical: true,
+			Probe: func(context.Context) (health.Observation, error) {
+				calls[i].Add(1)
+				time.Sleep(2 * time.Millisecond)
+				return health.Observation{}, nil
+			}}
+	}
+	return checks
+}
+
+// TestLoad drives 10,000 requests at concurrency 64 against the local
+// server with cached checks: no errors, every answer 200, and at most one
+// dependency call per check per TTL.
+func TestLoad(t *testing.T) {
+	const ttl = time.Second
+	calls := make([]atomic.Int64, 5)
+	checker, err := health.NewChecker(countingChecks(5, calls), health.WithCacheTTL(ttl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, stop := serve(t, healthhttp.NewHandler(checker), nil)
+	defer stop()
+
+	res := loadgen.Run(context.Background(), "http://"+addr+"/health", 10_000, 64)
+	if res.Requests != 10_000 || res.Errors != 0 || res.Codes[200] != 10_000 {
+		t.Errorf("requests %d, transport errors %d, codes %v; want 10000 answered 200", res.Requests, res.Errors, res.Codes)
+	}
+	bound := int64(res.Elapsed/ttl) + 1
+	for i := range calls {
+		if got := calls[i].Load(); got < 1 || got > bound {
+			t.Errorf("dep-%d: %d dependency calls in %v; want 1..%d (one per TTL)", i, got, res.Elapsed.Round(time.Millisecond), bound)
+		}
+	}
+	t.Logf("10000 requests at concurrency 64: %.0f req/s, p50 %v, p99 %v", res.RPS(), res.Percentile(0.5), res.Percentile(0.99))
+}
+
+// TestShutdownDrainsReadiness checks that beforeShutdown runs before the
+// listener closes.
+func TestShutdownDrainsReadiness(t *testing.T) {
+	checker, _ := health.NewChecker(nil)
+	var drained atomic.Bool
+	addr, stop := serve(t, healthhttp.NewHandler(checker), func() { drained.Store(true); checker.SetDraining(true) })
+	resp, err := http.Get("http://" + addr + "/health/ready")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("ready before shutdown = %v, %v; want 200", resp, err)
+	}
+	resp.Body.Close()
+	stop()
+	if !drained.Load() {
+		t.Errorf("beforeShutdown was not called")
+	}
+	if _, err := http.Get("http://" + addr + "/health/live"); err == nil {
+		t.Errorf("server still answers after shutdown")
+	}
+}
+
+func TestListenError(t *testing.T) {
+	err := Run(context.Background(), "127.0.0.1:notaport", http.NotFoundHandler(), slog.New(slog.DiscardHandler), nil, nil)
+	if err == nil {
+		t.Errorf("Run(bad address) = nil; want an error")
+	}
+}
+
+// BenchmarkEndToEnd measures requests per second and latency percentiles of
+// the cached comprehensive route through the local server, over loopback.
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, path := range []string{"/health/live", "/health"} {
+		b.Run(path, func(b *testing.B) {
+			calls := make([]atomic.Int64, 5)
+			checker, _ := health.NewChecker(countingChecks(5, calls), health.WithCacheTTL(time.Minute))
+			addr, stop := serve(b, healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways)), nil)
+			defer stop()
+			b.ResetTimer()
+			res := loadgen.Run(context.Background(), "http://"+addr+path, max(b.N, 2000), 32)
+			b.StopTimer()
+			if res.Errors != 0 {
+				b.Fatalf("%d errors", res.Errors)
+			}
+			b.ReportMetric(res.RPS(), "req/s")
+			b.ReportMetric(float64(res.Percentile(0.5).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(res.Percentile(0.99).Microseconds())/1000, "p99-ms")
+		})
+	}
+}
