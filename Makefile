@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint bench run tools local-up local-down dev fuzz fuzz-brief
+.PHONY: all build test unit lint lint-go bench run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
@@ -33,9 +33,11 @@ local-up: tools
 local-down:
 	bash scripts/local-down.sh
 
-## test: lint, the local stack, every Go test with the race detector, then the PostgreSQL drill
+## test: lint (Go and IaC), the local stack, every Go test with the race detector, the IaC
+## tests (CDK assertions, SAM/CDK parity), brief fuzzing, then the PostgreSQL drill
 test: lint local-up
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory test-iac
 	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
 
@@ -57,8 +59,11 @@ fuzz-brief:
 unit:
 	$(GO) test -race -count=1 ./...
 
-## lint: gofmt and go vet
-lint:
+## lint: gofmt and go vet, then cfn-lint and sam validate --lint on both templates (lint-iac)
+lint: lint-go lint-iac
+
+## lint-go: gofmt and go vet
+lint-go:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
@@ -75,3 +80,7 @@ dev: tools
 ## run: the health API on 127.0.0.1:$${PORT:-8080}
 run:
 	$(GO) run ./functions/health
+
+# SAM's Makefile build targets and the IaC targets (lint-iac, synth, sam-build, test-iac).
+# Included last so that `all` stays the default goal.
+include mk/sam.mk mk/iac.mk

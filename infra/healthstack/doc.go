@@ -1,0 +1,11 @@
+// Package healthstack is the CDK (Go) form of the repository's template.yaml.
+//
+// NewHealthStack builds the same stack from typed HealthStackProps: the health
+// function behind an HTTP API (and optionally a REST API, a Function URL and an
+// ALB target group), the scheduled canary, their log groups, one
+// least-privilege role per function, and the CloudWatch alarms on the canary's
+// metrics. Every prop has a template parameter of the same meaning, and
+// PropsFromParameters reads props from those parameters' values, which is how
+// the CDK app (infra/main.go) takes its settings from context and how
+// tests/parity feeds SAM and CDK the same configuration.
+package healthstack

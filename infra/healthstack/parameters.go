@@ -1,0 +1,149 @@
+package healthstack
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+)
+
+// ParameterNames lists the parameters of template.yaml, in the template's
+// order. PropsFromParameters reads them; the CDK app takes them as context
+// keys (-c Name=value).
+var ParameterNames = []string{
+	"ServiceName", "EnvironmentName", "ServiceVersion", "Budget", "CacheTtl", "Details",
+	"TokenSecretArn", "DrainParameterName", "ChecksJson", "MetricsNamespace", "MetricsMode",
+	"CanarySchedule", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
+	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns",
+	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
+	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
+}
+
+// PropsFromParameters builds props from template.yaml parameter values, read
+// as CloudFormation reads them (CommaDelimitedList members are trimmed; a
+// missing or empty value means the parameter's default). Unknown names are
+// errors. Besides the template's parameters it takes CriticalChecks, a
+// comma-separated list with no limit of five, and AssetDir.
+func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
+	var p HealthStackProps
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("parameter %s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	var unknown []string
+	for k := range params {
+		if !slices.Contains(ParameterNames, k) && k != "CriticalChecks" && k != "AssetDir" {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		bad(k, "unknown (known: %s, CriticalChecks, AssetDir)", strings.Join(ParameterNames, ", "))
+	}
+
+	str := func(name string) string { return strings.TrimSpace(params[name]) }
+	list := func(name string) []string {
+		var out []string
+		for _, v := range strings.Split(params[name], ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	dur := func(name string) time.Duration {
+		v := str(name)
+		if v == "" {
+			return 0
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			bad(name, "%q is not a Go duration such as 2s or 500ms", v)
+		}
+		return d
+	}
+	num := func(name string) int {
+		v := str(name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			bad(name, "%q is not a whole number", v)
+		}
+		return n
+	}
+
+	p.Service = str("ServiceName")
+	p.Environment = str("EnvironmentName")
+	p.Version = str("ServiceVersion")
+	p.Budget = dur("Budget")
+	if str("CacheTtl") != "" {
+		ttl := dur("CacheTtl")
+		p.CacheTTL = &ttl
+	}
+	p.Details = DetailsMode(str("Details"))
+	p.TokenSecretARN = str("TokenSecretArn")
+	p.DrainParameter = str("DrainParameterName")
+	if v := str("ChecksJson"); v != "" {
+		if err := json.Unmarshal([]byte(v), &p.Checks); err != nil {
+			bad("ChecksJson", "not a JSON array of checks: %v", err)
+		}
+	}
+	p.MetricsNamespace = str("MetricsNamespace")
+	p.Metrics = MetricsMode(str("MetricsMode"))
+	p.CanarySchedule = str("CanarySchedule")
+	if days := num("LogRetentionDays"); days != 0 {
+		r, ok := retentionFor(days)
+		if !ok {
+			bad("LogRetentionDays", "%d is not a retention CloudWatch Logs offers", days)
+		}
+		p.LogRetention = r
+	}
+	p.SubnetIDs = list("SubnetIds")
+	p.SecurityGroupIDs = list("SecurityGroupIds")
+	p.QueueARNs = list("QueueArns")
+	p.Bucket = str("BucketName")
+	p.ProbePrefix = str("ProbePrefix")
+	p.DBUserARNs = list("DbUserArns")
+	p.SecretARNs = list("SecretArns")
+	for i := 1; i <= 5; i++ {
+		if v := str(fmt.Sprintf("CriticalCheck%d", i)); v != "" {
+			p.CriticalChecks = append(p.CriticalChecks, v)
+		}
+	}
+	p.CriticalChecks = append(p.CriticalChecks, list("CriticalChecks")...)
+	p.AlarmEmail = str("AlarmEmail")
+	p.AlarmTopicARN = str("AlarmTopicArn")
+	switch v := str("RestApi"); v {
+	case "", "false":
+	case "true":
+		p.RestAPI = true
+	default:
+		bad("RestApi", "%q is not true or false", v)
+	}
+	p.FunctionURLAuthType = FunctionURLAuthType(str("FunctionUrlAuthType"))
+	p.ALBListenerARN = str("AlbListenerArn")
+	p.ALBRulePriority = num("AlbRulePriority")
+	p.AssetDir = str("AssetDir")
+
+	if len(errs) > 0 {
+		return HealthStackProps{}, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+func retentionFor(days int) (awslogs.RetentionDays, bool) {
+	for r, d := range retentionDays {
+		if d == days {
+			return r, true
+		}
+	}
+	return "", false
+}

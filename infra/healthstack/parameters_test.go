@@ -1,0 +1,142 @@
+package healthstack
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestParityConfigs: the template parameter values the parity test feeds
+// to SAM give exactly the props these tests assert on.
+func TestParityConfigs(t *testing.T) {
+	tests := []struct {
+		file string
+		want HealthStackProps
+	}{
+		{"parity-full.json", fullProps()},
+		{"parity-minimal.json", HealthStackProps{}},
+		{"parity-topic.json", topicProps()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("..", "testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var params map[string]string
+			if err := json.Unmarshal(b, &params); err != nil {
+				t.Fatal(err)
+			}
+			got, err := PropsFromParameters(params)
+			if err != nil {
+				t.Fatalf("PropsFromParameters(%s): %v", tt.file, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("PropsFromParameters(%s) =\n%+v\nwant\n%+v", tt.file, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParameterNamesMatchTemplate: every template.yaml parameter has its
+// prop, and no prop names a parameter the template lacks.
+func TestParameterNamesMatchTemplate(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	key := regexp.MustCompile(`^  ([A-Za-z0-9]+):\s*$`)
+	var got []string
+	in := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "Parameters:":
+			in = true
+		case in && line != "" && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "#"):
+			in = false
+		case in:
+			if m := key.FindStringSubmatch(line); m != nil {
+				got = append(got, m[1])
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, ParameterNames) {
+		t.Errorf("template.yaml parameters = %v;\nParameterNames = %v", got, ParameterNames)
+	}
+}
+
+func TestPropsFromParametersErrors(t *testing.T) {
+	tests := []struct {
+		params map[string]string
+		want   string
+	}{
+		{map[string]string{"Servicename": "x"}, "parameter Servicename: unknown"},
+		{map[string]string{"Budget": "2 seconds"}, "parameter Budget:"},
+		{map[string]string{"LogRetentionDays": "31"}, "parameter LogRetentionDays: 31"},
+		{map[string]string{"RestApi": "yes"}, "parameter RestApi:"},
+		{map[string]string{"ChecksJson": `[{"name":"a","type":"tcp","adress":"x:1"}]`}, "parameter ChecksJson:"},
+		{map[string]string{"AlbRulePriority": "first"}, "parameter AlbRulePriority:"},
+	}
+	for _, tt := range tests {
+		_, err := PropsFromParameters(tt.params)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("PropsFromParameters(%v) = %v; want an error containing %q", tt.params, err, tt.want)
+		}
+	}
+}
+
+func TestPropsFromParametersLists(t *testing.T) {
+	got, err := PropsFromParameters(map[string]string{
+		"QueueArns":      " arn:aws:sqs:us-east-1:1:a , arn:aws:sqs:us-east-1:1:b ,",
+		"CriticalChecks": "a,b",
+		"CriticalCheck1": "z",
+		"CacheTtl":       "0s",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"arn:aws:sqs:us-east-1:1:a", "arn:aws:sqs:us-east-1:1:b"}; !reflect.DeepEqual(got.QueueARNs, want) {
+		t.Errorf("QueueARNs = %q; want %q", got.QueueARNs, want)
+	}
+	if want := []string{"z", "a", "b"}; !reflect.DeepEqual(got.CriticalChecks, want) {
+		t.Errorf("CriticalChecks = %q; want %q", got.CriticalChecks, want)
+	}
+	if got.CacheTTL == nil || *got.CacheTTL != 0 {
+		t.Errorf("CacheTTL = %v; want a pointer to 0", got.CacheTTL)
+	}
+}
+
+func TestChecksJSON(t *testing.T) {
+	checks := []Check{
+		{Name: "db", Type: "postgres", Host: "h", User: "u", IAMAuth: true, Timeout: 1500 * time.Millisecond, Critical: ptr(true)},
+		{Name: "q", Type: "sqs", QueueURL: "https://sqs.example/1/q?a=b&c=<d>", MaxDepth: ptr(int64(0))},
+	}
+	got, err := ChecksJSON(checks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"name":"db","type":"postgres","critical":true,"timeout":"1.5s","host":"h","user":"u","iamAuth":true},` +
+		`{"name":"q","type":"sqs","queueUrl":"https://sqs.example/1/q?a=b&c=<d>","maxDepth":0}]`
+	if got != want {
+		t.Errorf("ChecksJSON() = %s; want %s", got, want)
+	}
+	var back []Check
+	if err := json.Unmarshal([]byte(got), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, checks) {
+		t.Errorf("round trip = %+v; want %+v", back, checks)
+	}
+	if got, _ := ChecksJSON(nil); got != "[]" {
+		t.Errorf("ChecksJSON(nil) = %s; want []", got)
+	}
+}

@@ -1,0 +1,487 @@
+package healthstack
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// FunctionTagKey is the tag that names each function's role ("health" or
+// "canary"); the parity test matches functions by it.
+const FunctionTagKey = "lambdahealth:function"
+
+// Sizes of the functions; template.yaml's Globals explain the choice.
+const (
+	MemoryMB             = 256
+	HealthTimeoutSeconds = 10
+	CanaryTimeoutSeconds = 30
+)
+
+// Routes are the health function's paths on the HTTP and REST APIs, each
+// served for GET and HEAD (DESIGN.md, "Routes").
+var Routes = []string{
+	"/health/live", "/livez", "/healthz",
+	"/health/ready", "/readyz",
+	"/health",
+	"/health/checks/{name}",
+}
+
+// ALBPathPatterns are the listener rule's path patterns (an ALB rule takes
+// at most five values).
+var ALBPathPatterns = []string{"/health", "/health/*", "/livez", "/healthz", "/readyz"}
+
+const description = "lambdahealth: liveness, readiness and comprehensive health endpoints and a scheduled canary (CDK form of template.yaml)"
+
+// NewHealthStack builds the health stack: HealthFunction behind an HTTP API
+// (and, as props ask, a REST API, a Function URL and an ALB target group),
+// CanaryFunction on an EventBridge schedule, their log groups and roles, and
+// the alarms on the canary's metrics. A nil props means every default.
+// Invalid props panic with every problem named, as CDK constructs do; call
+// Validate first to get them as an error.
+func NewHealthStack(scope constructs.Construct, id string, props *HealthStackProps) awscdk.Stack {
+	var in HealthStackProps
+	if props != nil {
+		in = *props
+	}
+	if err := in.Validate(); err != nil {
+		panic(err)
+	}
+	p := in.withDefaults()
+	sp := p.StackProps
+	if sp.Description == nil {
+		sp.Description = jsii.String(description)
+	}
+	b := &builder{stack: awscdk.NewStack(scope, jsii.String(id), &sp), p: p}
+
+	health := b.healthFunction()
+	b.httpAPI(health)
+	if p.RestAPI {
+		b.restAPI(health)
+	}
+	if p.FunctionURLAuthType != FunctionURLNone {
+		url := health.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType(p.FunctionURLAuthType)})
+		b.output("FunctionUrl", "Function URL of HealthFunction.", url.Url())
+	}
+	if p.ALBListenerARN != "" {
+		b.targetGroup(health)
+	}
+	canary := b.canaryFunction()
+	b.alarms(canary)
+
+	b.output("HealthFunctionName", "Name of the health function.", health.FunctionName())
+	b.output("CanaryFunctionName", "Name of the canary function.", canary.FunctionName())
+	return b.stack
+}
+
+type builder struct {
+	stack awscdk.Stack
+	p     HealthStackProps
+}
+
+func (b *builder) output(id, desc string, value *string) {
+	awscdk.NewCfnOutput(b.stack, jsii.String(id), &awscdk.CfnOutputProps{Description: jsii.String(desc), Value: value})
+}
+
+// arn returns "arn:<partition>" + rest.
+func arn(rest string) string { return "arn:" + *awscdk.Aws_PARTITION() + rest }
+
+func allow(actions []string, resources ...string) awsiam.PolicyStatement {
+	return awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Effect:    awsiam.Effect_ALLOW,
+		Actions:   jsii.Strings(actions...),
+		Resources: jsii.Strings(resources...),
+	})
+}
+
+// environment is both functions' environment; the health function also gets
+// the readiness-only controls (token secret, drain parameter).
+func (b *builder) environment(health bool) *map[string]*string {
+	p := b.p
+	checks, err := ChecksJSON(p.Checks)
+	if err != nil {
+		panic(err)
+	}
+	env := map[string]*string{
+		"HEALTH_SERVICE":           jsii.String(p.Service),
+		"HEALTH_BUDGET":            jsii.String(p.Budget.String()),
+		"HEALTH_CACHE_TTL":         jsii.String(p.CacheTTL.String()),
+		"HEALTH_DETAILS":           jsii.String(string(p.Details)),
+		"HEALTH_CHECKS":            jsii.String(checks),
+		"HEALTH_METRICS_NAMESPACE": jsii.String(p.MetricsNamespace),
+		"HEALTH_METRICS":           jsii.String(string(p.Metrics)),
+	}
+	set := func(k, v string) {
+		if v != "" {
+			env[k] = jsii.String(v)
+		}
+	}
+	set("HEALTH_ENVIRONMENT", p.Environment)
+	set("HEALTH_VERSION", p.Version)
+	if health {
+		set("HEALTH_TOKEN_SECRET_ARN", p.TokenSecretARN)
+		set("HEALTH_DRAIN_PARAMETER", p.DrainParameter)
+	}
+	return &env
+}
+
+// dependencyStatements are the grants both functions need to run the
+// checks; each exists only when its prop is set.
+func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
+	p := b.p
+	var s []awsiam.PolicyStatement
+	if len(p.QueueARNs) > 0 {
+		s = append(s, allow([]string{"sqs:GetQueueAttributes"}, p.QueueARNs...))
+	}
+	if p.Bucket != "" {
+		// HeadBucket is authorized by s3:ListBucket.
+		s = append(s, allow([]string{"s3:ListBucket"}, arn(":s3:::"+p.Bucket)))
+		if p.ProbePrefix != "" {
+			s = append(s, allow([]string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject"},
+				arn(":s3:::"+p.Bucket+"/"+p.ProbePrefix+"/*")))
+		}
+	}
+	if len(p.DBUserARNs) > 0 {
+		s = append(s, allow([]string{"rds-db:connect"}, p.DBUserARNs...))
+	}
+	if len(p.SecretARNs) > 0 {
+		s = append(s, allow([]string{"secretsmanager:GetSecretValue"}, p.SecretARNs...))
+	}
+	return s
+}
+
+// drainParameterARN is the ARN of the SSM parameter named name ("/a/b" or "name").
+func drainParameterARN(name string) string {
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	return arn(":ssm:" + *awscdk.Aws_REGION() + ":" + *awscdk.Aws_ACCOUNT_ID() + ":parameter" + name)
+}
+
+func (b *builder) logGroup(id, function string) awslogs.LogGroup {
+	return awslogs.NewLogGroup(b.stack, jsii.String(id), &awslogs.LogGroupProps{
+		LogGroupName:  awscdk.Fn_Sub(jsii.String("/aws/lambda/${AWS::StackName}/"+function), nil),
+		Retention:     b.p.LogRetention,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+}
+
+// role is a function's execution role: its own log group, then statements,
+// inline; in a VPC also AWSLambdaENIManagementAccess (only the ENI actions).
+func (b *builder) role(id, function string, logGroup awslogs.LogGroup, statements []awsiam.PolicyStatement) awsiam.Role {
+	all := append([]awsiam.PolicyStatement{
+		allow([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logGroup.LogGroupArn()),
+	}, statements...)
+	role := awsiam.NewRole(b.stack, jsii.String(id), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String(fmt.Sprintf("lambdahealth %s execution role", strings.TrimSuffix(id, "Role"))),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			function: awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &all}),
+		},
+	})
+	if len(b.p.SubnetIDs) > 0 {
+		role.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSLambdaENIManagementAccess")))
+	}
+	return role
+}
+
+func (b *builder) function(id, function, desc string, timeout float64, role awsiam.Role, logGroup awslogs.LogGroup, env *map[string]*string, extra func(*awslambda.FunctionProps)) awslambda.Function {
+	props := awslambda.FunctionProps{
+		Description:  jsii.String(desc),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(b.p.AssetDir, function, "arm64")), nil),
+		MemorySize:   jsii.Number(MemoryMB),
+		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout)),
+		Role:         role,
+		LogGroup:     logGroup,
+		Environment:  env,
+	}
+	if extra != nil {
+		extra(&props)
+	}
+	fn := awslambda.NewFunction(b.stack, jsii.String(id), &props)
+	awscdk.Tags_Of(fn).Add(jsii.String(FunctionTagKey), jsii.String(function), nil)
+	cfn := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	// The role (its policies inline) is already a dependency through Role's
+	// GetAtt; the explicit DependsOn CDK adds is what cfn-lint's W3005 flags.
+	cfn.AddDeletionOverride(jsii.String("DependsOn"))
+	if len(b.p.SubnetIDs) > 0 {
+		// Subnet and security group IDs without an IVpc, so synth needs no lookup.
+		cfn.SetVpcConfig(&awslambda.CfnFunction_VpcConfigProperty{
+			SubnetIds:        jsii.Strings(b.p.SubnetIDs...),
+			SecurityGroupIds: jsii.Strings(b.p.SecurityGroupIDs...),
+		})
+	}
+	return fn
+}
+
+func (b *builder) healthFunction() awslambda.Function {
+	p := b.p
+	logGroup := b.logGroup("HealthLogGroup", "health")
+	statements := b.dependencyStatements()
+	if p.TokenSecretARN != "" {
+		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
+	}
+	if p.DrainParameter != "" {
+		statements = append(statements, allow([]string{"ssm:GetParameter"}, drainParameterARN(p.DrainParameter)))
+	}
+	role := b.role("HealthFunctionRole", "health", logGroup, statements)
+	return b.function("HealthFunction", "health",
+		"lambdahealth health endpoints (live, ready, comprehensive, one check)",
+		HealthTimeoutSeconds, role, logGroup, b.environment(true), nil)
+}
+
+func (b *builder) canaryFunction() awslambda.Function {
+	p := b.p
+	logGroup := b.logGroup("CanaryLogGroup", "canary")
+	statements := b.dependencyStatements()
+	if p.Metrics != MetricsEMF {
+		// PutMetricData has no resource-level permissions: "*" narrowed to the namespace.
+		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Effect:    awsiam.Effect_ALLOW,
+			Actions:   jsii.Strings("cloudwatch:PutMetricData"),
+			Resources: jsii.Strings("*"),
+			Conditions: &map[string]any{
+				"StringEquals": map[string]any{"cloudwatch:namespace": p.MetricsNamespace},
+			},
+		}))
+	}
+	role := b.role("CanaryFunctionRole", "canary", logGroup, statements)
+	fn := b.function("CanaryFunction", "canary",
+		"lambdahealth canary (every check, on a schedule, as CloudWatch metrics)",
+		CanaryTimeoutSeconds, role, logGroup, b.environment(false), func(fp *awslambda.FunctionProps) {
+			// A failed run is not worth repeating a minute late: the next one is due.
+			fp.RetryAttempts = jsii.Number(0)
+			fp.MaxEventAge = awscdk.Duration_Seconds(jsii.Number(60))
+		})
+	awsevents.NewRule(b.stack, jsii.String("CanarySchedule"), &awsevents.RuleProps{
+		Description: jsii.String("lambdahealth canary schedule"),
+		Schedule:    awsevents.Schedule_Expression(jsii.String(p.CanarySchedule)),
+		Targets:     &[]awsevents.IRuleTarget{awseventstargets.NewLambdaFunction(fn, nil)},
+	})
+	return fn
+}
+
+func (b *builder) httpAPI(fn awslambda.Function) {
+	api := awsapigatewayv2.NewHttpApi(b.stack, jsii.String("HealthHttpApi"), &awsapigatewayv2.HttpApiProps{
+		Description: jsii.String("lambdahealth health routes (payload format 2.0)"),
+	})
+	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("HealthIntegration"), fn,
+		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: awsapigatewayv2.PayloadFormatVersion_VERSION_2_0()})
+	for _, path := range Routes {
+		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
+			Path:        jsii.String(path),
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_HEAD},
+			Integration: integration,
+		})
+	}
+	b.output("HttpApiUrl", "Base URL of the HTTP API (append /health/live, /health/ready, /health ...).",
+		awscdk.Fn_Sub(jsii.String("https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"), &map[string]*string{"Api": api.ApiId()}))
+}
+
+// restAPI is the same routes as an OpenAPI body with Lambda proxy
+// integrations, as template.yaml writes it.
+func (b *builder) restAPI(fn awslambda.Function) {
+	uri := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Arn}/invocations"),
+		&map[string]*string{"Arn": fn.FunctionArn()})
+	integration := map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": uri}
+	paths := map[string]any{}
+	for _, path := range Routes {
+		item := map[string]any{
+			"get":  map[string]any{"x-amazon-apigateway-integration": integration},
+			"head": map[string]any{"x-amazon-apigateway-integration": integration},
+		}
+		if strings.Contains(path, "{name}") {
+			item["parameters"] = []any{map[string]any{"name": "name", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+		}
+		paths[path] = item
+	}
+	api := awsapigateway.NewSpecRestApi(b.stack, jsii.String("HealthRestApi"), &awsapigateway.SpecRestApiProps{
+		Description: jsii.String("lambdahealth health routes (REST API, Lambda proxy integration)"),
+		ApiDefinition: awsapigateway.ApiDefinition_FromInline(map[string]any{
+			"openapi": "3.0.1",
+			"info":    map[string]any{"title": awscdk.Fn_Sub(jsii.String("${AWS::StackName}-health"), nil), "version": "1.0"},
+			"paths":   paths,
+		}),
+		DeployOptions:  &awsapigateway.StageOptions{StageName: jsii.String("v1")},
+		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		CloudWatchRole: jsii.Bool(false),
+	})
+	// RestApi adds an Endpoint output of its own; RestApiUrl below is the one
+	// both forms of the stack have.
+	api.Node().TryRemoveChild(jsii.String("Endpoint"))
+	awslambda.NewCfnPermission(b.stack, jsii.String("HealthRestApiPermission"), &awslambda.CfnPermissionProps{
+		FunctionName: fn.FunctionArn(),
+		Action:       jsii.String("lambda:InvokeFunction"),
+		Principal:    jsii.String("apigateway.amazonaws.com"),
+		SourceArn: awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*"),
+			&map[string]*string{"Api": api.RestApiId()}),
+	})
+	b.output("RestApiUrl", "Base URL of the REST API stage.",
+		awscdk.Fn_Sub(jsii.String("https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1/"), &map[string]*string{"Api": api.RestApiId()}))
+}
+
+// targetGroup registers the function as a Lambda target whose health check
+// is readiness, behind a rule on the given listener. The invoke grant cannot
+// name the target group (that would be a cycle), so it is scoped to this
+// account's target groups.
+func (b *builder) targetGroup(fn awslambda.Function) {
+	p := b.p
+	permission := awslambda.NewCfnPermission(b.stack, jsii.String("HealthAlbPermission"), &awslambda.CfnPermissionProps{
+		FunctionName:  fn.FunctionArn(),
+		Action:        jsii.String("lambda:InvokeFunction"),
+		Principal:     jsii.String("elasticloadbalancing.amazonaws.com"),
+		SourceAccount: awscdk.Aws_ACCOUNT_ID(),
+		SourceArn:     awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/*"), nil),
+	})
+	tg := awselasticloadbalancingv2.NewCfnTargetGroup(b.stack, jsii.String("HealthTargetGroup"), &awselasticloadbalancingv2.CfnTargetGroupProps{
+		TargetType:                 jsii.String("lambda"),
+		Targets:                    &[]any{&awselasticloadbalancingv2.CfnTargetGroup_TargetDescriptionProperty{Id: fn.FunctionArn()}},
+		HealthCheckEnabled:         jsii.Bool(true),
+		HealthCheckPath:            jsii.String("/health/ready"),
+		HealthCheckIntervalSeconds: jsii.Number(35),
+		HealthCheckTimeoutSeconds:  jsii.Number(30),
+		HealthyThresholdCount:      jsii.Number(2),
+		UnhealthyThresholdCount:    jsii.Number(2),
+		Matcher:                    &awselasticloadbalancingv2.CfnTargetGroup_MatcherProperty{HttpCode: jsii.String("200")},
+	})
+	tg.AddDependency(permission)
+	awselasticloadbalancingv2.NewCfnListenerRule(b.stack, jsii.String("HealthListenerRule"), &awselasticloadbalancingv2.CfnListenerRuleProps{
+		ListenerArn: jsii.String(p.ALBListenerARN),
+		Priority:    jsii.Number(float64(p.ALBRulePriority)),
+		Conditions: &[]any{&awselasticloadbalancingv2.CfnListenerRule_RuleConditionProperty{
+			Field:             jsii.String("path-pattern"),
+			PathPatternConfig: &awselasticloadbalancingv2.CfnListenerRule_PathPatternConfigProperty{Values: jsii.Strings(ALBPathPatterns...)},
+		}},
+		Actions: &[]any{&awselasticloadbalancingv2.CfnListenerRule_ActionProperty{
+			Type:           jsii.String("forward"),
+			TargetGroupArn: tg.Ref(),
+		}},
+	})
+	b.output("TargetGroupArn", "ALB target group of HealthFunction (health check on /health/ready).", tg.Ref())
+}
+
+// alarmTopic returns the ARN the alarms notify, or nil: the given topic, or
+// one created for AlarmEmail; AlarmEmail is subscribed to either.
+func (b *builder) alarmTopic() *string {
+	p := b.p
+	var topicARN *string
+	switch {
+	case p.AlarmTopicARN != "":
+		topicARN = jsii.String(p.AlarmTopicARN)
+	case p.AlarmEmail != "":
+		topic := awssns.NewTopic(b.stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+			DisplayName: jsii.String(p.Service + " health alarms"),
+		})
+		topicARN = topic.TopicArn()
+	default:
+		return nil
+	}
+	if p.AlarmEmail != "" {
+		awssns.NewCfnSubscription(b.stack, jsii.String("AlarmEmailSubscription"), &awssns.CfnSubscriptionProps{
+			Protocol: jsii.String("email"),
+			Endpoint: jsii.String(p.AlarmEmail),
+			TopicArn: topicARN,
+		})
+	}
+	b.output("AlarmTopicArn", "SNS topic the alarms notify.", topicARN)
+	return topicARN
+}
+
+// EnvironmentDimension is the Environment dimension value the canary
+// publishes for env (pkg/metrics.DefaultEnvironment when empty).
+func EnvironmentDimension(env string) string {
+	if env == "" {
+		return "default"
+	}
+	return env
+}
+
+func dimension(name string, value *string) *awscloudwatch.CfnAlarm_DimensionProperty {
+	return &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(name), Value: value}
+}
+
+// alarms: the overall Success, each critical check's Success, and the
+// canary's own invocation errors.
+func (b *builder) alarms(canary awslambda.Function) {
+	p := b.p
+	var actions *[]*string
+	if topic := b.alarmTopic(); topic != nil {
+		actions = &[]*string{topic}
+	}
+	success := func(id, desc, check string) awscloudwatch.CfnAlarm {
+		dims := []any{
+			dimension("Service", jsii.String(p.Service)),
+			dimension("Environment", jsii.String(EnvironmentDimension(p.Environment))),
+		}
+		if check != "" {
+			dims = append(dims, dimension("Check", jsii.String(check)))
+		}
+		return awscloudwatch.NewCfnAlarm(b.stack, jsii.String(id), &awscloudwatch.CfnAlarmProps{
+			AlarmDescription:   jsii.String(desc),
+			Namespace:          jsii.String(p.MetricsNamespace),
+			MetricName:         jsii.String("Success"),
+			Dimensions:         &dims,
+			Statistic:          jsii.String("Minimum"),
+			Period:             jsii.Number(60),
+			EvaluationPeriods:  jsii.Number(5),
+			DatapointsToAlarm:  jsii.Number(3),
+			Threshold:          jsii.Number(1),
+			ComparisonOperator: jsii.String("LessThanThreshold"),
+			TreatMissingData:   jsii.String("breaching"),
+			AlarmActions:       anySlice(actions),
+			OkActions:          anySlice(actions),
+		})
+	}
+	overall := success("SuccessAlarm", p.Service+" is unhealthy: the canary's Success was below 1 (a critical check failed) "+
+		"or missing in 3 of the last 5 minutes. See docs/DEPLOY.md, \"Alarms\".", "")
+	b.output("SuccessAlarmName", "Alarm on the canary's overall Success.", overall.Ref())
+	for i, name := range p.CriticalChecks {
+		id := fmt.Sprintf("CheckAlarm%d", i+1)
+		alarm := success(id, fmt.Sprintf("%s critical check %s failed (or was not reported) in 3 of the last 5 minutes.", p.Service, name), name)
+		b.output(id+"Name", fmt.Sprintf("Alarm on critical check %s.", name), alarm.Ref())
+	}
+	errorsAlarm := awscloudwatch.NewCfnAlarm(b.stack, jsii.String("CanaryErrorsAlarm"), &awscloudwatch.CfnAlarmProps{
+		AlarmDescription:   jsii.String(p.Service + " canary invocations failed (AWS/Lambda Errors >= 1 in 5 minutes)."),
+		Namespace:          jsii.String("AWS/Lambda"),
+		MetricName:         jsii.String("Errors"),
+		Dimensions:         &[]any{dimension("FunctionName", canary.FunctionName())},
+		Statistic:          jsii.String("Sum"),
+		Period:             jsii.Number(300),
+		EvaluationPeriods:  jsii.Number(1),
+		DatapointsToAlarm:  jsii.Number(1),
+		Threshold:          jsii.Number(1),
+		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   jsii.String("notBreaching"),
+		AlarmActions:       anySlice(actions),
+		OkActions:          anySlice(actions),
+	})
+	b.output("CanaryErrorsAlarmName", "Alarm on the canary's invocation errors.", errorsAlarm.Ref())
+}
+
+func anySlice(s *[]*string) *[]any {
+	if s == nil {
+		return nil
+	}
+	out := make([]any, len(*s))
+	for i, v := range *s {
+		out[i] = v
+	}
+	return &out
+}

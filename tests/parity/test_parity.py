@@ -1,0 +1,222 @@
+"""SAM and CDK describe the same stack.
+
+For each configuration, infra/testdata/parity-*.json and the parameter_overrides
+of every samconfig.toml profile (template.yaml parameter values; the CDK app
+takes the same names as context and turns them into HealthStackProps, and
+infra/healthstack's Go tests check that the parity-*.json files give the very
+props its own assertions use):
+
+  * template.yaml goes through the SAM translator
+    (samtranslator.translator.transform.transform, with a fake managed-policy
+    loader) with those parameter values;
+  * the CDK app (infra/) synthesizes its template with the same values as context;
+  * both are reduced by cfn.model() to their semantic content and compared:
+    any difference fails the test with a unified diff of the two models.
+
+Run: .venv/bin/python -m unittest discover -s tests/parity -v
+(plain unittest: the test venv pins no pytest; pytest runs it as well).
+Needs Go and Node.js (the CDK app runs on jsii), not the CDK CLI, not AWS.
+"""
+
+import copy
+import difflib
+import glob
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# The translator reads the region from a boto3 session (no AWS call is made);
+# pin it so that the result does not depend on the caller's environment.
+os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = "us-east-1"
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# The translator logs its feature toggles and metrics at WARNING; they say nothing here.
+logging.getLogger("samtranslator").setLevel(logging.ERROR)
+
+import cfn  # noqa: E402
+
+from samtranslator.translator.transform import transform  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+INFRA = os.path.join(ROOT, "infra")
+CONFIGS = sorted(glob.glob(os.path.join(INFRA, "testdata", "parity-*.json")))
+
+
+def samconfig_profiles():
+    """The parameter_overrides of each samconfig.toml profile, as template parameter values."""
+    with open(os.path.join(ROOT, "samconfig.toml"), "rb") as f:
+        config = tomllib.load(f)
+    profiles = {}
+    for env, commands in config.items():
+        if not isinstance(commands, dict):
+            continue
+        overrides = commands.get("deploy", {}).get("parameters", {}).get("parameter_overrides")
+        if overrides is None:
+            continue
+        if not isinstance(overrides, dict):
+            raise AssertionError("samconfig.toml [%s.deploy.parameters] parameter_overrides: use a table" % env)
+
+        def text(v):
+            if isinstance(v, list):
+                return ",".join(str(x) for x in v)
+            if isinstance(v, bool):
+                return "true" if v else "false"
+            return str(v)
+
+        profiles[env] = {k: text(v) for k, v in overrides.items()}
+    return profiles
+
+
+class FakeManagedPolicyLoader:
+    """Stands in for the IAM ListPolicies call: the template names no managed policy by name."""
+
+    def load(self):
+        return {}
+
+
+def sam_template(params):
+    """template.yaml transformed to plain CloudFormation for params."""
+    template = cfn.load_yaml(os.path.join(ROOT, "template.yaml"))
+    template = copy.deepcopy(template)
+    # The translator wants packaged code; where it lives does not matter here.
+    for res in template["Resources"].values():
+        if res["Type"] == "AWS::Serverless::Function":
+            res["Properties"]["CodeUri"] = "s3://parity-artifacts/code.zip"
+    values = dict(params)
+    values.update({k: v for k, v in cfn.PSEUDO.items()})
+    return transform(template, values, FakeManagedPolicyLoader())
+
+
+class CDKApp:
+    """The infra/ app, built once, synthesized per configuration."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="parity-")
+        self.binary = os.path.join(self.dir, "infra-app")
+        subprocess.run(["go", "build", "-o", self.binary, "."], cwd=INFRA, check=True)
+        # Stub bootstraps: code is not compared, and `make build` need not run first.
+        self.assets = os.path.join(self.dir, "assets")
+        for fn in ("health", "canary"):
+            os.makedirs(os.path.join(self.assets, fn, "arm64"))
+            with open(os.path.join(self.assets, fn, "arm64", "bootstrap"), "w") as f:
+                f.write("#!/bin/sh\n")
+        with open(os.path.join(INFRA, "cdk.json"), encoding="utf-8") as f:
+            self.context = json.load(f).get("context", {})
+
+    def synth(self, name, params):
+        out = os.path.join(self.dir, name)
+        context = dict(self.context)
+        context.update(params)
+        context["AssetDir"] = self.assets
+        env = dict(os.environ, CDK_OUTDIR=out, CDK_CONTEXT_JSON=json.dumps(context),
+                   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
+        subprocess.run([self.binary], cwd=INFRA, env=env, check=True)
+        with open(os.path.join(out, "LambdaHealth.template.json"), encoding="utf-8") as f:
+            return json.load(f)
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def dump(model):
+    return json.dumps(model, indent=1, sort_keys=True, default=sorted).splitlines()
+
+
+class ParityTest(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        if not CONFIGS:
+            raise AssertionError("no infra/testdata/parity-*.json")
+        cls.app = CDKApp()
+
+        cls.models = {}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.app.close()
+
+    def models_for(self, path, params=None):
+        """The SAM and CDK models of one configuration, computed once."""
+        if path not in self.models:
+            if params is None:
+                with open(path, encoding="utf-8") as f:
+                    params = json.load(f)
+            name = os.path.basename(path).replace("parity-", "").replace(".json", "")
+            sam = cfn.model(sam_template(params), params)
+            cdk = cfn.model(self.app.synth(name, params), {})
+            self.models[path] = (sam, cdk)
+        return self.models[path]
+
+    def compare(self, path, params=None):
+        sam, cdk = self.models_for(path, params)
+        if sam != cdk:
+            diff = "\n".join(difflib.unified_diff(dump(sam), dump(cdk), "template.yaml (SAM)", "infra (CDK)", lineterm="", n=4))
+            self.fail("SAM and CDK differ for %s:\n%s" % (os.path.relpath(path, ROOT), diff))
+        return sam
+
+    def test_configurations(self):
+        for path in CONFIGS:
+            with self.subTest(config=os.path.basename(path)):
+                self.compare(path)
+
+    def test_samconfig_profiles(self):
+        profiles = samconfig_profiles()
+        self.assertIn("prod", profiles)
+        for env, params in sorted(profiles.items()):
+            with self.subTest(profile=env):
+                self.compare(os.path.join(ROOT, "samconfig.toml#" + env), params)
+
+    def test_full_configuration_covers_everything(self):
+        """The full configuration switches every optional part on, so parity covers it."""
+        m = self.compare(os.path.join(INFRA, "testdata", "parity-full.json"))
+        counts = m["resource_counts"]
+        for t in ("AWS::Lambda::Url", "AWS::ApiGateway::RestApi", "AWS::ElasticLoadBalancingV2::TargetGroup",
+                  "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"):
+            self.assertIn(t, counts)
+        self.assertEqual(counts["AWS::CloudWatch::Alarm"], 6)  # overall, 4 checks, canary errors
+        self.assertEqual(len(m["http_apis"][0]["Routes"]), 14)
+        health = m["functions"]["function:health"]["Grants"]
+        canary = m["functions"]["function:canary"]["Grants"]
+        self.assertTrue(any("ssm:GetParameter" in g for g in health))
+        self.assertFalse(any("ssm:GetParameter" in g for g in canary))
+        self.assertTrue(any("cloudwatch:PutMetricData" in g for g in canary))
+        self.assertFalse(any("cloudwatch:PutMetricData" in g for g in health))
+
+    def test_minimal_configuration_has_no_optional_grant(self):
+        m = self.compare(os.path.join(INFRA, "testdata", "parity-minimal.json"))
+        # Its own log group only; the canary also PutMetricData, bound to the namespace.
+        want = {
+            "function:health": [],
+            "function:canary": ['Allow cloudwatch:PutMetricData on * when {"StringEquals": {"cloudwatch:namespace": "ServiceHealth"}}'],
+        }
+        for fn, extra in want.items():
+            grants = [g for g in m["functions"][fn]["Grants"] if " logs:" not in g]
+            self.assertEqual(grants, extra)
+            self.assertIsNone(m["functions"][fn]["VpcConfig"])
+            self.assertIsNone(m["functions"][fn]["RoleManagedPolicies"] or None)
+        self.assertEqual(m["rest_apis"], [])
+        self.assertEqual(m["function_urls"], [])
+        self.assertEqual(m["target_groups"], [])
+        self.assertEqual(len(m["alarms"]), 2)  # overall Success, canary Errors
+        self.assertTrue(all(not a["AlarmActions"] for a in m["alarms"]))
+
+    def test_model_sees_a_difference(self):
+        """The comparison is not vacuous: a changed alarm threshold shows up."""
+        with open(os.path.join(INFRA, "testdata", "parity-minimal.json"), encoding="utf-8") as f:
+            params = json.load(f)
+        template = sam_template(params)
+        changed = copy.deepcopy(template)
+        changed["Resources"]["SuccessAlarm"]["Properties"]["Threshold"] = 2
+        self.assertNotEqual(cfn.model(template, params)["alarms"], cfn.model(changed, params)["alarms"])
+
+
+if __name__ == "__main__":
+    unittest.main()
