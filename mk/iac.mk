@@ -94,6 +94,6 @@ test-iac: iac-tools
 	@cd $(IAC_INFRA) && $(IAC_GO) vet ./...
 	@cd $(IAC_INFRA) && $(IAC_ENV) $(IAC_GO) test -count=1 ./...
 	@echo "==> parity: template.yaml (SAM translator) vs infra/ (CDK)"
-	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/python -m unittest discover -s tests/parity -t tests/parity -v
+	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/python -m unittest discover -s infra/parity -t infra/parity -v
 
 endif

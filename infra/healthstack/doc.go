@@ -7,5 +7,5 @@
 // metrics. Every prop has a template parameter of the same meaning, and
 // PropsFromParameters reads props from those parameters' values, which is how
 // the CDK app (infra/main.go) takes its settings from context and how
-// tests/parity feeds SAM and CDK the same configuration.
+// infra/parity feeds SAM and CDK the same configuration.
 package healthstack

@@ -13,7 +13,7 @@ props its own assertions use):
   * both are reduced by cfn.model() to their semantic content and compared:
     any difference fails the test with a unified diff of the two models.
 
-Run: .venv/bin/python -m unittest discover -s tests/parity -v
+Run: .venv/bin/python -m unittest discover -s infra/parity -v
 (plain unittest: the test venv pins no pytest; pytest runs it as well).
 Needs Go and Node.js (the CDK app runs on jsii), not the CDK CLI, not AWS.
 """
