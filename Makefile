@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint lint-go bench run tools local-up local-down dev fuzz fuzz-brief
+.PHONY: all build test unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
@@ -76,6 +76,18 @@ bench: build
 ## dev: local stack up, health API on 127.0.0.1:8080 checking it, canary run once; Ctrl-C stops all
 dev: tools
 	bash scripts/dev.sh
+
+## invoke: one event through SAM's Lambda Runtime Interface Emulator, on the host
+##   make invoke FN=health EVENT=events/health-v2-ready.json   (FN=canary EVENT=events/canary-scheduled.json)
+FN ?= health
+EVENT ?= events/health-v2-ready.json
+invoke: local-up
+	bash scripts/invoke.sh $(FN) $(EVENT)
+
+## coldstart: cold start of both functions through the emulator, RUNS times (median, p90)
+RUNS ?= 10
+coldstart: local-up
+	bash scripts/coldstart.sh $(RUNS)
 
 ## run: the health API on 127.0.0.1:$${PORT:-8080}
 run:

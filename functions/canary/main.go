@@ -23,6 +23,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
+	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
@@ -78,12 +80,24 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 }
 
 // handler answers the EventBridge schedule. A failing check is data; only
-// a run whose metrics could not be recorded is an error.
-func handler(runner *canary.Runner) func(context.Context, events.EventBridgeEvent) error {
-	return func(ctx context.Context, _ events.EventBridgeEvent) error {
-		_, err := runner.Run(ctx)
-		return err
+// a run whose metrics could not be recorded is an error, and so is an
+// event that is not JSON (errorType EventError, the event not quoted).
+func handler(runner *canary.Runner) lambda.Handler {
+	return scheduleHandler{runner: runner}
+}
+
+type scheduleHandler struct{ runner *canary.Runner }
+
+// Invoke runs the canary once per scheduled event.
+func (h scheduleHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var ev events.EventBridgeEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, &lambdahttp.EventError{Kind: lambdahttp.ErrMalformedEvent, Detail: jsonerr.Describe(err)}
 	}
+	if _, err := h.runner.Run(ctx); err != nil {
+		return nil, err
+	}
+	return []byte("null"), nil
 }
 
 // runOnce runs the canary, prints the result and returns the exit code.

@@ -82,7 +82,7 @@ func serve[E, R any](
 ) ([]byte, error) {
 	var event E
 	if err := json.Unmarshal(payload, &event); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrMalformedEvent, jsonerr.Describe(err))
+		return nil, &EventError{Kind: ErrMalformedEvent, Detail: jsonerr.Describe(err)}
 	}
 	if caller := iamCaller(event); caller != "" {
 		ctx = healthhttp.WithIAMCaller(ctx, caller)

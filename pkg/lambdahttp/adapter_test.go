@@ -10,34 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdahealth/lambdahealth/internal/eventcases"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 )
-
-const testToken = "local-test-token"
-
-// response is the union of the three response shapes.
-type response struct {
-	StatusCode        int                 `json:"statusCode"`
-	StatusDescription string              `json:"statusDescription"`
-	Headers           map[string]string   `json:"headers"`
-	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-	Body              string              `json:"body"`
-}
-
-func (r response) header(name string) string {
-	for k, v := range r.Headers {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	for k, v := range r.MultiValueHeaders {
-		if strings.EqualFold(k, name) && len(v) > 0 {
-			return v[0]
-		}
-	}
-	return ""
-}
 
 func newAdapter(t testing.TB, dbErr error) *Adapter {
 	t.Helper()
@@ -48,45 +24,17 @@ func newAdapter(t testing.TB, dbErr error) *Adapter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(healthhttp.NewHandler(checker, healthhttp.WithToken(testToken),
+	return New(healthhttp.NewHandler(checker, healthhttp.WithToken(eventcases.Token),
 		healthhttp.WithService(healthhttp.Service{ID: "orders", Environment: "test", Version: "1.2.3"})))
 }
 
-// want is what an events/ file must produce, derived from its name.
-type want struct {
-	code        int
-	contentType string
-	details     bool
-	emptyBody   bool
-}
-
-func expectation(name string, healthy bool) want {
-	c := strings.TrimSuffix(name, ".json")
-	ready := http.StatusOK
-	if !healthy {
-		ready = http.StatusServiceUnavailable
-	}
-	w := want{code: ready, contentType: healthhttp.ContentType}
-	switch {
-	case strings.HasSuffix(c, "-check-unknown"), strings.HasSuffix(c, "-unknown"):
-		w = want{code: http.StatusNotFound, contentType: "application/problem+json"}
-	case strings.HasSuffix(c, "-post"):
-		w = want{code: http.StatusMethodNotAllowed, contentType: "application/problem+json"}
-	case strings.HasSuffix(c, "-live"), strings.HasSuffix(c, "-livez"):
-		w.code = http.StatusOK
-	case strings.HasSuffix(c, "-head"):
-		w.emptyBody = true
-	case strings.HasSuffix(c, "-token"), strings.HasSuffix(c, "-iam"):
-		w.details = true
-	}
-	return w
-}
-
 func TestEventsFiles(t *testing.T) {
-	files, err := filepath.Glob("../../events/health-*.json")
+	files, err := eventcases.Files("../..")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no events/health-*.json files: %v", err)
 	}
+	id := eventcases.Identity{ServiceID: "orders", ReleaseID: "1.2.3", Version: "1",
+		Check: "db:responseTime", ComponentType: health.ComponentDatastore}
 	for _, healthy := range []bool{true, false} {
 		var dbErr error
 		if !healthy {
@@ -104,76 +52,11 @@ func TestEventsFiles(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Invoke(%s) error: %v", name, err)
 				}
-				var resp response
-				if err := json.Unmarshal(out, &resp); err != nil {
-					t.Fatalf("response is not JSON: %v", err)
-				}
-				w := expectation(name, healthy)
-				if resp.StatusCode != w.code {
-					t.Errorf("statusCode = %d; want %d (body %s)", resp.StatusCode, w.code, resp.Body)
-				}
-				if got := resp.header("Content-Type"); got != w.contentType {
-					t.Errorf("Content-Type = %q; want %q", got, w.contentType)
-				}
-				if got := resp.header("Cache-Control"); got != "no-store" {
-					t.Errorf("Cache-Control = %q; want no-store", got)
-				}
-				if w.code == http.StatusMethodNotAllowed && resp.header("Allow") != "GET, HEAD" {
-					t.Errorf("Allow = %q; want \"GET, HEAD\"", resp.header("Allow"))
-				}
-				checkShape(t, name, resp, w)
+				eventcases.Verify(t, name, out, eventcases.Expect(name, healthy), id)
 			})
 		}
 	}
 }
-
-func checkShape(t *testing.T, name string, resp response, w want) {
-	t.Helper()
-	if strings.HasPrefix(name, "health-alb-") {
-		if want := http.StatusText(resp.StatusCode); resp.StatusDescription != strings.TrimSpace(
-			strings.Join([]string{itoa(resp.StatusCode), want}, " ")) {
-			t.Errorf("statusDescription = %q; want \"%d %s\"", resp.StatusDescription, resp.StatusCode, want)
-		}
-		multi := strings.Contains(name, "multivalue")
-		if multi && (len(resp.MultiValueHeaders) == 0 || resp.Headers != nil) {
-			t.Errorf("multi-value target group: headers=%v multiValueHeaders=%v; want only multiValueHeaders", resp.Headers, resp.MultiValueHeaders)
-		}
-		if !multi && (len(resp.Headers) == 0 || resp.MultiValueHeaders != nil) {
-			t.Errorf("single-value target group: headers=%v multiValueHeaders=%v; want only headers", resp.Headers, resp.MultiValueHeaders)
-		}
-	}
-	if w.emptyBody {
-		if resp.Body != "" {
-			t.Errorf("HEAD body = %q; want empty", resp.Body)
-		}
-		return
-	}
-	if w.contentType != healthhttp.ContentType {
-		return
-	}
-	var body healthhttp.Response
-	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-		t.Fatalf("body is not JSON: %v: %s", err, resp.Body)
-	}
-	wantStatus := health.StatusPass
-	if resp.StatusCode == http.StatusServiceUnavailable {
-		wantStatus = health.StatusFail
-	}
-	if body.Status != wantStatus || body.ServiceID != "orders" || body.ReleaseID != "1.2.3" || body.Version != "1" {
-		t.Errorf("body = %+v; want status %q, serviceId orders, releaseId 1.2.3, version 1", body, wantStatus)
-	}
-	if got := len(body.Checks) > 0; got != w.details {
-		t.Errorf("details shown = %v; want %v (body %s)", got, w.details, resp.Body)
-	}
-	if w.details {
-		d := body.Checks["db:responseTime"]
-		if len(d) != 1 || d[0].ComponentType != health.ComponentDatastore || d[0].Status != wantStatus {
-			t.Errorf("checks[db:responseTime] = %+v; want one datastore entry with status %q", d, wantStatus)
-		}
-	}
-}
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestDetect(t *testing.T) {
 	tests := []struct {
@@ -236,7 +119,7 @@ func TestUnparsablePathGets400(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Invoke error: %v", err)
 	}
-	var resp response
+	var resp eventcases.Response
 	_ = json.Unmarshal(out, &resp)
 	if resp.StatusCode != http.StatusBadRequest || resp.StatusDescription != "400 Bad Request" || resp.Headers["Content-Type"] != "application/problem+json" {
 		t.Errorf("response = %+v; want a 400 ALB response with a problem body", resp)
@@ -250,7 +133,7 @@ func TestPanicBecomes500(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Invoke error: %v", err)
 	}
-	var resp response
+	var resp eventcases.Response
 	_ = json.Unmarshal(out, &resp)
 	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(resp.Body, "boom") {
 		t.Errorf("response = %+v; want 500 without the panic value", resp)
@@ -265,9 +148,17 @@ func TestIAMCallerFromHeaderIsNotTrusted(t *testing.T) {
 	ev["headers"].(map[string]any)["x-golambdaproxy-apigw-context"] = `{"authorizer":{"iam":{"userArn":"arn:aws:iam::1:user/x"}}}`
 	payload, _ = json.Marshal(ev)
 	out, _ := a.Invoke(context.Background(), payload)
-	var resp response
+	var resp eventcases.Response
 	_ = json.Unmarshal(out, &resp)
 	if strings.Contains(resp.Body, `"checks"`) {
 		t.Errorf("a forged header unlocked details: %s", resp.Body)
+	}
+}
+
+func TestEventErrorType(t *testing.T) {
+	_, err := newAdapter(t, nil).Invoke(context.Background(), []byte(`{"version":"2.0"`))
+	var ee *EventError
+	if !errors.As(err, &ee) || ee.Kind != ErrMalformedEvent || err.Error() != "malformed event: truncated JSON" {
+		t.Errorf("Invoke(truncated) error = %#v; want *EventError malformed event: truncated JSON", err)
 	}
 }

@@ -3,7 +3,6 @@ package lambdahttp
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
@@ -20,11 +19,28 @@ const (
 	TriggerALB          Trigger = "alb"
 )
 
-// Errors returned for events this package cannot serve.
+// Errors returned for events this package cannot serve, wrapped in an
+// *EventError.
 var (
 	ErrMalformedEvent   = errors.New("malformed event")
 	ErrUnsupportedEvent = errors.New("unsupported event")
 )
+
+// EventError is the error of an invocation whose event cannot be served.
+// Lambda reports its type name, "EventError", as the errorType, and its
+// text, which never quotes the event, as the errorMessage.
+type EventError struct {
+	// Kind is ErrMalformedEvent or ErrUnsupportedEvent.
+	Kind error
+	// Detail says what is wrong, without quoting the event.
+	Detail string
+}
+
+// Error returns "kind: detail".
+func (e *EventError) Error() string { return e.Kind.Error() + ": " + e.Detail }
+
+// Unwrap returns Kind, for errors.Is.
+func (e *EventError) Unwrap() error { return e.Kind }
 
 // shape holds just enough of any event to tell the triggers apart.
 type shape struct {
@@ -44,20 +60,20 @@ type shape struct {
 func Detect(payload []byte) (Trigger, error) {
 	var s shape
 	if err := json.Unmarshal(payload, &s); err != nil {
-		return "", fmt.Errorf("%w: %s", ErrMalformedEvent, jsonerr.Describe(err))
+		return "", &EventError{Kind: ErrMalformedEvent, Detail: jsonerr.Describe(err)}
 	}
 	rc := s.RequestContext
 	switch {
 	case rc == nil:
-		return "", fmt.Errorf("%w: no requestContext", ErrUnsupportedEvent)
+		return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "no requestContext"}
 	case len(rc.ELB) > 0 && string(rc.ELB) != "null":
 		if s.HTTPMethod == "" {
-			return "", fmt.Errorf("%w: ALB event without httpMethod", ErrMalformedEvent)
+			return "", &EventError{Kind: ErrMalformedEvent, Detail: "ALB event without httpMethod"}
 		}
 		return TriggerALB, nil
 	case s.Version == "2.0":
 		if len(rc.HTTP) == 0 || string(rc.HTTP) == "null" {
-			return "", fmt.Errorf("%w: payload 2.0 event without requestContext.http", ErrMalformedEvent)
+			return "", &EventError{Kind: ErrMalformedEvent, Detail: "payload 2.0 event without requestContext.http"}
 		}
 		if strings.Contains(rc.DomainName, ".lambda-url.") {
 			return TriggerFunctionURL, nil
@@ -66,5 +82,5 @@ func Detect(payload []byte) (Trigger, error) {
 	case s.HTTPMethod != "":
 		return TriggerAPIGatewayV1, nil
 	}
-	return "", fmt.Errorf("%w: not an API Gateway, ALB or Function URL event", ErrUnsupportedEvent)
+	return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "not an API Gateway, ALB or Function URL event"}
 }

@@ -1,0 +1,152 @@
+package rie_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/internal/rie"
+	"github.com/lambdahealth/lambdahealth/internal/rie/rietest"
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+)
+
+// TestColdStart measures cold starts of both functions' production
+// bootstraps through the emulator, COLDSTART_RUNS times each (it is skipped
+// when that is not set; scripts/coldstart.sh sets it), after one discarded
+// warm-up run that primes the page cache:
+//
+//   - start to first answer: wall time from executing the emulator (which
+//     starts the bootstrap on the first invocation, as Lambda does) to the
+//     first invocation's answer;
+//   - first invocation: from posting the event to the answer (the
+//     bootstrap's exec, its init, and the handler);
+//   - init phase: the emulator's INIT REPORT, from the bootstrap's exec to
+//     its first request for an event: what Lambda reports as Init Duration;
+//   - REPORT Init Duration: what the emulator prints on the REPORT line,
+//     which times only its own dispatch of Init (shown to document that);
+//   - warm invocation: the second invocation, for comparison.
+//
+// The functions are configured as in the emulator tier: the health function
+// with one PostgreSQL check of the local stack, the canary with the same
+// check and PutMetricData to LocalStack.
+func TestColdStart(t *testing.T) {
+	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
+	if runs <= 0 {
+		t.Skip("set COLDSTART_RUNS (e.g. scripts/coldstart.sh 10) to measure cold starts")
+	}
+	env := testenv.Need(t, "LOCAL_PG_DSN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+	emulator := rietest.EmulatorPath(t)
+	aws := []string{}
+	for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		aws = append(aws, k+"="+env[k])
+	}
+	checks := `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"` + env["LOCAL_PG_DSN"] + `"}]`
+	health := rietest.Bootstrap(t, "./functions/health")
+	canary := rietest.Bootstrap(t, "./functions/canary")
+	event := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(testenv.Root(), "events", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	series := []struct {
+		name      string
+		bootstrap string
+		cfg       rie.Config
+		event     []byte
+	}{
+		{"health, GET /health/live (no I/O)", health, rie.Config{FunctionName: "HealthFunction", MemoryMB: 256, Timeout: 10 * time.Second,
+			Env: append([]string{"HEALTH_SERVICE=orders", checks}, aws...)}, event("health-v2-live.json")},
+		{"health, GET /health/ready (PostgreSQL check)", health, rie.Config{FunctionName: "HealthFunction", MemoryMB: 256, Timeout: 10 * time.Second,
+			Env: append([]string{"HEALTH_SERVICE=orders", checks}, aws...)}, event("health-v2-ready.json")},
+		{"canary, scheduled run (PostgreSQL check, PutMetricData)", canary, rie.Config{FunctionName: "CanaryFunction", MemoryMB: 256, Timeout: 30 * time.Second,
+			Env: append([]string{"HEALTH_SERVICE=coldstart", "HEALTH_METRICS_NAMESPACE=LambdaHealthColdStart", checks}, aws...)}, event("canary-scheduled.json")},
+	}
+
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n%d runs each (median / p90 / max, ms); GOARCH %s, %d CPUs\n\n", runs, runtime.GOARCH, runtime.NumCPU())
+	fmt.Fprintf(&table, "| function, event | start to first answer | first invocation | init phase (INIT REPORT) | REPORT Init Duration | warm invocation |\n")
+	fmt.Fprintf(&table, "| --- | --- | --- | --- | --- | --- |\n")
+	for _, s := range series {
+		var wall, first, initPhase, reportInit, warm []time.Duration
+		for i := -1; i < runs; i++ { // run -1 warms the page cache and is not counted
+			cfg := s.cfg
+			cfg.Emulator, cfg.Bootstrap = emulator, s.bootstrap
+			m := measure(t, cfg, s.event)
+			if i < 0 {
+				continue
+			}
+			wall, first, initPhase = append(wall, m.wall), append(first, m.first), append(initPhase, m.initPhase)
+			reportInit, warm = append(reportInit, m.reportInit), append(warm, m.warm)
+		}
+		fmt.Fprintf(&table, "| %s | %s | %s | %s | %s | %s |\n", s.name,
+			summary(wall), summary(first), summary(initPhase), summary(reportInit), summary(warm))
+	}
+	for _, b := range []struct{ name, path string }{{"health", health}, {"canary", canary}} {
+		if fi, err := os.Stat(b.path); err == nil {
+			fmt.Fprintf(&table, "\n%s bootstrap: %.1f MB", b.name, float64(fi.Size())/(1<<20))
+		}
+	}
+	t.Log(table.String())
+}
+
+type coldStart struct {
+	wall, first, initPhase, reportInit, warm time.Duration
+}
+
+// measure starts one emulator, invokes it twice and stops it.
+func measure(t *testing.T, cfg rie.Config, event []byte) coldStart {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e, err := rie.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop()
+	first, err := e.Invoke(ctx, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, failed := first.FunctionError(); failed || first.StatusCode != 200 || first.Report == nil || !first.Report.Cold {
+		t.Fatalf("first invocation = %d %s, report %+v; want a cold, successful one\n%s", first.StatusCode, first.Payload, first.Report, e.Stderr())
+	}
+	initPhase, ok := e.InitReport(ctx)
+	if !ok {
+		t.Fatalf("no INIT REPORT in the emulator's log:\n%s", e.Stderr())
+	}
+	warm, err := e.Invoke(ctx, event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return coldStart{
+		wall:       first.Received.Sub(e.Started()),
+		first:      first.Elapsed(),
+		initPhase:  initPhase,
+		reportInit: first.Report.InitDuration,
+		warm:       warm.Elapsed(),
+	}
+}
+
+// summary formats median / p90 / max in milliseconds (p90 by nearest rank).
+func summary(ds []time.Duration) string {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	ms := func(d time.Duration) string {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 2, 64)
+	}
+	median := s[len(s)/2]
+	if len(s)%2 == 0 {
+		median = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	p90 := s[(len(s)*9+9)/10-1]
+	return ms(median) + " / " + ms(p90) + " / " + ms(s[len(s)-1])
+}
