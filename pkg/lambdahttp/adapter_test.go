@@ -162,3 +162,47 @@ func TestEventErrorType(t *testing.T) {
 		t.Errorf("Invoke(truncated) error = %#v; want *EventError malformed event: truncated JSON", err)
 	}
 }
+
+// TestHugeHeadersAndQuery sends events with a 1 MiB header and a 1 MiB
+// query string through every trigger: a normal answer, never a panic.
+func TestHugeHeadersAndQuery(t *testing.T) {
+	a := newAdapter(t, nil)
+	huge := strings.Repeat("x", 1<<20)
+	for _, file := range []string{"health-v1-ready.json", "health-v2-ready.json", "health-alb-ready.json", "health-furl-ready.json", "health-alb-multivalue-ready.json"} {
+		t.Run(file, func(t *testing.T) {
+			payload, err := os.ReadFile("../../events/" + file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ev map[string]any
+			if err := json.Unmarshal(payload, &ev); err != nil {
+				t.Fatal(err)
+			}
+			if h, ok := ev["headers"].(map[string]any); ok {
+				h["x-huge"] = huge
+			}
+			if h, ok := ev["multiValueHeaders"].(map[string]any); ok {
+				h["x-huge"] = []string{huge}
+			}
+			if _, ok := ev["rawQueryString"]; ok {
+				ev["rawQueryString"] = "q=" + huge
+			} else if _, ok := ev["multiValueQueryStringParameters"]; ok {
+				ev["multiValueQueryStringParameters"] = map[string][]string{"q": {huge}}
+			} else {
+				ev["queryStringParameters"] = map[string]string{"q": huge}
+			}
+			payload, _ = json.Marshal(ev)
+			out, err := a.Invoke(context.Background(), payload)
+			if err != nil {
+				t.Fatalf("Invoke error: %v", err)
+			}
+			var resp eventcases.Response
+			if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("response = %d (%v); want 200", resp.StatusCode, err)
+			}
+			if strings.Contains(string(out), huge[:1000]) {
+				t.Errorf("the response echoes the huge input")
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,4 +124,27 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.ReportMetric(float64(res.Percentile(0.99).Microseconds())/1000, "p99-ms")
 		})
 	}
+}
+
+// TestHugeHeaderIsRejected sends a 1 MiB header to the local server: 431,
+// and the server keeps serving.
+func TestHugeHeaderIsRejected(t *testing.T) {
+	checker, _ := health.NewChecker(nil)
+	addr, stop := serve(t, healthhttp.NewHandler(checker), nil)
+	defer stop()
+	req, _ := http.NewRequest("GET", "http://"+addr+"/health/live?q="+strings.Repeat("q", 1<<20), nil)
+	req.Header.Set("X-Huge", strings.Repeat("x", 1<<20))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("huge header: %v; want a 431 answer", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("huge header = %d; want 431", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + addr + "/health/live")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("after a huge header, live = %v, %v; want 200", resp, err)
+	}
+	resp.Body.Close()
 }
