@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
@@ -35,7 +36,7 @@ func main() {
 	if inLambda {
 		logOut = os.Stdout
 	}
-	logger := slog.New(slog.NewJSONHandler(logOut, nil))
+	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(logOut, nil)))
 	runner, cfg, err := setupWith(context.Background(), logger, os.Stdout)
 	if err != nil {
 		logger.Error("canary not started", slog.String("error", err.Error()))
@@ -93,6 +94,9 @@ func (h scheduleHandler) Invoke(ctx context.Context, payload []byte) ([]byte, er
 	var ev events.EventBridgeEvent
 	if err := json.Unmarshal(payload, &ev); err != nil {
 		return nil, &lambdahttp.EventError{Kind: lambdahttp.ErrMalformedEvent, Detail: jsonerr.Describe(err)}
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		ctx = healthhttp.WithRequestID(ctx, lc.AwsRequestID)
 	}
 	if _, err := h.runner.Run(ctx); err != nil {
 		return nil, err

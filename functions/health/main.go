@@ -29,7 +29,7 @@ import (
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(os.Stdout, nil)))
 	if err := run(logger); err != nil {
 		logger.Error("health function stopped", slog.String("error", err.Error()))
 		os.Exit(1)

@@ -80,6 +80,10 @@ type Result struct {
 	Duration time.Duration
 	// Cached is true when the result came from the cache.
 	Cached bool
+
+	// suspended marks a run that ended far past its limit: the process
+	// was frozen, and its timeouts say nothing about the dependency.
+	suspended bool
 }
 
 // Report is the outcome of a set of checks.

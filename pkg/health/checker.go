@@ -152,17 +152,37 @@ func (c *Checker) Checks() []Check { return append([]Check(nil), c.checks...) }
 // example while a server shuts down.
 func (c *Checker) SetDraining(d bool) { c.draining.Store(d) }
 
+type budgetCapKey struct{}
+
+// WithBudgetCap returns a context in which requests spend at most d on
+// checks: a caller's own deadline, such as a ?timeout= query parameter. It
+// can only shorten the budget, and unlike a context deadline it does not
+// bound the shared runs of the checks, so one impatient caller never cuts
+// another caller's answer short.
+func WithBudgetCap(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, budgetCapKey{}, d)
+}
+
 // Deadline returns the time by which a request with ctx must have its
-// checks answered: the earliest of now plus the budget and ctx's deadline
-// minus the margin.
+// checks answered: the earliest of now plus the budget, now plus the
+// caller's cap (WithBudgetCap), and ctx's deadline minus the margin.
 func (c *Checker) Deadline(ctx context.Context) time.Time {
-	d := c.now().Add(c.budget)
-	if dl, ok := ctx.Deadline(); ok {
-		if dl = dl.Add(-c.margin); dl.Before(d) {
-			d = dl
-		}
+	now := c.now()
+	d := now.Add(c.budget)
+	if capped, ok := ctx.Value(budgetCapKey{}).(time.Duration); ok && now.Add(capped).Before(d) {
+		d = now.Add(capped)
+	}
+	if dl, ok := c.workDeadline(ctx); ok && dl.Before(d) {
+		d = dl
 	}
 	return d
+}
+
+// workDeadline is ctx's deadline minus the margin: the time by which the
+// process must have written its answer (in Lambda, the invocation's end).
+func (c *Checker) workDeadline(ctx context.Context) (time.Time, bool) {
+	dl, ok := ctx.Deadline()
+	return dl.Add(-c.margin), ok
 }
 
 // All runs every check and aggregates them.
@@ -234,45 +254,64 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 	return Report{Status: Aggregate(results), Output: summarize(results), Results: results}
 }
 
-// await waits for the check's shared run until the request deadline.
+// await waits for the check's shared run until the request deadline. A
+// run that was suspended (a Lambda instance frozen between invocations)
+// reports timeouts that say nothing about the dependency: await starts one
+// fresh run instead of passing such a result on.
 func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Result {
 	start := c.now()
 	wait := deadline.Sub(start)
 	if wait <= 0 {
 		return timeoutResult(ch, 0, start)
 	}
-	flight := c.group.DoChan(ch.Name, func() (any, error) {
-		return c.execute(ctx, ch, deadline), nil
-	})
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	select {
-	case res := <-flight:
-		return res.Val.(Result)
-	case <-timer.C:
-		return timeoutResult(ch, wait, start)
-	case <-ctx.Done():
-		return timeoutResult(ch, c.now().Sub(start), start)
+	for attempt := 0; ; attempt++ {
+		flight := c.group.DoChan(ch.Name, func() (any, error) {
+			return c.execute(ctx, ch), nil
+		})
+		select {
+		case res := <-flight:
+			r := res.Val.(Result)
+			if r.suspended && attempt == 0 {
+				continue
+			}
+			r.suspended = false
+			return r
+		case <-timer.C:
+			return timeoutResult(ch, wait, start)
+		case <-ctx.Done():
+			return timeoutResult(ch, c.now().Sub(start), start)
+		}
 	}
 }
 
-// execute makes one run of the probe, bounded by the check's timeout and the
-// deadline of the request that started it, and caches the result.
-func (c *Checker) execute(ctx context.Context, ch Check, deadline time.Time) Result {
+// suspendedAfter is how far past its limit a run must end to count as
+// suspended rather than slow: timers fire within milliseconds on a live
+// process.
+const suspendedAfter = time.Second
+
+// execute makes one run of the probe, shared by every request that waits
+// for it. It is bounded by the check's timeout (or the budget) and by ctx's
+// deadline minus the margin (the invocation's end), never by one caller's
+// budget cap, and it caches its result; a run cut short by the invocation's
+// end, or suspended, is not cached.
+func (c *Checker) execute(ctx context.Context, ch Check) Result {
 	// A run that finished between the caller's cache miss and this flight
 	// has already answered: do not call the dependency again.
 	if r, ok := c.cached(ch.Name); ok {
 		return r
 	}
 	start := c.now()
-	timeout := ch.Timeout
-	if timeout <= 0 {
-		timeout = c.budget
+	limit := ch.Timeout
+	if limit <= 0 {
+		limit = c.budget
 	}
-	limit := timeout
 	cut := false
-	if left := deadline.Sub(start); left < limit {
-		limit, cut = left, true
+	if dl, ok := c.workDeadline(ctx); ok {
+		if left := dl.Sub(start); left < limit {
+			limit, cut = max(left, 0), true
+		}
 	}
 	// The run is shared: detach it from the caller's cancellation, keep
 	// its values, and give it its own deadline.
@@ -303,9 +342,10 @@ func (c *Checker) execute(ctx context.Context, ch Check, deadline time.Time) Res
 	case <-timer.C:
 		r = timeoutResult(ch, limit, start)
 	}
-	c.log(ch, r)
-	timedOut := r.Status == StatusFail && errors.Is(r.Err, ErrTimeout)
-	if c.ttl > 0 && !(cut && (timedOut || errors.Is(r.Err, context.DeadlineExceeded))) {
+	r.suspended = c.now().Sub(start) > limit+suspendedAfter
+	c.log(pctx, ch, r)
+	timedOut := r.Status == StatusFail && (errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded))
+	if c.ttl > 0 && !r.suspended && !(cut && timedOut) {
 		c.store(r)
 	}
 	return r
@@ -373,13 +413,13 @@ func (c *Checker) store(r Result) {
 	c.mu.Unlock()
 }
 
-func (c *Checker) log(ch Check, r Result) {
+func (c *Checker) log(ctx context.Context, ch Check, r Result) {
 	level := slog.LevelInfo
 	if r.Status != StatusPass {
 		level = slog.LevelWarn
 	}
 	// Only the safe output is logged: internal errors may name hosts or users.
-	c.logger.LogAttrs(context.Background(), level, "check",
+	c.logger.LogAttrs(ctx, level, "check",
 		slog.String("check", ch.Name),
 		slog.String("status", string(r.Status)),
 		slog.Float64("duration_ms", float64(r.Duration.Microseconds())/1000),

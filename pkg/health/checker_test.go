@@ -346,3 +346,94 @@ func TestNewCheckerRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestImpatientCallerDoesNotCutOthersShort: a caller with a short budget
+// cap starts the shared run; a caller without one joins it and must get the
+// dependency's real answer, not the first caller's timeout.
+func TestImpatientCallerDoesNotCutOthersShort(t *testing.T) {
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+		calls.Add(1)
+		select {
+		case <-time.After(80 * time.Millisecond):
+			return Observation{}, nil
+		case <-ctx.Done():
+			return Observation{}, ctx.Err()
+		}
+	}}}, WithCacheTTL(time.Minute))
+	impatient := make(chan Report, 1)
+	go func() { impatient <- c.All(WithBudgetCap(context.Background(), 20*time.Millisecond)) }()
+	time.Sleep(5 * time.Millisecond)
+	patient := c.All(context.Background())
+	if patient.Status != StatusPass {
+		t.Errorf("patient caller = %q %q; want pass", patient.Status, patient.Output)
+	}
+	if r := <-impatient; r.Status != StatusFail || r.Results[0].Output != "timeout after 20ms" {
+		t.Errorf("impatient caller = %q %q; want fail \"timeout after 20ms\"", r.Status, r.Results[0].Output)
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("dependency calls = %d; want 1 shared run", got)
+	}
+	if r := c.All(context.Background()).Results[0]; !r.Cached || r.Status != StatusPass {
+		t.Errorf("next request = %q cached=%v; want the shared run's pass from the cache", r.Status, r.Cached)
+	}
+}
+
+// TestHungDependencyIsCached: a hung dependency with the default timeout
+// fails once per TTL, not once per request.
+func TestHungDependencyIsCached(t *testing.T) {
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+		calls.Add(1)
+		<-ctx.Done()
+		return Observation{}, ctx.Err()
+	}}}, WithBudget(100*time.Millisecond), WithCacheTTL(time.Minute))
+	first := c.All(context.Background()).Results[0]
+	// The caller's own timer and the shared run's end at the same moment;
+	// give the run the moment it needs to store its result.
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	second := c.All(context.Background()).Results[0]
+	if first.Output != "timeout after 100ms" || second.Output != first.Output || !second.Cached {
+		t.Errorf("results = %q, %q (cached %v); want the same cached timeout", first.Output, second.Output, second.Cached)
+	}
+	if elapsed := time.Since(start); elapsed > 20*time.Millisecond {
+		t.Errorf("the cached answer took %v", elapsed)
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("dependency calls = %d; want 1 per TTL", got)
+	}
+}
+
+// TestSuspendedRunIsRetried: a run whose process was frozen past its limit
+// (a Lambda instance between invocations) is neither cached nor passed on:
+// the caller gets a fresh run.
+func TestSuspendedRunIsRetried(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var calls atomic.Int64
+	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(context.Context) (Observation, error) {
+		if calls.Add(1) == 1 {
+			mu.Lock()
+			now = now.Add(10 * time.Minute) // frozen mid-run
+			mu.Unlock()
+			return Observation{}, errors.New("deadline passed while frozen")
+		}
+		return Observation{}, nil
+	}}}, WithCacheTTL(time.Minute), withClock(clock))
+	if r := c.All(context.Background()); r.Status != StatusPass {
+		t.Errorf("status = %q %q; want pass from a fresh run", r.Status, r.Output)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("dependency calls = %d; want 2 (the suspended run and a fresh one)", got)
+	}
+}
+
+func TestBudgetCapSkipsMargin(t *testing.T) {
+	c := mustChecker(t, nil, WithBudget(2*time.Second), WithDeadlineMargin(100*time.Millisecond))
+	left := time.Until(c.Deadline(WithBudgetCap(context.Background(), 250*time.Millisecond)))
+	if left < 200*time.Millisecond || left > 250*time.Millisecond {
+		t.Errorf("deadline with a 250ms cap is %v away; want ~250ms (no margin off a cap)", left)
+	}
+}

@@ -100,7 +100,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, name := match(r.URL.Path)
 	status := h.serve(w, r, rt, name)
 	h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("request_id", requestID(r.Context())),
 		slog.String("method", r.Method),
 		slog.String("route", routeName(rt)),
 		slog.Int("code", status),
@@ -117,17 +116,17 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		w.Header().Set("Allow", "GET, HEAD")
 		return writeProblem(w, r, http.StatusMethodNotAllowed, "method not allowed")
 	}
-	ctx, cancel, err := callerDeadline(r)
+	details := h.showDetails(r)
+	if rt == routeLive {
+		// Liveness does no I/O and reads nothing of the request.
+		return writeJSON(w, r, http.StatusOK, ContentType, h.service.Render(health.Report{Status: health.StatusPass}, details))
+	}
+	ctx, err := callerBudget(r)
 	if err != nil {
 		return writeProblem(w, r, http.StatusBadRequest, err.Error())
 	}
-	defer cancel()
-
-	details := h.showDetails(r)
 	var rep health.Report
 	switch rt {
-	case routeLive:
-		rep = health.Report{Status: health.StatusPass}
 	case routeReady:
 		rep = h.engine.Ready(ctx)
 	case routeHealth:
@@ -164,20 +163,19 @@ func (h *Handler) showDetails(r *http.Request) bool {
 	return false
 }
 
-// callerDeadline applies the caller's own deadline, the query parameter
-// "timeout" (a Go duration), which can only shorten the budget.
-func callerDeadline(r *http.Request) (context.Context, context.CancelFunc, error) {
-	ctx := r.Context()
+// callerBudget applies the caller's own deadline, the query parameter
+// "timeout" (a Go duration), as a cap on the request's budget: it can only
+// shorten it, and it never cuts the shared check runs other callers wait on.
+func callerBudget(r *http.Request) (context.Context, error) {
 	v := r.URL.Query().Get("timeout")
 	if v == "" {
-		return ctx, func() {}, nil
+		return r.Context(), nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return nil, nil, errors.New("timeout must be a positive duration such as 500ms")
+		return nil, errors.New("timeout must be a positive duration such as 500ms")
 	}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	return ctx, cancel, nil
+	return health.WithBudgetCap(r.Context(), d), nil
 }
 
 // problem is an RFC 9457 problem document, used for errors.

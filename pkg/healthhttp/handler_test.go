@@ -221,17 +221,23 @@ func TestSingleNonCriticalCheckFailureIs503(t *testing.T) {
 	}
 }
 
-func TestCallerTimeoutShortensContext(t *testing.T) {
+func TestCallerTimeoutCapsBudget(t *testing.T) {
+	checker, err := health.NewChecker(nil, health.WithBudget(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := newFake(health.StatusPass)
 	var left time.Duration
 	f.all = func(ctx context.Context) health.Report {
-		dl, _ := ctx.Deadline()
-		left = time.Until(dl)
+		left = time.Until(checker.Deadline(ctx))
 		return report(health.StatusPass)
 	}
 	do(NewHandler(f), "GET", "/health?timeout=300ms")
-	if left <= 0 || left > 300*time.Millisecond {
-		t.Errorf("deadline left = %v; want within 300ms", left)
+	if left <= 200*time.Millisecond || left > 300*time.Millisecond {
+		t.Errorf("budget left = %v; want about the caller's 300ms", left)
+	}
+	if rec := do(NewHandler(f), "GET", "/health/live?timeout=bogus"); rec.Code != 200 {
+		t.Errorf("liveness with a bad timeout = %d; want 200 (liveness reads nothing)", rec.Code)
 	}
 }
 

@@ -17,7 +17,6 @@ func Recover(h http.Handler, logger *slog.Logger) http.Handler {
 					panic(p)
 				}
 				logger.ErrorContext(r.Context(), "handler panicked",
-					slog.String("request_id", requestID(r.Context())),
 					slog.String("panic_type", fmt.Sprintf("%T", p)))
 				writeProblem(w, r, http.StatusInternalServerError, "internal error")
 			}

@@ -46,12 +46,12 @@ func New(h http.Handler, opts ...Option) *Adapter {
 // HTTP response of that trigger's shape; anything else gets an error that
 // says what is wrong with the event, without quoting it.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	ctx = healthhttp.WithRequestID(ctx, awsRequestID(ctx))
 	trigger, err := Detect(payload)
 	if err != nil {
-		a.logger.WarnContext(ctx, "event rejected", slog.String("request_id", awsRequestID(ctx)), slog.String("error", err.Error()))
+		a.logger.WarnContext(ctx, "event rejected", slog.String("error", err.Error()))
 		return nil, err
 	}
-	ctx = healthhttp.WithRequestID(ctx, awsRequestID(ctx))
 	switch trigger {
 	case TriggerALB:
 		return serve(ctx, payload, a.alb.ProxyWithContext, fixALB, albError, func(events.ALBTargetGroupRequest) string { return "" })

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/eventcases"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
@@ -204,5 +207,35 @@ func TestHugeHeadersAndQuery(t *testing.T) {
 				t.Errorf("the response echoes the huge input")
 			}
 		})
+	}
+}
+
+// TestLogLinesCarryRequestID: the request line and the engine's per-check
+// line of one invocation carry its AWS request ID.
+func TestLogLinesCarryRequestID(t *testing.T) {
+	var logs checktest.LockedBuffer
+	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(&logs, nil)))
+	checker, err := health.NewChecker([]health.Check{{Name: "db", Critical: true,
+		Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, nil }}},
+		health.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(healthhttp.NewHandler(checker, healthhttp.WithLogger(logger)), WithLogger(logger))
+	payload, _ := os.ReadFile("../../events/health-v2-ready.json")
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-7d1c"})
+	if _, err := a.Invoke(ctx, payload); err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range []string{`"msg":"check"`, `"msg":"request"`} {
+		found := false
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, msg) && strings.Contains(line, `"request_id":"req-7d1c"`) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no %s line with the request ID in:\n%s", msg, logs.String())
+		}
 	}
 }
