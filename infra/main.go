@@ -61,6 +61,7 @@ func run() error {
 // lists (joined with commas) and, for ChecksJson, the JSON array itself.
 func parametersFromContext(get func(string) any) (map[string]string, error) {
 	params := map[string]string{}
+	// CriticalChecks is no longer a setting: read so that PropsFromParameters says so.
 	for _, name := range append(append([]string{}, healthstack.ParameterNames...), "CriticalChecks", "AssetDir") {
 		v := get(name)
 		if v == nil {

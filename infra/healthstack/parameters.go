@@ -25,11 +25,19 @@ var ParameterNames = []string{
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
 }
 
+// criticalCheckParameters are the SAM template's five alarm slots.
+var criticalCheckParameters = []string{"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5"}
+
 // PropsFromParameters builds props from template.yaml parameter values, read
 // as CloudFormation reads them (CommaDelimitedList members are trimmed; a
 // missing or empty value means the parameter's default). Unknown names are
-// errors. Besides the template's parameters it takes CriticalChecks, a
-// comma-separated list with no limit of five, and AssetDir.
+// errors. Besides the template's parameters it takes AssetDir.
+//
+// The stack alarms on every critical check of ChecksJson by itself, so
+// CriticalCheck1..CriticalCheck5 configure nothing here. They are checked
+// instead, so that one set of values gives both forms the same alarms: when
+// any is set, together they must name exactly the critical checks of
+// ChecksJson (the SAM template alarms only on the checks they name).
 func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	var p HealthStackProps
 	var errs []error
@@ -38,13 +46,17 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	}
 	var unknown []string
 	for k := range params {
-		if !slices.Contains(ParameterNames, k) && k != "CriticalChecks" && k != "AssetDir" {
+		if !slices.Contains(ParameterNames, k) && k != "AssetDir" {
 			unknown = append(unknown, k)
 		}
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		bad(k, "unknown (known: %s, CriticalChecks, AssetDir)", strings.Join(ParameterNames, ", "))
+		if k == "CriticalChecks" {
+			bad(k, "no longer a setting: every check in ChecksJson gets an alarm unless it says \"critical\": false")
+			continue
+		}
+		bad(k, "unknown (known: %s, AssetDir)", strings.Join(ParameterNames, ", "))
 	}
 
 	str := func(name string) string { return strings.TrimSpace(params[name]) }
@@ -91,9 +103,11 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.Details = DetailsMode(str("Details"))
 	p.TokenSecretARN = str("TokenSecretArn")
 	p.DrainParameter = str("DrainParameterName")
+	checksOK := true
 	if v := str("ChecksJson"); v != "" {
 		if err := json.Unmarshal([]byte(v), &p.Checks); err != nil {
 			bad("ChecksJson", "not a JSON array of checks: %v", err)
+			checksOK = false
 		}
 	}
 	p.MetricsNamespace = str("MetricsNamespace")
@@ -113,12 +127,6 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.ProbePrefix = str("ProbePrefix")
 	p.DBUserARNs = list("DbUserArns")
 	p.SecretARNs = list("SecretArns")
-	for i := 1; i <= 5; i++ {
-		if v := str(fmt.Sprintf("CriticalCheck%d", i)); v != "" {
-			p.CriticalChecks = append(p.CriticalChecks, v)
-		}
-	}
-	p.CriticalChecks = append(p.CriticalChecks, list("CriticalChecks")...)
 	p.AlarmEmail = str("AlarmEmail")
 	p.AlarmTopicARN = str("AlarmTopicArn")
 	switch v := str("RestApi"); v {
@@ -132,6 +140,11 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.ALBListenerARN = str("AlbListenerArn")
 	p.ALBRulePriority = num("AlbRulePriority")
 	p.AssetDir = str("AssetDir")
+	if checksOK {
+		for _, err := range checkCriticalParameters(params, p.CriticalCheckNames()) {
+			bad(err[0], "%s", err[1])
+		}
+	}
 
 	if len(errs) > 0 {
 		return HealthStackProps{}, errors.Join(errs...)
@@ -146,4 +159,51 @@ func retentionFor(days int) (awslogs.RetentionDays, bool) {
 		}
 	}
 	return "", false
+}
+
+// checkCriticalParameters compares CriticalCheck1..CriticalCheck5 with the
+// critical checks of ChecksJson and returns each problem as {parameter,
+// message}. Leaving them all empty is fine.
+func checkCriticalParameters(params map[string]string, critical []string) [][2]string {
+	var problems [][2]string
+	seen := map[string]string{}
+	for _, name := range criticalCheckParameters {
+		v := strings.TrimSpace(params[name])
+		switch {
+		case v == "":
+			continue
+		case seen[v] != "":
+			problems = append(problems, [2]string{name, fmt.Sprintf("%q is %s already", v, seen[v])})
+		case !slices.Contains(critical, v):
+			problems = append(problems, [2]string{name, fmt.Sprintf("%q is not a critical check in ChecksJson (critical checks: %s)", v, listOrNone(critical))})
+		}
+		seen[v] = name
+	}
+	if len(seen) == 0 {
+		return problems
+	}
+	var missing []string
+	for _, c := range critical {
+		if seen[c] == "" {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		msg := fmt.Sprintf("no slot names the critical check(s) %s of ChecksJson; the SAM template alarms only on the checks named "+
+			"in these slots, the CDK stack on every critical check", strings.Join(missing, ", "))
+		if len(critical) > len(criticalCheckParameters) {
+			msg += fmt.Sprintf(": %d critical checks do not fit in %d slots, leave them out here", len(critical), len(criticalCheckParameters))
+		} else {
+			msg += ": name them all, or leave the slots out"
+		}
+		problems = append(problems, [2]string{"CriticalCheck1..CriticalCheck5", msg})
+	}
+	return problems
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }

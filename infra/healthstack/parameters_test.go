@@ -96,10 +96,8 @@ func TestPropsFromParametersErrors(t *testing.T) {
 
 func TestPropsFromParametersLists(t *testing.T) {
 	got, err := PropsFromParameters(map[string]string{
-		"QueueArns":      " arn:aws:sqs:us-east-1:1:a , arn:aws:sqs:us-east-1:1:b ,",
-		"CriticalChecks": "a,b",
-		"CriticalCheck1": "z",
-		"CacheTtl":       "0s",
+		"QueueArns": " arn:aws:sqs:us-east-1:1:a , arn:aws:sqs:us-east-1:1:b ,",
+		"CacheTtl":  "0s",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -107,11 +105,56 @@ func TestPropsFromParametersLists(t *testing.T) {
 	if want := []string{"arn:aws:sqs:us-east-1:1:a", "arn:aws:sqs:us-east-1:1:b"}; !reflect.DeepEqual(got.QueueARNs, want) {
 		t.Errorf("QueueARNs = %q; want %q", got.QueueARNs, want)
 	}
-	if want := []string{"z", "a", "b"}; !reflect.DeepEqual(got.CriticalChecks, want) {
-		t.Errorf("CriticalChecks = %q; want %q", got.CriticalChecks, want)
-	}
 	if got.CacheTTL == nil || *got.CacheTTL != 0 {
 		t.Errorf("CacheTTL = %v; want a pointer to 0", got.CacheTTL)
+	}
+}
+
+// TestPropsFromParametersCriticalChecks: the CDK stack derives its check
+// alarms from ChecksJson; CriticalCheck1..5, the SAM template's slots, are
+// only checked against it: empty, or exactly the critical checks.
+func TestPropsFromParametersCriticalChecks(t *testing.T) {
+	checks := `[{"name":"db","type":"tcp","address":"db:5432"},{"name":"q","type":"tcp","address":"q:1","critical":false},` +
+		`{"name":"s3","type":"tcp","address":"s3:443","critical":true}]`
+	six := `[{"name":"a","type":"tcp","address":"a:1"},{"name":"b","type":"tcp","address":"b:1"},{"name":"c","type":"tcp","address":"c:1"},` +
+		`{"name":"d","type":"tcp","address":"d:1"},{"name":"e","type":"tcp","address":"e:1"},{"name":"f","type":"tcp","address":"f:1"}]`
+	tests := []struct {
+		name   string
+		params map[string]string
+		want   string // "" = no error; else a substring of the error
+	}{
+		{"slots left out", map[string]string{"ChecksJson": checks}, ""},
+		{"every critical check", map[string]string{"ChecksJson": checks, "CriticalCheck1": "s3", "CriticalCheck3": " db "}, ""},
+		{"six critical checks, slots left out", map[string]string{"ChecksJson": six}, ""},
+		{"typo", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s4"},
+			`parameter CriticalCheck2: "s4" is not a critical check in ChecksJson (critical checks: db, s3)`},
+		{"not critical", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s3", "CriticalCheck3": "q"},
+			`parameter CriticalCheck3: "q" is not a critical check`},
+		{"duplicate", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s3", "CriticalCheck4": "db"},
+			`parameter CriticalCheck4: "db" is CriticalCheck1 already`},
+		{"one missing", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db"},
+			"parameter CriticalCheck1..CriticalCheck5: no slot names the critical check(s) s3 of ChecksJson"},
+		{"no checks at all", map[string]string{"CriticalCheck1": "db"},
+			`parameter CriticalCheck1: "db" is not a critical check in ChecksJson (critical checks: none)`},
+		{"six do not fit", map[string]string{"ChecksJson": six, "CriticalCheck1": "a", "CriticalCheck2": "b", "CriticalCheck3": "c",
+			"CriticalCheck4": "d", "CriticalCheck5": "e"}, "6 critical checks do not fit in 5 slots"},
+		{"CriticalChecks is gone", map[string]string{"ChecksJson": checks, "CriticalChecks": "db,s3"},
+			"parameter CriticalChecks: no longer a setting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PropsFromParameters(tt.params)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("PropsFromParameters() = %v; want no error", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("PropsFromParameters() = %v; want an error containing %q", err, tt.want)
+			case tt.want == "" && tt.params["ChecksJson"] == checks:
+				if got, want := p.CriticalCheckNames(), []string{"db", "s3"}; !reflect.DeepEqual(got, want) {
+					t.Errorf("CriticalCheckNames() = %q; want %q", got, want)
+				}
+			}
+		})
 	}
 }
 

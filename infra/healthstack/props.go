@@ -88,7 +88,10 @@ type HealthStackProps struct {
 	// of the SSM parameter whose value "drain" fails readiness; health function
 	// only.
 	DrainParameter string
-	// Checks is HEALTH_CHECKS (ChecksJson). Default none ("[]").
+	// Checks is HEALTH_CHECKS (ChecksJson). Default none ("[]"). Every
+	// critical check (Critical nil or true) gets an alarm of its own
+	// (CriticalCheckNames); the SAM template, which has no loops, takes their
+	// names in five parameters, CriticalCheck1..CriticalCheck5, instead.
 	Checks []Check
 	// MetricsNamespace is HEALTH_METRICS_NAMESPACE (MetricsNamespace), watched
 	// by the alarms. Default DefaultMetricsNamespace.
@@ -122,10 +125,6 @@ type HealthStackProps struct {
 	// ARNs (SecretArns).
 	SecretARNs []string
 
-	// CriticalChecks names the checks that get an alarm of their own
-	// (CriticalCheck1..CriticalCheck5 in the SAM template, which has five
-	// slots); each must name a check in Checks.
-	CriticalChecks []string
 	// AlarmEmail is subscribed to the alarm topic (AlarmEmail).
 	AlarmEmail string
 	// AlarmTopicARN is an existing SNS topic for the alarms (AlarmTopicArn);
@@ -185,6 +184,21 @@ type Check struct {
 
 	// tcp
 	Address string
+}
+
+// IsCritical reports whether the check is critical: unless Critical is false.
+func (c Check) IsCritical() bool { return c.Critical == nil || *c.Critical }
+
+// CriticalCheckNames are the names of the critical checks in Checks, in
+// order: the checks that get an alarm of their own (CheckAlarm1, ...).
+func (p HealthStackProps) CriticalCheckNames() []string {
+	var names []string
+	for _, c := range p.Checks {
+		if c.IsCritical() {
+			names = append(names, c.Name)
+		}
+	}
+	return names
 }
 
 // checkJSON is the wire form of Check, as pkg/config reads it.
@@ -394,16 +408,6 @@ func (p HealthStackProps) Validate() error {
 			bad(fmt.Sprintf("Checks[%d].Name", i), "duplicate name %q", c.Name)
 		}
 		names[c.Name] = true
-	}
-	seen := map[string]bool{}
-	for i, name := range p.CriticalChecks {
-		if !names[name] {
-			bad(fmt.Sprintf("CriticalChecks[%d]", i), "no check named %q in Checks", name)
-		}
-		if seen[name] {
-			bad(fmt.Sprintf("CriticalChecks[%d]", i), "duplicate name %q", name)
-		}
-		seen[name] = true
 	}
 	return errors.Join(errs...)
 }

@@ -32,14 +32,14 @@ const (
 	CanaryTimeoutSeconds = 30
 )
 
-// Routes are the health function's paths on the HTTP and REST APIs, each
-// served for GET and HEAD (DESIGN.md, "Routes").
-var Routes = []string{
-	"/health/live", "/livez", "/healthz",
-	"/health/ready", "/readyz",
-	"/health",
-	"/health/checks/{name}",
-}
+// APIPaths are the health function's routes on the HTTP and REST APIs, each
+// for every method (ANY). The function answers the contract itself (DESIGN.md,
+// "Routes"): 404 for an unknown path, 405 with Allow for a wrong method, a
+// trailing slash ignored. Routes on exact paths only would let API Gateway
+// answer everything else (404 {"message":"Not Found"} on the HTTP API, 403
+// Missing Authentication Token on the REST API). /{proxy+} needs at least one
+// path segment, hence / as well.
+var APIPaths = []string{"/", "/{proxy+}"}
 
 // ALBPathPatterns are the listener rule's path patterns (an ALB rule takes
 // at most five values).
@@ -282,12 +282,18 @@ func (b *builder) httpAPI(fn awslambda.Function) {
 	api := awsapigatewayv2.NewHttpApi(b.stack, jsii.String("HealthHttpApi"), &awsapigatewayv2.HttpApiProps{
 		Description: jsii.String("lambdahealth health routes (payload format 2.0)"),
 	})
+	// One invoke permission for the whole API (execute-api .../*/*/*), as SAM
+	// writes for these routes: both are catch-alls, so a per-route permission
+	// would scope nothing.
 	integration := awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("HealthIntegration"), fn,
-		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{PayloadFormatVersion: awsapigatewayv2.PayloadFormatVersion_VERSION_2_0()})
-	for _, path := range Routes {
+		&awsapigatewayv2integrations.HttpLambdaIntegrationProps{
+			PayloadFormatVersion:   awsapigatewayv2.PayloadFormatVersion_VERSION_2_0(),
+			ScopePermissionToRoute: jsii.Bool(false),
+		})
+	for _, path := range APIPaths {
 		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(path),
-			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_GET, awsapigatewayv2.HttpMethod_HEAD},
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_ANY},
 			Integration: integration,
 		})
 	}
@@ -295,20 +301,19 @@ func (b *builder) httpAPI(fn awslambda.Function) {
 		awscdk.Fn_Sub(jsii.String("https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/"), &map[string]*string{"Api": api.ApiId()}))
 }
 
-// restAPI is the same routes as an OpenAPI body with Lambda proxy
-// integrations, as template.yaml writes it.
+// restAPI is the same routes (APIPaths, every method) as an OpenAPI body
+// with Lambda proxy integrations, as template.yaml writes it.
 func (b *builder) restAPI(fn awslambda.Function) {
 	uri := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Arn}/invocations"),
 		&map[string]*string{"Arn": fn.FunctionArn()})
 	integration := map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": uri}
 	paths := map[string]any{}
-	for _, path := range Routes {
+	for _, path := range APIPaths {
 		item := map[string]any{
-			"get":  map[string]any{"x-amazon-apigateway-integration": integration},
-			"head": map[string]any{"x-amazon-apigateway-integration": integration},
+			"x-amazon-apigateway-any-method": map[string]any{"x-amazon-apigateway-integration": integration},
 		}
-		if strings.Contains(path, "{name}") {
-			item["parameters"] = []any{map[string]any{"name": "name", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+		if strings.Contains(path, "{proxy+}") {
+			item["parameters"] = []any{map[string]any{"name": "proxy", "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
 		}
 		paths[path] = item
 	}
@@ -417,8 +422,9 @@ func dimension(name string, value *string) *awscloudwatch.CfnAlarm_DimensionProp
 	return &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(name), Value: value}
 }
 
-// alarms: the overall Success, each critical check's Success, and the
-// canary's own invocation errors.
+// alarms: the overall Success, each critical check's Success (every check
+// in Checks unless it says critical: false), and the canary's own invocation
+// errors.
 func (b *builder) alarms(canary awslambda.Function) {
 	p := b.p
 	var actions *[]*string
@@ -452,7 +458,8 @@ func (b *builder) alarms(canary awslambda.Function) {
 	overall := success("SuccessAlarm", p.Service+" is unhealthy: the canary's Success was below 1 (a critical check failed) "+
 		"or missing in 3 of the last 5 minutes. See docs/DEPLOY.md, \"Alarms\".", "")
 	b.output("SuccessAlarmName", "Alarm on the canary's overall Success.", overall.Ref())
-	for i, name := range p.CriticalChecks {
+	// One alarm per critical check, derived from the checks themselves.
+	for i, name := range p.CriticalCheckNames() {
 		id := fmt.Sprintf("CheckAlarm%d", i+1)
 		alarm := success(id, fmt.Sprintf("%s critical check %s failed (or was not reported) in 3 of the last 5 minutes.", p.Service, name), name)
 		b.output(id+"Name", fmt.Sprintf("Alarm on critical check %s.", name), alarm.Ref())

@@ -70,7 +70,6 @@ func fullProps() HealthStackProps {
 		ProbePrefix:         "health-probe",
 		DBUserARNs:          []string{"arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKL0123456789/health"},
 		SecretARNs:          []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"},
-		CriticalChecks:      []string{"orders-db", "ledger-db", "assets", "cache"},
 		AlarmEmail:          "oncall@example.com",
 		RestAPI:             true,
 		FunctionURLAuthType: FunctionURLOpen,
@@ -114,7 +113,7 @@ func one(t *testing.T, tmpl assertions.Template, typ, prefix string) (string, ma
 var cdkHash = regexp.MustCompile(`^([A-Za-z]+?)[0-9A-F]{8}$`)
 
 // render flattens intrinsics to readable text: Ref X is ${X}, GetAtt X.Y is
-// ${X.Y}, Fn::Join is joined, and CDK's 8-character hash is cut from
+// ${X.Y}, Fn::Join is joined, Fn::Sub's variables are substituted, and CDK's 8-character hash is cut from
 // logical IDs (HealthLogGroupB28CD87A is ${HealthLogGroup}).
 func render(v any) string {
 	id := func(s string) string {
@@ -151,6 +150,19 @@ func render(v any) string {
 				parts = append(parts, render(e))
 			}
 			return strings.Join(parts, a[0].(string))
+		}
+		if sub, ok := v["Fn::Sub"]; ok {
+			text, vars := "", map[string]any{}
+			switch sub := sub.(type) {
+			case string:
+				text = sub
+			case []any:
+				text, vars = sub[0].(string), sub[1].(map[string]any)
+			}
+			for k, e := range vars {
+				text = strings.ReplaceAll(text, "${"+k+"}", render(e))
+			}
+			return text
 		}
 		b, _ := json.Marshal(v)
 		return string(b)
@@ -268,11 +280,8 @@ func TestFullStackRoutes(t *testing.T) {
 		got = append(got, r["Properties"].(map[string]any)["RouteKey"].(string))
 	}
 	sort.Strings(got)
-	var want []string
-	for _, path := range Routes {
-		want = append(want, "GET "+path, "HEAD "+path)
-	}
-	sort.Strings(want)
+	// Every method on every path reaches the function, which answers 404 and 405 itself.
+	want := []string{"ANY /", "ANY /{proxy+}"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("HTTP API routes = %v; want %v", got, want)
 	}
@@ -286,13 +295,31 @@ func TestFullStackRoutes(t *testing.T) {
 	for path, item := range paths {
 		for method := range item.(map[string]any) {
 			if method != "parameters" {
-				got = append(got, strings.ToUpper(method)+" "+path)
+				got = append(got, strings.ToUpper(strings.TrimPrefix(method, "x-amazon-apigateway-any-method"))+path)
 			}
 		}
 	}
 	sort.Strings(got)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("REST API routes = %v; want %v", got, want)
+	if want := []string{"/", "/{proxy+}"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("REST API routes (method x-amazon-apigateway-any-method) = %v; want %v", got, want)
+	}
+	proxy := paths["/{proxy+}"].(map[string]any)
+	if got, want := render(proxy["parameters"]), `{"in":"path","name":"proxy","required":true,"schema":{"type":"string"}}`; got != want {
+		t.Errorf("REST API /{proxy+} parameters = %s; want %s", got, want)
+	}
+	// One API-wide invoke permission per API (the routes are catch-alls), none per route.
+	got = nil
+	for _, r := range resources(tmpl, "AWS::Lambda::Permission") {
+		p := r["Properties"].(map[string]any)
+		if p["Principal"] != "apigateway.amazonaws.com" {
+			continue
+		}
+		got = append(got, render(p["SourceArn"]))
+	}
+	sort.Strings(got)
+	prefix := "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+	if want := []string{prefix + "${HealthHttpApi}/*/*/*", prefix + "${HealthRestApi}/*"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("API Gateway invoke permissions (source ARNs) = %q; want %q", got, want)
 	}
 	tmpl.HasResourceProperties(jsii.String("AWS::ApiGateway::Stage"), map[string]any{"StageName": "v1"})
 
@@ -379,7 +406,12 @@ func TestFullStackAlarms(t *testing.T) {
 	canary, _ := one(t, tmpl, "AWS::Lambda::Function", "CanaryFunction")
 	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6))
 	alarms := []alarm{successAlarm("SuccessAlarm", "orders", "prod", ""), canaryErrorsAlarm(canary)}
-	for i, name := range fullProps().CriticalChecks {
+	// jobs and payments say critical: false.
+	critical := fullProps().CriticalCheckNames()
+	if want := []string{"orders-db", "ledger-db", "assets", "cache"}; !reflect.DeepEqual(critical, want) {
+		t.Fatalf("CriticalCheckNames() = %q; want %q", critical, want)
+	}
+	for i, name := range critical {
 		alarms = append(alarms, successAlarm(fmt.Sprintf("CheckAlarm%d", i+1), "orders", "prod", name))
 	}
 	for _, a := range alarms {
@@ -491,7 +523,7 @@ func TestMinimalStack(t *testing.T) {
 		"AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"} {
 		tmpl.ResourceCountIs(jsii.String(typ), jsii.Number(0))
 	}
-	tmpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Route"), jsii.Number(14))
+	tmpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Route"), jsii.Number(2))
 	// Only API Gateway and EventBridge may invoke.
 	for id, r := range resources(tmpl, "AWS::Lambda::Permission") {
 		p := r["Properties"].(map[string]any)
@@ -513,7 +545,6 @@ func topicProps() HealthStackProps {
 		AlarmTopicARN:       "arn:aws:sns:us-east-1:123456789012:oncall",
 		AlarmEmail:          "billing@example.com",
 		Checks:              []Check{{Name: "reports", Type: "s3", Bucket: "billing-reports"}},
-		CriticalChecks:      []string{"reports"},
 	}
 }
 
@@ -553,6 +584,44 @@ func TestTopicEMFStack(t *testing.T) {
 	}
 }
 
+// TestAlarmPerCriticalCheck: every critical check gets its alarm, with no
+// limit of five (the SAM template's slots), and no other check does.
+func TestAlarmPerCriticalCheck(t *testing.T) {
+	var checks []Check
+	var want []string
+	for i := 1; i <= 7; i++ {
+		c := Check{Name: fmt.Sprintf("c%d", i), Type: "tcp", Address: fmt.Sprintf("h%d:1", i)}
+		switch i {
+		case 2:
+			c.Critical = ptr(false)
+		case 3:
+			c.Critical = ptr(true)
+		}
+		if i != 2 {
+			want = append(want, c.Name)
+		}
+		checks = append(checks, c)
+	}
+	props := HealthStackProps{Checks: checks}
+	if got := props.CriticalCheckNames(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("CriticalCheckNames() = %q; want %q", got, want)
+	}
+	tmpl := synth(t, props)
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(2+len(want))))
+	for i, name := range want {
+		id := fmt.Sprintf("CheckAlarm%d", i+1)
+		successAlarm(id, "health", "default", name).check(t, tmpl, nil)
+		tmpl.HasOutput(jsii.String(id+"Name"), map[string]any{})
+	}
+	for id, r := range resources(tmpl, "AWS::CloudWatch::Alarm") {
+		for _, d := range list(r["Properties"].(map[string]any)["Dimensions"]) {
+			if dim := d.(map[string]any); dim["Name"] == "Check" && dim["Value"] == "c2" {
+				t.Errorf("%s alarms on c2, which says critical: false", id)
+			}
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -566,7 +635,6 @@ func TestValidate(t *testing.T) {
 		{"subnets without groups", HealthStackProps{SubnetIDs: []string{"subnet-1"}}, "SecurityGroupIDs"},
 		{"probe without bucket", HealthStackProps{ProbePrefix: "p"}, "ProbePrefix"},
 		{"probe with slash", HealthStackProps{Bucket: "b", ProbePrefix: "p/"}, "ProbePrefix"},
-		{"unknown critical check", HealthStackProps{CriticalChecks: []string{"db"}}, "CriticalChecks[0]"},
 		{"queue not an ARN", HealthStackProps{QueueARNs: []string{"https://sqs/q"}}, "QueueARNs[0]"},
 		{"bad url auth", HealthStackProps{FunctionURLAuthType: "OPEN"}, "FunctionURLAuthType"},
 		{"bad retention", HealthStackProps{LogRetention: "FOREVER"}, "LogRetention"},

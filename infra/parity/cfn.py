@@ -409,7 +409,8 @@ def model(template, parameter_values):
             for method, op in item.items():
                 integ = op.get("x-amazon-apigateway-integration") if isinstance(op, dict) else None
                 if integ:
-                    routes.append("%s %s -> %s (%s)" % (method.upper(), path, _integration_target(integ.get("uri")), integ.get("type")))
+                    method = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+                    routes.append("%s %s -> %s (%s)" % (method, path, _integration_target(integ.get("uri")), integ.get("type")))
         rest.append({
             "Name": names[lid],
             "Routes": sorted(routes),

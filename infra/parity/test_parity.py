@@ -181,8 +181,17 @@ class ParityTest(unittest.TestCase):
         for t in ("AWS::Lambda::Url", "AWS::ApiGateway::RestApi", "AWS::ElasticLoadBalancingV2::TargetGroup",
                   "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"):
             self.assertIn(t, counts)
-        self.assertEqual(counts["AWS::CloudWatch::Alarm"], 6)  # overall, 4 checks, canary errors
-        self.assertEqual(len(m["http_apis"][0]["Routes"]), 14)
+        self.assertEqual(counts["AWS::CloudWatch::Alarm"], 6)  # overall, 4 critical checks, canary errors
+        # Every method on every path reaches the function, which answers 404 and 405 itself
+        # (exact routes would leave those to API Gateway: 404 Not Found, 403 Missing Authentication Token).
+        self.assertEqual(m["http_apis"][0]["Routes"], [
+            "ANY / -> function:health (payload 2.0)",
+            "ANY /{proxy+} -> function:health (payload 2.0)",
+        ])
+        self.assertEqual(m["rest_apis"][0]["Routes"], [
+            "ANY / -> function:health (aws_proxy)",
+            "ANY /{proxy+} -> function:health (aws_proxy)",
+        ])
         health = m["functions"]["function:health"]["Grants"]
         canary = m["functions"]["function:canary"]["Grants"]
         self.assertTrue(any("ssm:GetParameter" in g for g in health))
@@ -207,6 +216,32 @@ class ParityTest(unittest.TestCase):
         self.assertEqual(m["target_groups"], [])
         self.assertEqual(len(m["alarms"]), 2)  # overall Success, canary Errors
         self.assertTrue(all(not a["AlarmActions"] for a in m["alarms"]))
+
+    def all_configurations(self):
+        """(name, path, parameter values) of every configuration the parity test compares."""
+        out = []
+        for path in CONFIGS:
+            with open(path, encoding="utf-8") as f:
+                out.append((os.path.basename(path), path, json.load(f)))
+        for env, params in sorted(samconfig_profiles().items()):
+            out.append(("samconfig.toml#" + env, os.path.join(ROOT, "samconfig.toml#" + env), params))
+        return out
+
+    def test_one_alarm_per_critical_check(self):
+        """CDK alarms on every critical check of ChecksJson (critical unless "critical": false);
+        SAM on the checks named in CriticalCheck1..5. Every configuration names exactly the
+        critical checks, so both have one alarm per critical check and nothing else."""
+        for name, path, params in self.all_configurations():
+            with self.subTest(config=name):
+                checks = json.loads(params.get("ChecksJson") or "[]")
+                critical = [c["name"] for c in checks if c.get("critical", True) is not False]
+                slots = [params.get("CriticalCheck%d" % i, "").strip() for i in range(1, 6)]
+                slots = [s for s in slots if s]
+                self.assertEqual(sorted(slots), sorted(critical),
+                                 "CriticalCheck1..5 must name exactly the critical checks of ChecksJson")
+                sam, _ = self.models_for(path, params)
+                alarmed = sorted(d.split("=", 1)[1] for a in sam["alarms"] for d in a["Dimensions"] if d.startswith("Check="))
+                self.assertEqual(alarmed, sorted(critical))
 
     def test_model_sees_a_difference(self):
         """The comparison is not vacuous: a changed alarm threshold shows up."""
