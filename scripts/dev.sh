@@ -24,7 +24,7 @@ set +a
 make --no-print-directory "build/health/$ARCH/bootstrap" "build/canary/$ARCH/bootstrap" >/dev/null
 
 export HEALTH_SERVICE=lambdahealth-dev HEALTH_ENVIRONMENT=local HEALTH_VERSION=0.0.0-dev
-export HEALTH_DETAILS=always HEALTH_CACHE_TTL=2s HEALTH_METRICS=api
+export HEALTH_DETAILS=always HEALTH_CACHE_TTL=2s HEALTH_METRICS=api HEALTH_SHUTDOWN_DELAY=0s
 HEALTH_CHECKS="$(printf '[%s,%s,%s,%s]' \
   "{\"name\":\"orders-db\",\"type\":\"postgres\",\"dsn\":\"$LOCAL_PG_DSN\",\"timeout\":\"1s\"}" \
   "{\"name\":\"inventory-db\",\"type\":\"mysql\",\"dsn\":\"$LOCAL_MYSQL_DSN\",\"timeout\":\"1s\"}" \

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -64,7 +65,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	if cfg.Metrics != metrics.ModeEMF {
 		awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 		if err != nil {
-			return nil, cfg, fmt.Errorf("load AWS configuration: %w", err)
+			return nil, cfg, errors.New(checkbuild.AWSConfigProblem)
 		}
 		api = cloudwatch.NewFromConfig(awsCfg)
 	}

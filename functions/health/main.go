@@ -47,7 +47,7 @@ func run(logger *slog.Logger) error {
 	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" {
 		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(checkbuild.Retryer))
 		if err != nil {
-			return fmt.Errorf("load AWS configuration: %w", err)
+			return errors.New(checkbuild.AWSConfigProblem)
 		}
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.TokenSecretARN); err != nil {
@@ -74,8 +74,10 @@ func run(logger *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger), logger,
-		func() { checker.SetDraining(true) }, nil)
+	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger),
+		server.WithLogger(logger),
+		server.WithOnShutdown(func() { checker.SetDraining(true) }),
+		server.WithDrainDelay(cfg.ShutdownDelay))
 }
 
 // safeText describes an AWS error by its safe class only: the error itself

@@ -93,6 +93,10 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 		bad("HEALTH_CHECKS", "not a JSON array of objects: %s", jsonerr.Describe(err))
 		return nil, errs
 	}
+	if elems == nil { // "null": a botched substitution, not "no checks"
+		bad("HEALTH_CHECKS", "is null; use [] for no checks")
+		return nil, errs
+	}
 	specs := make([]CheckSpec, 0, len(elems))
 	seen := map[string]bool{}
 	for i, elem := range elems {

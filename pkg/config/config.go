@@ -17,6 +17,7 @@ const (
 	DefaultMetricsNamespace = "ServiceHealth"
 	DefaultMetrics          = "api"
 	DefaultPort             = "8080"
+	DefaultShutdownDelay    = 2 * time.Second
 )
 
 // ErrInvalid is wrapped by every FieldError.
@@ -42,6 +43,7 @@ type Config struct {
 	Budget           time.Duration
 	CacheTTL         time.Duration
 	StartupGrace     time.Duration
+	ShutdownDelay    time.Duration
 	Details          string
 	Token            string
 	TokenSecretARN   string
@@ -79,6 +81,7 @@ func Load(getenv Getenv) (Config, error) {
 	c.Budget = duration(getenv, "HEALTH_BUDGET", DefaultBudget, false, bad)
 	c.CacheTTL = duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, bad)
 	c.StartupGrace = duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, bad)
+	c.ShutdownDelay = duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, bad)
 
 	switch c.Details {
 	case "never", "authorized", "always":

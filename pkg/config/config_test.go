@@ -64,6 +64,7 @@ func TestInvalid(t *testing.T) {
 		{"both tokens", map[string]string{"HEALTH_TOKEN": "a", "HEALTH_TOKEN_SECRET_ARN": "arn:x"}, "HEALTH_TOKEN"},
 		{"token arn", map[string]string{"HEALTH_TOKEN_SECRET_ARN": "my-secret"}, "HEALTH_TOKEN_SECRET_ARN"},
 		{"checks not JSON", map[string]string{"HEALTH_CHECKS": `[{"name":`}, "HEALTH_CHECKS"},
+		{"checks null", map[string]string{"HEALTH_CHECKS": ` null `}, "HEALTH_CHECKS"},
 		{"checks not array", map[string]string{"HEALTH_CHECKS": `{"name":"a"}`}, "HEALTH_CHECKS"},
 		{"element not object", map[string]string{"HEALTH_CHECKS": `[7]`}, "HEALTH_CHECKS[0]"},
 		{"null element", map[string]string{"HEALTH_CHECKS": `[null]`}, "HEALTH_CHECKS[0]"},

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -16,12 +15,12 @@ import (
 )
 
 // serve starts Run on a free loopback port and stops it when the test ends.
-func serve(t testing.TB, h http.Handler, beforeShutdown func()) (string, func()) {
+func serve(t testing.TB, h http.Handler, opts ...Option) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, "127.0.0.1:0", h, slog.New(slog.DiscardHandler), beforeShutdown, ready) }()
+	go func() { done <- Run(ctx, "127.0.0.1:0", h, append(opts, WithReady(ready))...) }()
 	var addr string
 	select {
 	case addr = <-ready:
@@ -61,7 +60,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr, stop := serve(t, healthhttp.NewHandler(checker), nil)
+	addr, stop := serve(t, healthhttp.NewHandler(checker))
 	defer stop()
 
 	res := loadgen.Run(context.Background(), "http://"+addr+"/health", 10_000, 64)
@@ -77,28 +76,40 @@ func TestLoad(t *testing.T) {
 	t.Logf("10000 requests at concurrency 64: %.0f req/s, p50 %v, p99 %v", res.RPS(), res.Percentile(0.5), res.Percentile(0.99))
 }
 
-// TestShutdownDrainsReadiness checks that beforeShutdown runs before the
-// listener closes.
+// TestShutdownDrainsReadiness: after shutdown starts, the server keeps
+// answering for the drain delay, with readiness failing, then closes.
 func TestShutdownDrainsReadiness(t *testing.T) {
 	checker, _ := health.NewChecker(nil)
-	var drained atomic.Bool
-	addr, stop := serve(t, healthhttp.NewHandler(checker), func() { drained.Store(true); checker.SetDraining(true) })
-	resp, err := http.Get("http://" + addr + "/health/ready")
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("ready before shutdown = %v, %v; want 200", resp, err)
+	addr, stop := serve(t, healthhttp.NewHandler(checker),
+		WithOnShutdown(func() { checker.SetDraining(true) }), WithDrainDelay(500*time.Millisecond))
+	get := func(path string) (int, error) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		return resp.StatusCode, nil
 	}
-	resp.Body.Close()
-	stop()
-	if !drained.Load() {
-		t.Errorf("beforeShutdown was not called")
+	if code, err := get("/health/ready"); code != 200 {
+		t.Fatalf("ready before shutdown = %d, %v; want 200", code, err)
 	}
-	if _, err := http.Get("http://" + addr + "/health/live"); err == nil {
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	time.Sleep(100 * time.Millisecond)
+	if code, err := get("/health/ready"); code != 503 {
+		t.Errorf("ready during the drain delay = %d, %v; want 503", code, err)
+	}
+	if code, err := get("/health/live"); code != 200 {
+		t.Errorf("live during the drain delay = %d, %v; want 200", code, err)
+	}
+	<-stopped
+	if _, err := get("/health/live"); err == nil {
 		t.Errorf("server still answers after shutdown")
 	}
 }
 
 func TestListenError(t *testing.T) {
-	err := Run(context.Background(), "127.0.0.1:notaport", http.NotFoundHandler(), slog.New(slog.DiscardHandler), nil, nil)
+	err := Run(context.Background(), "127.0.0.1:notaport", http.NotFoundHandler())
 	if err == nil {
 		t.Errorf("Run(bad address) = nil; want an error")
 	}
@@ -111,7 +122,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.Run(path, func(b *testing.B) {
 			calls := make([]atomic.Int64, 5)
 			checker, _ := health.NewChecker(countingChecks(5, calls), health.WithCacheTTL(time.Minute))
-			addr, stop := serve(b, healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways)), nil)
+			addr, stop := serve(b, healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways)))
 			defer stop()
 			b.ResetTimer()
 			res := loadgen.Run(context.Background(), "http://"+addr+path, max(b.N, 2000), 32)
@@ -130,7 +141,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 // and the server keeps serving.
 func TestHugeHeaderIsRejected(t *testing.T) {
 	checker, _ := health.NewChecker(nil)
-	addr, stop := serve(t, healthhttp.NewHandler(checker), nil)
+	addr, stop := serve(t, healthhttp.NewHandler(checker))
 	defer stop()
 	req, _ := http.NewRequest("GET", "http://"+addr+"/health/live?q="+strings.Repeat("q", 1<<20), nil)
 	req.Header.Set("X-Huge", strings.Repeat("x", 1<<20))
