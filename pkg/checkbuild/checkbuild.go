@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
@@ -62,6 +63,9 @@ const (
 	AWSMaxAttempts = 2
 	AWSMaxBackoff  = 100 * time.Millisecond
 )
+
+// errUnsupported is a check type this build cannot make.
+var errUnsupported = errors.New("not supported by this build")
 
 // secretFetchTimeout bounds the start-up read of a database secret.
 const secretFetchTimeout = 10 * time.Second
@@ -114,7 +118,7 @@ func Build(ctx context.Context, specs []config.CheckSpec, opts ...Option) ([]hea
 	for i, s := range specs {
 		probe, err := b.probe(ctx, s)
 		if err != nil {
-			return nil, fmt.Errorf("HEALTH_CHECKS[%d] (%s): %w", i, s.Name, err)
+			return nil, &BuildError{Check: fmt.Sprintf("HEALTH_CHECKS[%d] (%s)", i, s.Name), Problem: problem(err), Err: err}
 		}
 		checks = append(checks, health.Check{
 			Name:          s.Name,
@@ -168,7 +172,7 @@ func (b *builder) probe(ctx context.Context, s config.CheckSpec) (health.Probe, 
 		}
 		return s3.New(client, s.Bucket, opts...).Probe, nil
 	}
-	return nil, fmt.Errorf("check type %q is not supported by this build", s.Type)
+	return nil, fmt.Errorf("check type %q: %w", s.Type, errUnsupported)
 }
 
 // database builds a PostgreSQL or MySQL check. A Secrets Manager secret is
@@ -197,7 +201,7 @@ func (b *builder) database(ctx context.Context, s config.CheckSpec) (health.Prob
 			return nil, err
 		}
 		if awsCfg.Region == "" {
-			return nil, errors.New("iamAuth: no AWS region to sign the token for (set AWS_REGION)")
+			return nil, &safeError{text: "iamAuth: no AWS region to sign the token for (set AWS_REGION)"}
 		}
 		opts = append(opts, rds.WithIAMAuth(awsCfg.Region, rds.AWSTokenSigner(awsCfg.Credentials)))
 	case s.SecretARN != "":
@@ -210,7 +214,10 @@ func (b *builder) database(ctx context.Context, s config.CheckSpec) (health.Prob
 		defer cancel()
 		sec, err := src.Fetch(fctx)
 		if err != nil {
-			return nil, fmt.Errorf("secretArn: %w", err)
+			if errors.Is(err, rds.ErrInvalidSecret) {
+				return nil, fmt.Errorf("secretArn: %w", err)
+			}
+			return nil, &safeError{text: "secretArn: the secret could not be read: " + health.Classify(awserr.Classify(err), secretFetchTimeout), err: err}
 		}
 		cfg = sec.Apply(cfg)
 		opts = append(opts, rds.WithCredentials(src.Credentials))
@@ -222,12 +229,55 @@ func (b *builder) database(ctx context.Context, s config.CheckSpec) (health.Prob
 	return chk.Probe, nil
 }
 
+// AWSConfigProblem is the safe text of a failure to load the AWS
+// configuration (the SDK's error may name profiles and files).
+const AWSConfigProblem = "the AWS configuration could not be loaded (check AWS_REGION, AWS_PROFILE and the credentials)"
+
+// BuildError is a check that could not be built. Its text names the check
+// and says what is wrong in terms safe to log (a class such as "access
+// denied", or a message written to be shown); the underlying error, which
+// may name endpoints, ARNs or roles, is kept for errors.Is and errors.As.
+type BuildError struct {
+	Check   string
+	Problem string
+	Err     error
+}
+
+// Error returns "check: problem".
+func (e *BuildError) Error() string { return e.Check + ": " + e.Problem }
+
+// Unwrap returns the underlying error.
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// safeError carries a text written to be shown in place of its error's.
+type safeError struct {
+	text string
+	err  error
+}
+
+func (e *safeError) Error() string { return e.text }
+func (e *safeError) Unwrap() error { return e.err }
+
+// problem describes why a check could not be built, safely: texts written
+// to be shown (this package's, and the database check's configuration and
+// secret errors) as they are, anything else by its class only.
+func problem(err error) string {
+	var safe *safeError
+	switch {
+	case errors.As(err, &safe):
+		return safe.text
+	case errors.Is(err, rds.ErrInvalidConfig), errors.Is(err, rds.ErrInvalidSecret), errors.Is(err, errUnsupported):
+		return err.Error()
+	}
+	return health.Classify(awserr.Classify(err), 0)
+}
+
 // aws loads the AWS configuration once.
 func (b *builder) aws(ctx context.Context) (aws.Config, error) {
 	b.awsOnce.Do(func() {
 		b.awsCfg, b.awsErr = b.load(ctx)
 		if b.awsErr != nil {
-			b.awsErr = fmt.Errorf("load AWS configuration: %w", b.awsErr)
+			b.awsErr = &safeError{text: AWSConfigProblem, err: b.awsErr}
 		}
 	})
 	return b.awsCfg, b.awsErr

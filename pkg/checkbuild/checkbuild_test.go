@@ -125,9 +125,11 @@ func TestBuildLoadsAWSOnlyWhenNeeded(t *testing.T) {
 func TestBuildAWSConfigError(t *testing.T) {
 	_, err := Build(context.Background(), []config.CheckSpec{{Name: "q", Type: config.TypeSQS, QueueURL: "http://x/1/q"}},
 		func(b *builder) {
-			b.load = func(context.Context) (aws.Config, error) { return aws.Config{}, errors.New("no profile") }
+			b.load = func(context.Context) (aws.Config, error) {
+				return aws.Config{}, errors.New("failed to get shared config profile, secret-profile-name")
+			}
 		})
-	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0] (q): load AWS configuration") {
+	if err == nil || err.Error() != "HEALTH_CHECKS[0] (q): "+AWSConfigProblem {
 		t.Errorf("Build() error = %v; want it to name the check and the AWS configuration", err)
 	}
 }
@@ -350,8 +352,9 @@ func TestDatabaseSecretErrors(t *testing.T) {
 			if got := health.Classify(err, time.Second); got != tt.want {
 				t.Errorf("Build() error class = %q; want %q (error %v)", got, tt.want, err)
 			}
-			if !strings.HasPrefix(err.Error(), "HEALTH_CHECKS[0] (db): secretArn: ") || strings.Contains(err.Error(), "Sup3r") {
-				t.Errorf("Build() error = %q; want it to name the field and not quote the secret", err)
+			if !strings.HasPrefix(err.Error(), "HEALTH_CHECKS[0] (db): secretArn: ") || strings.Contains(err.Error(), "Sup3r") ||
+				strings.Contains(err.Error(), "127.0.0.1") || strings.Contains(err.Error(), "arn:aws") {
+				t.Errorf("Build() error = %q; want it to name the field, and neither the secret, the endpoint nor the ARN", err)
 			}
 		})
 	}

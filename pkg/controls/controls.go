@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 )
 
 // DrainValue is the parameter value that drains.
@@ -39,7 +40,7 @@ func Drain(api GetParameterAPI, parameter string) func(ctx context.Context) (boo
 		case errors.As(err, &missing):
 			return false, nil
 		case err != nil:
-			return false, fmt.Errorf("get parameter %s: %w", parameter, err)
+			return false, fmt.Errorf("get parameter: %w", awserr.Classify(err))
 		}
 		if out.Parameter == nil {
 			return false, nil

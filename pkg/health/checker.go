@@ -78,7 +78,7 @@ func WithLogger(l *slog.Logger) Option { return func(c *Checker) { c.logger = l 
 // WithDrain adds a drain source to readiness: when draining returns true,
 // readiness fails with "draining". Its answer is cached like a check's. When
 // it returns an error, readiness is kept and reported as warn "drain state
-// unknown", so an outage of the drain store cannot take a fleet out of
+// unknown (<class of the error>)", so an outage of the drain store cannot take a fleet out of
 // rotation. Default: no drain source (SetDraining still works).
 func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 	return func(c *Checker) {
@@ -90,7 +90,8 @@ func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 			Probe: func(ctx context.Context) (Observation, error) {
 				d, err := draining(ctx)
 				if err != nil {
-					return Observation{Value: false, Status: StatusWarn, Output: "drain state unknown"}, nil
+					return Observation{Value: false, Status: StatusWarn,
+						Output: "drain state unknown (" + Classify(err, 0) + ")"}, nil
 				}
 				if d {
 					return Observation{}, WithClass("draining", errors.New("drain requested"))

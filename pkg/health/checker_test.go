@@ -284,7 +284,7 @@ func TestDrain(t *testing.T) {
 	}{
 		{"not draining", false, nil, StatusPass, ""},
 		{"draining", true, nil, StatusFail, "drain: draining"},
-		{"store down keeps serving", false, errors.New("ssm down"), StatusWarn, "drain: drain state unknown"},
+		{"store down keeps serving", false, WithClass(ClassDenied, errors.New("ssm: AccessDenied for arn:aws:ssm:x")), StatusWarn, "drain: drain state unknown (access denied)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
