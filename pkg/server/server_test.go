@@ -51,29 +51,54 @@ func countingChecks(n int, calls []atomic.Int64) []health.Check {
 }
 
 // TestLoad drives 10,000 requests at concurrency 64 against the local
-// server with cached checks: no errors, every answer 200, and at most one
-// dependency call per check per TTL.
+// server with cached checks, healthy and hung: no transport errors, every
+// answer as expected, and at most one dependency call per check per TTL.
 func TestLoad(t *testing.T) {
 	const ttl = time.Second
-	calls := make([]atomic.Int64, 5)
-	checker, err := health.NewChecker(countingChecks(5, calls), health.WithCacheTTL(ttl))
-	if err != nil {
-		t.Fatal(err)
+	hung := func(ctx context.Context) (health.Observation, error) {
+		<-ctx.Done()
+		return health.Observation{}, ctx.Err()
 	}
-	addr, stop := serve(t, healthhttp.NewHandler(checker))
-	defer stop()
-
-	res := loadgen.Run(context.Background(), "http://"+addr+"/health", 10_000, 64)
-	if res.Requests != 10_000 || res.Errors != 0 || res.Codes[200] != 10_000 {
-		t.Errorf("requests %d, transport errors %d, codes %v; want 10000 answered 200", res.Requests, res.Errors, res.Codes)
+	for _, tt := range []struct {
+		name     string
+		probe    func(context.Context) (health.Observation, error)
+		wantCode int
+	}{
+		{"healthy", func(context.Context) (health.Observation, error) {
+			time.Sleep(2 * time.Millisecond)
+			return health.Observation{}, nil
+		}, 200},
+		{"hung", hung, 503},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := make([]atomic.Int64, 5)
+			checks := make([]health.Check, len(calls))
+			for i := range checks {
+				checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i), Critical: true,
+					Probe: func(ctx context.Context) (health.Observation, error) {
+						calls[i].Add(1)
+						return tt.probe(ctx)
+					}}
+			}
+			checker, err := health.NewChecker(checks, health.WithCacheTTL(ttl), health.WithBudget(200*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr, stop := serve(t, healthhttp.NewHandler(checker))
+			defer stop()
+			res := loadgen.Run(context.Background(), "http://"+addr+"/health", 10_000, 64)
+			if res.Requests != 10_000 || res.Errors != 0 || res.Codes[tt.wantCode] != 10_000 {
+				t.Errorf("requests %d, transport errors %d, codes %v; want 10000 answered %d", res.Requests, res.Errors, res.Codes, tt.wantCode)
+			}
+			bound := int64(res.Elapsed/ttl) + 1
+			for i := range calls {
+				if got := calls[i].Load(); got < 1 || got > bound {
+					t.Errorf("dep-%d: %d dependency calls in %v; want 1..%d (one per TTL)", i, got, res.Elapsed.Round(time.Millisecond), bound)
+				}
+			}
+			t.Logf("10000 requests at concurrency 64, %s: %.0f req/s, p50 %v, p99 %v", tt.name, res.RPS(), res.Percentile(0.5), res.Percentile(0.99))
+		})
 	}
-	bound := int64(res.Elapsed/ttl) + 1
-	for i := range calls {
-		if got := calls[i].Load(); got < 1 || got > bound {
-			t.Errorf("dep-%d: %d dependency calls in %v; want 1..%d (one per TTL)", i, got, res.Elapsed.Round(time.Millisecond), bound)
-		}
-	}
-	t.Logf("10000 requests at concurrency 64: %.0f req/s, p50 %v, p99 %v", res.RPS(), res.Percentile(0.5), res.Percentile(0.99))
 }
 
 // TestShutdownDrainsReadiness: after shutdown starts, the server keeps
