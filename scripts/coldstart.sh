@@ -8,11 +8,11 @@
 #
 #   scripts/coldstart.sh [RUNS]
 #
-# The measurement is TestColdStart in internal/rie (coldstart_test.go).
+# The measurement is BenchmarkColdStart in internal/rie (coldstart_test.go).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/coldstart.sh [RUNS]" >&2; exit 2; }
 COLDSTART_RUNS=$runs HEALTH_REQUIRE_INTEGRATION=1 \
-  go test -count=1 -run '^TestColdStart$' -v ./internal/rie/ |
-  sed -e '/^=== RUN/d' -e 's/^ \{4\}coldstart_test.go:[0-9]*: *//' -e 's/^ \{8\}//'
+  go test -count=1 -v -run '^$' -bench '^BenchmarkColdStart$' -benchtime 1x ./internal/rie/ |
+  sed -e 's/^ \{4\}coldstart_test.go:[0-9]*: *//' -e 's/^ \{8\}//'

@@ -87,40 +87,19 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # 1. The function's environment: template.yaml, this shell, .local/env.
-"$python" - "$template" "$fn" "$root/.local/env" "$tmp/env" "${overrides[@]}" <<'PY'
+CFN_LIB="$root/infra/parity" "$python" - "$template" "$fn" "$root/.local/env" "$tmp/env" "${overrides[@]}" <<'PY'
 import json, os, re, shlex, sys, base64
-import yaml
 
 template_path, fn, local_env_path, out_path, *override_args = sys.argv[1:]
 
 def warn(msg):
     print("invoke: " + msg, file=sys.stderr)
 
-# --- YAML with CloudFormation's short tags (!Ref, !Sub, !If, !GetAtt, ...) ---
-class Loader(yaml.SafeLoader):
-    pass
-
-def construct_tag(loader, suffix, node):
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if suffix == "Ref":
-        return {"Ref": value}
-    if suffix == "Condition":
-        return {"Condition": value}
-    if suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {"Fn::" + suffix: value}
-
-Loader.add_multi_constructor("!", construct_tag)
-# Keep dates and times as the strings they are written as.
-Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda l, n: l.construct_scalar(n))
-
-with open(template_path) as f:
-    tpl = yaml.load(f, Loader=Loader) or {}
+# The template, with CloudFormation's short tags (!Ref, !Sub, !If, ...), read
+# by the same loader as the SAM/CDK parity test.
+sys.path.insert(0, os.environ["CFN_LIB"])
+from cfn import load_yaml  # noqa: E402
+tpl = load_yaml(template_path) or {}
 
 local_env = {}
 if os.path.exists(local_env_path):

@@ -145,59 +145,20 @@ func TestMetricsReachCloudWatch(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	cw := cloudwatch.NewFromConfig(awsConfig(t))
-	stats := func(check, metric string, unit types.StandardUnit) types.Datapoint {
-		t.Helper()
-		dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(service)},
-			{Name: aws.String("Environment"), Value: aws.String("it")}}
-		if check != "" {
-			dims = append(dims, types.Dimension{Name: aws.String("Check"), Value: aws.String(check)})
-		}
-		out, err := cw.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
-			Namespace: aws.String("LambdaHealthIT"), MetricName: aws.String(metric), Dimensions: dims,
-			StartTime: aws.Time(start), EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(60),
-			Statistics: []types.Statistic{types.StatisticMaximum, types.StatisticSum, types.StatisticSampleCount}, Unit: unit,
-		})
-		if err != nil {
-			t.Fatalf("GetMetricStatistics(%s/%s): %v", check, metric, err)
-		}
-		if len(out.Datapoints) != 1 {
-			t.Fatalf("%s/%s: %d datapoints; want 1", check, metric, len(out.Datapoints))
-		}
-		dp := out.Datapoints[0]
-		if dp.Unit != unit {
-			t.Errorf("%s/%s: unit %q; want %q", check, metric, dp.Unit, unit)
-		}
-		return dp
-	}
-	// Per-check metrics: exact dimension sets, one sample each.
-	for _, tt := range []struct {
-		check, metric string
-		unit          types.StandardUnit
-		want          float64 // -1: any positive value
-	}{
+	rb := readback{cw: cw, namespace: "LambdaHealthIT", service: service, environment: "it", since: start}
+	rb.expect(t, []want{
 		{"up", "Success", types.StandardUnitNone, 1},
 		{"up", "Degraded", types.StandardUnitNone, 0},
 		{"up", "Duration", types.StandardUnitMilliseconds, -1},
 		{"down", "Success", types.StandardUnitNone, 0},
 		{"down", "Degraded", types.StandardUnitNone, 0},
 		{"down", "Duration", types.StandardUnitMilliseconds, -1},
-	} {
-		dp := stats(tt.check, tt.metric, tt.unit)
-		got := aws.ToFloat64(dp.Maximum)
-		if aws.ToFloat64(dp.SampleCount) != 1 || (tt.want >= 0 && got != tt.want) || (tt.want < 0 && got <= 0) {
-			t.Errorf("%s/%s = %v over %v samples; want %v over 1", tt.check, tt.metric, got, aws.ToFloat64(dp.SampleCount), tt.want)
-		}
+	})
+	if got := rb.runValue(t, "Success", 1+0); got != 0 {
+		t.Errorf("run Success = %v; want 0 (a critical check failed)", got)
 	}
-	// The run's metrics. Real CloudWatch matches dimension sets exactly;
-	// LocalStack 4.14 also folds in every metric whose dimensions are a
-	// superset (the per-check ones), so the run's value is read as the sum
-	// minus the per-check values asserted above: Success 1 (up) + 0 (down)
-	// + run, Degraded 0 + 0 + run.
-	if dp := stats("", "Success", types.StandardUnitNone); aws.ToFloat64(dp.Sum)-1 != 0 {
-		t.Errorf("run Success = %v; want 0 (a critical check failed)", aws.ToFloat64(dp.Sum)-1)
-	}
-	if dp := stats("", "Degraded", types.StandardUnitNone); aws.ToFloat64(dp.Sum) != 0 {
-		t.Errorf("run Degraded = %v; want 0", aws.ToFloat64(dp.Sum))
+	if got := rb.runValue(t, "Degraded", 0+0); got != 0 {
+		t.Errorf("run Degraded = %v; want 0", got)
 	}
 	// And the run's metrics exist with exactly Service and Environment.
 	lm, err := cw.ListMetrics(context.Background(), &cloudwatch.ListMetricsInput{Namespace: aws.String("LambdaHealthIT"),

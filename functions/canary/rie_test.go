@@ -70,48 +70,17 @@ func TestScheduleThroughEmulator(t *testing.T) {
 			return aws.Credentials{AccessKeyID: env["AWS_ACCESS_KEY_ID"], SecretAccessKey: env["AWS_SECRET_ACCESS_KEY"]}, nil
 		}),
 	})
-	sum := func(check, metric string, unit types.StandardUnit) (float64, float64) {
-		t.Helper()
-		dims := []types.Dimension{{Name: aws.String("Service"), Value: aws.String(service)},
-			{Name: aws.String("Environment"), Value: aws.String("rie")}}
-		if check != "" {
-			dims = append(dims, types.Dimension{Name: aws.String("Check"), Value: aws.String(check)})
-		}
-		out, err := cw.GetMetricStatistics(context.Background(), &cloudwatch.GetMetricStatisticsInput{
-			Namespace: aws.String(namespace), MetricName: aws.String(metric), Dimensions: dims,
-			StartTime: aws.Time(start), EndTime: aws.Time(time.Now().Add(time.Minute)), Period: aws.Int32(60),
-			Statistics: []types.Statistic{types.StatisticSum, types.StatisticSampleCount}, Unit: unit,
-		})
-		if err != nil {
-			t.Fatalf("GetMetricStatistics(%s/%s): %v", check, metric, err)
-		}
-		if len(out.Datapoints) != 1 {
-			t.Fatalf("%s/%s: %d datapoints; want 1", check, metric, len(out.Datapoints))
-		}
-		return aws.ToFloat64(out.Datapoints[0].Sum), aws.ToFloat64(out.Datapoints[0].SampleCount)
-	}
-	for _, tt := range []struct {
-		check, metric string
-		unit          types.StandardUnit
-		want          float64 // -1: any positive value
-	}{
+	rb := readback{cw: cw, namespace: namespace, service: service, environment: "rie", since: start}
+	rb.expect(t, []want{
 		{"db", "Success", types.StandardUnitNone, 1},
 		{"db", "Degraded", types.StandardUnitNone, 0},
 		{"db", "Duration", types.StandardUnitMilliseconds, -1},
 		{"down", "Success", types.StandardUnitNone, 0},
 		{"down", "Duration", types.StandardUnitMilliseconds, -1},
-	} {
-		got, n := sum(tt.check, tt.metric, tt.unit)
-		if n != 1 || (tt.want >= 0 && got != tt.want) || (tt.want < 0 && got <= 0) {
-			t.Errorf("%s/%s = %v over %v samples; want %v over 1", tt.check, tt.metric, got, n, tt.want)
-		}
-	}
-	// The run's Success. LocalStack 4.14 folds metrics with a superset of
-	// the dimensions (the per-check ones) into this query, unlike
-	// CloudWatch (see TestMetricsReachCloudWatch): subtract db's 1 and
-	// down's 0; the run itself failed, a critical check being down.
-	if got, _ := sum("", "Success", types.StandardUnitNone); got-1 != 0 {
-		t.Errorf("run Success = %v; want 0", got-1)
+	})
+	// The run itself failed, a critical check being down.
+	if got := rb.runValue(t, "Success", 1+0); got != 0 {
+		t.Errorf("run Success = %v; want 0", got)
 	}
 
 	bad := rietest.Invoke(t, e, []byte(`{"detail":`))

@@ -61,6 +61,8 @@ def _construct_tag(loader, suffix, node):
 
 
 _Loader.add_multi_constructor("!", _construct_tag)
+# Keep dates and times as the strings they are written as.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def load_yaml(path):

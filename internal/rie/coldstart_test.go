@@ -17,10 +17,10 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 )
 
-// TestColdStart measures cold starts of both functions' production
-// bootstraps through the emulator, COLDSTART_RUNS times each (it is skipped
-// when that is not set; scripts/coldstart.sh sets it), after one discarded
-// warm-up run that primes the page cache:
+// BenchmarkColdStart measures cold starts of both functions' production
+// bootstraps through the emulator, COLDSTART_RUNS times each (default 10),
+// after one discarded warm-up run that primes the page cache. Run it once,
+// with -benchtime=1x (scripts/coldstart.sh does):
 //
 //   - start to first answer: wall time from executing the emulator (which
 //     starts the bootstrap on the first invocation, as Lambda does) to the
@@ -36,10 +36,10 @@ import (
 // The functions are configured as in the emulator tier: the health function
 // with one PostgreSQL check of the local stack, the canary with the same
 // check and PutMetricData to LocalStack.
-func TestColdStart(t *testing.T) {
+func BenchmarkColdStart(t *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
-		t.Skip("set COLDSTART_RUNS (e.g. scripts/coldstart.sh 10) to measure cold starts")
+		runs = 10
 	}
 	env := testenv.Need(t, "LOCAL_PG_DSN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 	emulator := rietest.EmulatorPath(t)
@@ -103,7 +103,7 @@ type coldStart struct {
 }
 
 // measure starts one emulator, invokes it twice and stops it.
-func measure(t *testing.T, cfg rie.Config, event []byte) coldStart {
+func measure(t testing.TB, cfg rie.Config, event []byte) coldStart {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
