@@ -26,9 +26,23 @@ const (
 	maxRequestBytes = 900 << 10
 )
 
-// ErrNotRecorded is returned when a batch could be recorded neither through
-// the API nor as EMF.
+// ErrNotRecorded is returned (as a *NotRecordedError) when a batch could be
+// recorded neither through the API nor as EMF.
 var ErrNotRecorded = errors.New("metrics not recorded")
+
+// NotRecordedError is the error of a run whose datapoints reached neither
+// CloudWatch nor the EMF output; Lambda reports its type name as the
+// canary's errorType. It matches ErrNotRecorded with errors.Is.
+type NotRecordedError struct{ Err error }
+
+// Error returns "metrics not recorded: <why>".
+func (e *NotRecordedError) Error() string { return ErrNotRecorded.Error() + ": " + e.Err.Error() }
+
+// Unwrap returns why.
+func (e *NotRecordedError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrNotRecorded.
+func (e *NotRecordedError) Is(target error) bool { return target == ErrNotRecorded }
 
 // PutMetricDataAPI is the one CloudWatch call the publisher makes;
 // *cloudwatch.Client fits.
@@ -87,7 +101,7 @@ func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
 func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 	if p.mode == ModeEMF || p.mode == ModeBoth {
 		if err := WriteEMF(p.emf, p.namespace, b); err != nil {
-			return fmt.Errorf("%w: %w", ErrNotRecorded, err)
+			return &NotRecordedError{Err: err}
 		}
 		if p.mode == ModeEMF {
 			return nil
@@ -107,7 +121,7 @@ func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("%w: %w", ErrNotRecorded, errors.Join(errs...))
+		return &NotRecordedError{Err: errors.Join(errs...)}
 	}
 	return nil
 }

@@ -59,7 +59,13 @@ var statuses = map[int]string{
 	http.StatusForbidden:       health.ClassDenied,
 	http.StatusNotFound:        health.ClassNotFound,
 	http.StatusTooManyRequests: health.ClassThrottled,
+	// HeadBucket's errors have no body: S3's 503 SlowDown arrives as a
+	// bare 503, which every AWS service also uses for "unavailable".
+	http.StatusServiceUnavailable: ClassUnavailable,
 }
+
+// ClassUnavailable is the class of a bare 503 from an AWS API.
+const ClassUnavailable = "service unavailable"
 
 // Class returns the safe class of an AWS API error, or "" when err is not
 // one it recognises.

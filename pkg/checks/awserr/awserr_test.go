@@ -57,6 +57,7 @@ func TestClassify(t *testing.T) {
 		{"status 404", statusErr(http.StatusNotFound), health.ClassNotFound},
 		{"status 429", statusErr(http.StatusTooManyRequests), health.ClassThrottled},
 		{"status 500", statusErr(http.StatusInternalServerError), health.ClassFailed},
+		{"status 503", statusErr(http.StatusServiceUnavailable), ClassUnavailable},
 		{"unknown code", apiErr("InternalError"), health.ClassFailed},
 		{"refused", opErr(fmt.Errorf("send: %w", syscall.ECONNREFUSED)), health.ClassRefused},
 		{"deadline", opErr(context.DeadlineExceeded), "timeout after 1s"},
