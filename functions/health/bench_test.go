@@ -22,12 +22,7 @@ func BenchmarkBinaryUnderLoad(b *testing.B) {
 	b.ResetTimer()
 	res := loadgen.Run(context.Background(), "http://"+addr+"/health", max(b.N, 20_000), 32)
 	b.StopTimer()
-	if res.Errors != 0 {
-		b.Fatalf("%d transport errors", res.Errors)
-	}
-	b.ReportMetric(res.RPS(), "req/s")
-	b.ReportMetric(float64(res.Percentile(0.5).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(res.Percentile(0.99).Microseconds())/1000, "p99-ms")
+	res.Report(b)
 	b.ReportMetric(peakRSSMiB(b, cmd.Process.Pid), "peak-RSS-MiB")
 }
 

@@ -293,6 +293,16 @@ def _statements(doc):
     return out
 
 
+def _openapi_routes(props):
+    """Yields (METHOD, path, integration) for each operation of an API's OpenAPI body
+    (how SAM writes routes) that has an API Gateway integration."""
+    for path, item in props.get("Body", {}).get("paths", {}).items():
+        for method, op in item.items():
+            integ = op.get("x-amazon-apigateway-integration") if isinstance(op, dict) else None
+            if integ:
+                yield ("ANY" if method == "x-amazon-apigateway-any-method" else method.upper()), path, integ
+
+
 def _integration_target(uri):
     m = re.search(r"<(function:[a-z]+)\.Arn>", uri or "")
     return m.group(1) if m else "?" + str(uri)
@@ -382,14 +392,9 @@ def model(template, parameter_values):
     http = []
     for lid, r in of("AWS::ApiGatewayV2::Api"):
         p = r["Properties"]
-        routes = []
-        for path, item in p.get("Body", {}).get("paths", {}).items():
-            for method, op in item.items():
-                integ = op.get("x-amazon-apigateway-integration") if isinstance(op, dict) else None
-                if integ:
-                    method = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
-                    routes.append("%s %s -> %s (payload %s)" % (method, path, _integration_target(integ.get("uri")),
-                                                                integ.get("payloadFormatVersion")))
+        routes = ["%s %s -> %s (payload %s)" % (method, path, _integration_target(integ.get("uri")),
+                                                  integ.get("payloadFormatVersion"))
+                  for method, path, integ in _openapi_routes(p)]
         integrations = {lid2: r2["Properties"] for lid2, r2 in of("AWS::ApiGatewayV2::Integration")}
         for lid2, r2 in of("AWS::ApiGatewayV2::Route"):
             rp = r2["Properties"]
@@ -406,13 +411,8 @@ def model(template, parameter_values):
     rest = []
     for lid, r in of("AWS::ApiGateway::RestApi"):
         p = r["Properties"]
-        routes = []
-        for path, item in p.get("Body", {}).get("paths", {}).items():
-            for method, op in item.items():
-                integ = op.get("x-amazon-apigateway-integration") if isinstance(op, dict) else None
-                if integ:
-                    method = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
-                    routes.append("%s %s -> %s (%s)" % (method, path, _integration_target(integ.get("uri")), integ.get("type")))
+        routes = ["%s %s -> %s (%s)" % (method, path, _integration_target(integ.get("uri")), integ.get("type"))
+                  for method, path, integ in _openapi_routes(p)]
         rest.append({
             "Name": names[lid],
             "Routes": sorted(routes),

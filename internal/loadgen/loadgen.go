@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -88,4 +89,16 @@ func Run(ctx context.Context, url string, n, concurrency int) Result {
 	}
 	sort.Slice(r.Latencies, func(a, b int) bool { return r.Latencies[a] < r.Latencies[b] })
 	return r
+}
+
+// Report fails b on transport errors and reports the run's throughput and
+// latency percentiles as benchmark metrics (req/s, p50-ms, p99-ms).
+func (r Result) Report(b *testing.B) {
+	b.Helper()
+	if r.Errors != 0 {
+		b.Fatalf("%d transport errors", r.Errors)
+	}
+	b.ReportMetric(r.RPS(), "req/s")
+	b.ReportMetric(float64(r.Percentile(0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(r.Percentile(0.99).Microseconds())/1000, "p99-ms")
 }

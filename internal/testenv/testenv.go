@@ -9,6 +9,8 @@ package testenv
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"net"
 	"os"
@@ -257,4 +259,15 @@ func DelayProxy(t testing.TB, target string, delay time.Duration) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// RandomSuffix returns 12 random hex digits, for names of test resources
+// (queues, buckets, secrets, databases) that must not collide.
+func RandomSuffix(t testing.TB) string {
+	t.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b[:])
 }

@@ -7,8 +7,6 @@ package checkbuild
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"strings"
@@ -35,13 +33,9 @@ func localSecret(t *testing.T, secret map[string]any) string {
 		t.Fatalf("load AWS configuration: %v", err)
 	}
 	client := secretsmanager.NewFromConfig(cfg)
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
 	body, _ := json.Marshal(secret)
 	out, err := client.CreateSecret(context.Background(), &secretsmanager.CreateSecretInput{
-		Name:         aws.String("health-it/db-" + hex.EncodeToString(b[:])),
+		Name:         aws.String("health-it/db-" + testenv.RandomSuffix(t)),
 		SecretString: aws.String(string(body)),
 	})
 	if err != nil {

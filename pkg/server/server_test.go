@@ -152,12 +152,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.ResetTimer()
 			res := loadgen.Run(context.Background(), "http://"+addr+path, max(b.N, 2000), 32)
 			b.StopTimer()
-			if res.Errors != 0 {
-				b.Fatalf("%d errors", res.Errors)
-			}
-			b.ReportMetric(res.RPS(), "req/s")
-			b.ReportMetric(float64(res.Percentile(0.5).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(res.Percentile(0.99).Microseconds())/1000, "p99-ms")
+			res.Report(b)
 		})
 	}
 }

@@ -7,9 +7,7 @@ package rds
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net"
 	"net/url"
 	"strconv"
@@ -75,15 +73,6 @@ func parts(t *testing.T, engine Engine, dsn string) Config {
 	return cfg
 }
 
-func randomText(t *testing.T) string {
-	t.Helper()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b[:])
-}
-
 func TestIntegrationHealthy(t *testing.T) {
 	for _, db := range localDBs {
 		t.Run(string(db.engine), func(t *testing.T) {
@@ -127,7 +116,7 @@ func TestIntegrationWrongPassword(t *testing.T) {
 		t.Run(string(db.engine), func(t *testing.T) {
 			dsn := testenv.Need(t, db.dsnKey)[db.dsnKey]
 			cfg := parts(t, db.engine, dsn)
-			cfg.Password = "Wrong-Pa55-" + randomText(t)
+			cfg.Password = "Wrong-Pa55-" + testenv.RandomSuffix(t)
 			const budget = 2 * time.Second
 			o := checktest.Run(t, dbCheck(t, "db", cfg), budget)
 			checktest.Expect(t, o, health.StatusFail, health.ClassDenied, budget)
@@ -155,7 +144,7 @@ func TestIntegrationMissingDatabase(t *testing.T) {
 			}
 			dsn := testenv.Need(t, key)[key]
 			cfg := parts(t, db.engine, dsn)
-			cfg.Database = "nodb_" + randomText(t)
+			cfg.Database = "nodb_" + testenv.RandomSuffix(t)
 			const budget = 2 * time.Second
 			o := checktest.Run(t, dbCheck(t, "db", cfg), budget)
 			checktest.Expect(t, o, health.StatusFail, health.ClassNotFound, budget)
@@ -182,7 +171,7 @@ func withApplicationName(t *testing.T, dsn, name string) string {
 
 func TestIntegrationPostgresReusesOneConnection(t *testing.T) {
 	env := testenv.Need(t, "LOCAL_PG_DSN", "LOCAL_PG_ADMIN_DSN")
-	app := "lambdahealth-reuse-" + randomText(t)
+	app := "lambdahealth-reuse-" + testenv.RandomSuffix(t)
 	cfg := Config{Engine: Postgres, DSN: withApplicationName(t, env["LOCAL_PG_DSN"], app)}
 	user := parts(t, Postgres, env["LOCAL_PG_DSN"])
 

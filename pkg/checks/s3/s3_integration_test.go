@@ -9,8 +9,6 @@ package s3_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -28,15 +26,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
-func randomText(t *testing.T) string {
-	t.Helper()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b[:])
-}
-
 func TestIntegrationHealthy(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	bucket := testenv.Need(t, "LOCAL_BUCKET")["LOCAL_BUCKET"]
@@ -48,7 +37,7 @@ func TestIntegrationHealthy(t *testing.T) {
 func TestIntegrationProbeKeyLeavesNothing(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	bucket := testenv.Need(t, "LOCAL_BUCKET")["LOCAL_BUCKET"]
-	prefix := "health-it-" + randomText(t)
+	prefix := "health-it-" + testenv.RandomSuffix(t)
 	const budget = 2 * time.Second
 	o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: bucket, ProbeKey: prefix}, budget)
 	checktest.Expect(t, o, health.StatusPass, "", budget)
@@ -69,7 +58,7 @@ func TestIntegrationProbeKeyLeavesNothing(t *testing.T) {
 
 func TestIntegrationMissingBucket(t *testing.T) {
 	testenv.SetAWSEnv(t)
-	bucket := "health-it-missing-" + randomText(t)
+	bucket := "health-it-missing-" + testenv.RandomSuffix(t)
 	for _, probeKey := range []string{"", "health"} {
 		t.Run("probeKey="+probeKey, func(t *testing.T) {
 			const budget = 2 * time.Second

@@ -9,8 +9,6 @@ package sqs_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -44,12 +42,8 @@ func localSQS(t *testing.T) *awssqs.Client {
 // it n messages.
 func tempQueue(t *testing.T, client *awssqs.Client, n int) string {
 	t.Helper()
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	out, err := client.CreateQueue(ctx, &awssqs.CreateQueueInput{QueueName: aws.String("health-it-" + hex.EncodeToString(b[:]))})
+	out, err := client.CreateQueue(ctx, &awssqs.CreateQueueInput{QueueName: aws.String("health-it-" + testenv.RandomSuffix(t))})
 	if err != nil {
 		testenv.Missing(t, fmt.Sprintf("LocalStack SQS: create queue: %v", err))
 	}
