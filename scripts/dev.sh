@@ -63,7 +63,7 @@ log "canary, once (metrics to LocalStack CloudWatch, namespace ServiceHealth):"
 
 cat <<MSG
 
-  Health API:  http://127.0.0.1:$PORT
+  Health API:  http://127.0.0.1:$PORT   (status page in a browser: http://127.0.0.1:$PORT/health)
   Try:
     curl -i  http://127.0.0.1:$PORT/health/live
     curl -i  http://127.0.0.1:$PORT/health/ready

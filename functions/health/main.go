@@ -67,6 +67,7 @@ func run(logger *slog.Logger) error {
 		healthhttp.WithDetails(healthhttp.Details(cfg.Details)),
 		healthhttp.WithToken(token),
 		healthhttp.WithLogger(logger),
+		healthhttp.WithPageRefresh(cfg.PageRefresh),
 	)
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger)))

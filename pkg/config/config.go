@@ -18,6 +18,9 @@ const (
 	DefaultMetrics          = "api"
 	DefaultPort             = "8080"
 	DefaultShutdownDelay    = 2 * time.Second
+	// DefaultPageRefresh is HEALTH_PAGE_REFRESH's default, the HTML status
+	// page's reload interval (pkg/healthhttp.DefaultPageRefresh).
+	DefaultPageRefresh = 10 * time.Second
 )
 
 // ErrInvalid is wrapped by every FieldError.
@@ -52,6 +55,8 @@ type Config struct {
 	MetricsNamespace string
 	Metrics          string
 	Listen           string
+	// PageRefresh is how often the HTML status page reloads itself; 0 never.
+	PageRefresh time.Duration
 }
 
 // Getenv looks up a variable; os.Getenv fits.
@@ -82,6 +87,10 @@ func Load(getenv Getenv) (Config, error) {
 	c.CacheTTL = duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, bad)
 	c.StartupGrace = duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, bad)
 	c.ShutdownDelay = duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, bad)
+	c.PageRefresh = duration(getenv, "HEALTH_PAGE_REFRESH", DefaultPageRefresh, true, bad)
+	if c.PageRefresh%time.Second != 0 {
+		bad("HEALTH_PAGE_REFRESH", "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv("HEALTH_PAGE_REFRESH"))
+	}
 
 	switch c.Details {
 	case "never", "authorized", "always":

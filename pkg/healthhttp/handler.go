@@ -35,6 +35,7 @@ type Handler struct {
 	details Details
 	token   tokenMatcher
 	logger  *slog.Logger
+	refresh time.Duration
 }
 
 // Option configures a Handler.
@@ -55,7 +56,7 @@ func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l 
 
 // NewHandler returns a Handler that answers from engine.
 func NewHandler(engine Engine, opts ...Option) *Handler {
-	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler)}
+	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler), refresh: DefaultPageRefresh}
 	for _, o := range opts {
 		o(h)
 	}
@@ -145,6 +146,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 	code := http.StatusOK
 	if rep.Status == health.StatusFail {
 		code = http.StatusServiceUnavailable
+	}
+	if wantsHTML(r) {
+		return h.writePage(w, r, code, rt, rep, details)
 	}
 	return writeJSON(w, r, code, ContentType, h.service.Render(rep, details))
 }

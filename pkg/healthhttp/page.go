@@ -1,0 +1,243 @@
+package healthhttp
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// PageContentType is the media type of the HTML status page.
+const PageContentType = "text/html; charset=utf-8"
+
+// DefaultPageRefresh is how often the status page asks the browser to
+// reload it (the Refresh header).
+const DefaultPageRefresh = 10 * time.Second
+
+// WithPageRefresh sets how often the HTML status page reloads itself (its
+// Refresh header, in whole seconds, rounded up); 0 sends no Refresh header.
+// Default DefaultPageRefresh (10s).
+func WithPageRefresh(d time.Duration) Option {
+	return func(h *Handler) { h.refresh = max(d, 0) }
+}
+
+// pageStyle is the page's only style sheet. It is inline, and the
+// Content-Security-Policy allows exactly this text by its hash, so that the
+// page loads nothing from anywhere and runs no script.
+const pageStyle = `body{font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1f24;background:#fff}
+h1{font-size:1.4rem;margin:0 0 .25rem}
+.meta{color:#57606a;margin:0 0 1rem}
+.badge{display:inline-block;min-width:3.2em;padding:.1em .5em;border-radius:.3em;font-weight:600;text-align:center;text-transform:uppercase;color:#fff}
+.badge.pass{background:#1a7f37}.badge.warn{background:#9a6700}.badge.fail{background:#cf222e}
+.output{margin:.5rem 0 1rem;padding:.5rem .75rem;border-left:4px solid #cf222e;background:#fff5f5}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+th{font-size:.85rem;color:#57606a}
+tr.fail td{background:#fff5f5}tr.warn td{background:#fff8e5}
+td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.hidden,footer{color:#57606a}
+footer{margin-top:1.5rem;font-size:.85rem}
+code{font-size:.9em}`
+
+// pageCSP allows the inline style sheet above and nothing else: no script,
+// no image, font, frame, form target or base URL, and no framing by others.
+var pageCSP = func() string {
+	sum := sha256.Sum256([]byte(pageStyle))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}()
+
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Status}} · {{.Title}}</title>
+<style>{{.Style}}</style>
+</head>
+<body>
+<h1>{{.Title}} <span id="status" class="badge {{.Status}}" data-status="{{.Status}}">{{.Status}}</span></h1>
+<p class="meta">{{.Route}}{{with .Service.ID}} · service <b>{{.}}</b>{{end}}{{with .Service.Environment}} · environment <b>{{.}}</b>{{end}}{{with .Service.Version}} · version <b>{{.}}</b>{{end}} · as of {{.Now}}</p>
+{{if .Details}}{{with .Output}}<p class="output" id="output">{{.}}</p>
+{{end}}{{if .Checks}}<table id="checks">
+<thead><tr><th>check</th><th>status</th><th>observed</th><th>output</th><th>time</th></tr></thead>
+<tbody>
+{{range .Checks}}<tr class="{{.Status}}" data-check="{{.Name}}" data-status="{{.Status}}">
+<td><b>{{.Name}}</b>{{if not .Critical}} <small>(non-critical)</small>{{end}}<br><small>{{.Type}}</small></td>
+<td><span class="badge {{.Status}}">{{.Status}}</span></td>
+<td class="num">{{.Observed}}</td>
+<td>{{.Output}}</td>
+<td class="num">{{.Time}}</td>
+</tr>
+{{end}}</tbody>
+</table>
+{{else}}<p class="hidden">No checks are configured.</p>
+{{end}}{{else}}<p class="hidden" id="details-hidden">Details are shown to authorized callers only.</p>
+{{end}}<footer>{{with .Refresh}}Reloads every {{.}} s. {{end}}Machines get this answer as <code>application/health+json</code> (<code>curl -H 'Accept: application/json'</code>).</footer>
+</body>
+</html>
+`))
+
+// pageRow is one check on the page.
+type pageRow struct {
+	Name, Type, Observed, Output, Time string
+	Status                             health.Status
+	Critical                           bool
+}
+
+// pageData is what the template renders; every value is escaped by
+// html/template.
+type pageData struct {
+	Title, Route, Now, Output string
+	Style                     template.CSS
+	Status                    health.Status
+	Service                   Service
+	Details                   bool
+	Checks                    []pageRow
+	Refresh                   int
+}
+
+// wantsHTML reports whether the request's Accept header prefers text/html
+// to health+json: a browser's does ("text/html,...,*/*;q=0.8"); "*/*",
+// "application/json", no Accept at all (ALB health checks, curl, SDKs) and
+// ties get JSON, which stays the default.
+func wantsHTML(r *http.Request) bool {
+	accept := r.Header.Values("Accept")
+	if len(accept) == 0 {
+		return false
+	}
+	ranges := parseAccept(strings.Join(accept, ","))
+	html := max(quality(ranges, "text", "html"), quality(ranges, "application", "xhtml+xml"))
+	json := max(quality(ranges, "application", "health+json"), quality(ranges, "application", "json"))
+	return html > json
+}
+
+// mediaRange is one element of an Accept header.
+type mediaRange struct {
+	typ, sub string
+	q        float64
+}
+
+func parseAccept(header string) []mediaRange {
+	var out []mediaRange
+	for _, part := range strings.Split(header, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		typ, sub, ok := strings.Cut(mt, "/")
+		if !ok {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
+		}
+		out = append(out, mediaRange{typ: typ, sub: sub, q: q})
+	}
+	return out
+}
+
+// quality is the q that ranges give type/sub: that of the most specific
+// matching range (RFC 9110, 12.5.1), 0 when none matches.
+func quality(ranges []mediaRange, typ, sub string) float64 {
+	best, q := -1, 0.0
+	for _, r := range ranges {
+		specificity := -1
+		switch {
+		case r.typ == typ && r.sub == sub:
+			specificity = 2
+		case r.typ == typ && r.sub == "*":
+			specificity = 1
+		case r.typ == "*" && r.sub == "*":
+			specificity = 0
+		}
+		if specificity > best {
+			best, q = specificity, r.q
+		}
+	}
+	return q
+}
+
+// writePage answers with the HTML status page: the same status code and
+// details policy as the JSON, failing checks first.
+func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt route, rep health.Report, details bool) int {
+	data := pageData{
+		Title:   "Health",
+		Route:   r.URL.Path,
+		Now:     time.Now().UTC().Format(time.RFC3339),
+		Style:   template.CSS(pageStyle),
+		Status:  rep.Status,
+		Service: h.service,
+		Details: details,
+	}
+	switch {
+	case rt == routeReady:
+		data.Title = "Readiness"
+	case rt == routeCheck && len(rep.Results) == 1:
+		data.Title = "Check " + rep.Results[0].Name
+	}
+	if h.service.ID != "" {
+		data.Title += " of " + h.service.ID
+	}
+	if details {
+		data.Output = rep.Output
+		data.Checks = pageRows(rep.Results)
+	}
+	if h.refresh > 0 {
+		data.Refresh = int((h.refresh + time.Second - 1) / time.Second)
+	}
+	var body bytes.Buffer
+	if err := pageTemplate.Execute(&body, data); err != nil {
+		// Only a broken template can get here; the JSON says the same.
+		return writeJSON(w, r, code, ContentType, h.service.Render(rep, details))
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", PageContentType)
+	hdr.Set("Content-Security-Policy", pageCSP)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "no-referrer")
+	hdr.Set("Vary", "Accept")
+	if data.Refresh > 0 {
+		hdr.Set("Refresh", strconv.Itoa(data.Refresh))
+	}
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body.Bytes())
+	}
+	return code
+}
+
+// pageRows orders the results worst first (fail, warn, pass), then by name.
+func pageRows(results []health.Result) []pageRow {
+	rows := make([]pageRow, 0, len(results))
+	for _, res := range results {
+		row := pageRow{Name: res.Name, Type: res.ComponentType, Output: res.Output, Status: res.Status, Critical: res.Critical,
+			Time: res.Time.UTC().Format(time.RFC3339)}
+		if res.ObservedValue != nil {
+			row.Observed = strings.TrimSpace(fmt.Sprint(res.ObservedValue) + " " + res.ObservedUnit)
+		}
+		rows = append(rows, row)
+	}
+	rank := map[health.Status]int{health.StatusFail: 0, health.StatusWarn: 1, health.StatusPass: 2}
+	slices.SortStableFunc(rows, func(a, b pageRow) int {
+		if d := rank[a.Status] - rank[b.Status]; d != 0 {
+			return d
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return rows
+}
