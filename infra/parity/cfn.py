@@ -308,6 +308,26 @@ def _integration_target(uri):
     return m.group(1) if m else "?" + str(uri)
 
 
+def _dashboard(props):
+    """A dashboard's name and body (parsed); the alarm widget's list is a set."""
+    body = json.loads(props["DashboardBody"])
+    for w in body.get("widgets", []):
+        if "alarms" in w.get("properties", {}):
+            w["properties"]["alarms"] = sorted(w["properties"]["alarms"])
+    return {"DashboardName": props.get("DashboardName"), "Body": body}
+
+
+def _health_check(props):
+    """A Route 53 health check's configuration, numbers as numbers."""
+    cfg = dict(props.get("HealthCheckConfig", {}))
+    for k, v in list(cfg.items()):
+        if isinstance(v, dict):
+            cfg[k] = {k2: _num(v2) for k2, v2 in v.items()}
+        elif not isinstance(v, list):
+            cfg[k] = _num(v)
+    return {"HealthCheckConfig": cfg, "HealthCheckTags": props.get("HealthCheckTags")}
+
+
 def model(template, parameter_values):
     """The semantic content of template for parameter_values (see the module doc)."""
     resources, outputs = Evaluator(template, parameter_values).evaluate()
@@ -459,6 +479,10 @@ def model(template, parameter_values):
 
     m["sns_topics"] = sorted(json.dumps(r["Properties"], sort_keys=True) for _, r in of("AWS::SNS::Topic"))
     m["sns_subscriptions"] = sorted(json.dumps(r["Properties"], sort_keys=True) for _, r in of("AWS::SNS::Subscription"))
+
+    m["dashboards"] = [_dashboard(r["Properties"]) for _, r in of("AWS::CloudWatch::Dashboard")]
+    m["route53_health_checks"] = sorted(json.dumps(_health_check(r["Properties"]), sort_keys=True)
+                                        for _, r in of("AWS::Route53::HealthCheck"))
 
     # Every resource type either form creates, with how many: catches a resource
     # that only one side has. Types whose shape differs by design are left out.

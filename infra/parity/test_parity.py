@@ -243,6 +243,17 @@ class ParityTest(unittest.TestCase):
                 alarmed = sorted(d.split("=", 1)[1] for a in sam["alarms"] for d in a["Dimensions"] if d.startswith("Check="))
                 self.assertEqual(alarmed, sorted(critical))
 
+    def test_dashboard_lists_every_alarm(self):
+        """One dashboard per stack, whose alarm widget lists every alarm of the stack."""
+        for name, path, params in self.all_configurations():
+            with self.subTest(config=name):
+                sam, _ = self.models_for(path, params)
+                self.assertEqual(len(sam["dashboards"]), 1)
+                listed = [a for w in sam["dashboards"][0]["Body"]["widgets"] for a in w["properties"].get("alarms", [])]
+                self.assertEqual(len(set(listed)), len(listed))
+                self.assertEqual(len(listed), len(sam["alarms"]))
+                self.assertTrue(all(a.startswith("<alarm:") and a.endswith(".Arn>") for a in listed), listed)
+
     def test_model_sees_a_difference(self):
         """The comparison is not vacuous: a changed alarm threshold shows up."""
         with open(os.path.join(INFRA, "testdata", "parity-minimal.json"), encoding="utf-8") as f:

@@ -1,0 +1,134 @@
+package healthstack
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// The canary's metric and dimension names, as pkg/metrics publishes them
+// (Metric*, Dim* there). infra/ is a module of its own without the Lambda
+// module's dependencies, so it cannot import them: TestDashboardMetricsArePublished
+// reads pkg/metrics' source and fails when these, or the metrics on either
+// template's dashboard, drift from it.
+const (
+	MetricSuccess  = "Success"
+	MetricDegraded = "Degraded"
+	MetricDuration = "Duration"
+	DimService     = "Service"
+	DimEnvironment = "Environment"
+	DimCheck       = "Check"
+)
+
+// DashboardPeriodSeconds is the period of the dashboard's graphs.
+const DashboardPeriodSeconds = 60
+
+// dashboard adds the CloudWatch dashboard: the service's Success and
+// Degraded, Success and Duration per check (SEARCH expressions over the
+// Check dimension, exactly as template.yaml writes them, so that checks added
+// later appear without a deploy), every alarm of the stack, the health
+// function's invocations, errors and p50/p99 duration, and the canary's
+// errors. Call it after every alarm exists.
+func (b *builder) dashboard(health, canary awslambda.Function) {
+	var alarms []string
+	vars := map[string]*string{
+		"MetricsNamespace": jsii.String(b.p.MetricsNamespace),
+		"ServiceName":      jsii.String(b.p.Service),
+		"Env":              jsii.String(EnvironmentDimension(b.p.Environment)),
+		"HealthFunction":   health.FunctionName(),
+		"CanaryFunction":   canary.FunctionName(),
+	}
+	for _, child := range *b.stack.Node().Children() {
+		if alarm, ok := child.(awscloudwatch.CfnAlarm); ok {
+			v := fmt.Sprintf("Alarm%d", len(alarms))
+			vars[v] = alarm.AttrArn()
+			alarms = append(alarms, "${"+v+"}")
+		}
+	}
+	body, err := marshalDashboard(DashboardBody(alarms))
+	if err != nil {
+		panic(err)
+	}
+	d := awscloudwatch.NewCfnDashboard(b.stack, jsii.String("Dashboard"), &awscloudwatch.CfnDashboardProps{
+		// Dashboards are global to the account: the region keeps one stack
+		// name deployable in several regions.
+		DashboardName: awscdk.Fn_Sub(jsii.String("${AWS::StackName}-${AWS::Region}"), nil),
+		DashboardBody: awscdk.Fn_Sub(jsii.String(body), &vars),
+	})
+	b.output("DashboardName", "CloudWatch dashboard of the service.", d.Ref())
+}
+
+// DashboardBody is the dashboard as CloudWatch's dashboard body structure,
+// with Fn::Sub variables for what is known only at deploy time:
+// ${MetricsNamespace}, ${ServiceName}, ${Env} (the Environment dimension),
+// ${HealthFunction}, ${CanaryFunction} and ${AWS::Region}. alarms are the
+// alarm ARNs (or variables) of the alarm-status widget.
+func DashboardBody(alarms []string) map[string]any {
+	canary := func(name, stat, label string) []any {
+		return []any{"${MetricsNamespace}", name, DimService, "${ServiceName}", DimEnvironment, "${Env}",
+			map[string]any{"stat": stat, "label": label}}
+	}
+	search := func(id, name, stat string) map[string]any {
+		expr := fmt.Sprintf(`SEARCH('{"${MetricsNamespace}",%s,%s,%s} MetricName="%s" %s="${ServiceName}" %s="${Env}"', '%s', %d)`,
+			DimService, DimEnvironment, DimCheck, name, DimService, DimEnvironment, stat, DashboardPeriodSeconds)
+		return map[string]any{"expression": expr, "id": id}
+	}
+	lambda := func(fn, name, stat, label string) []any {
+		return []any{"AWS/Lambda", name, "FunctionName", fn, map[string]any{"stat": stat, "label": label}}
+	}
+	graph := func(x, y, w int, title string, metrics []any, yAxis map[string]any) map[string]any {
+		props := map[string]any{
+			"title": title, "view": "timeSeries", "region": "${AWS::Region}",
+			"period": DashboardPeriodSeconds, "metrics": metrics,
+		}
+		if yAxis != nil {
+			props["yAxis"] = map[string]any{"left": yAxis}
+		}
+		return map[string]any{"type": "metric", "x": x, "y": y, "width": w, "height": 6, "properties": props}
+	}
+	unit := map[string]any{"min": 0, "max": 1}
+	alarmList := make([]any, len(alarms))
+	for i, a := range alarms {
+		alarmList[i] = a
+	}
+	return map[string]any{"widgets": []any{
+		graph(0, 0, 12, "${ServiceName} (${Env}): canary Success and Degraded", []any{
+			canary(MetricSuccess, "Minimum", "Success (0 = a critical check failed)"),
+			canary(MetricDegraded, "Maximum", "Degraded (1 = warn)"),
+		}, unit),
+		map[string]any{"type": "alarm", "x": 12, "y": 0, "width": 12, "height": 6, "properties": map[string]any{
+			"title": "Alarms", "alarms": alarmList,
+		}},
+		graph(0, 6, 12, "Success per check (0 = fail)", []any{[]any{search("s", MetricSuccess, "Minimum")}}, unit),
+		graph(12, 6, 12, "Duration per check (ms)", []any{[]any{search("d", MetricDuration, "Average")}}, nil),
+		graph(0, 12, 8, "Health function: invocations and errors", []any{
+			lambda("${HealthFunction}", "Invocations", "Sum", "Invocations"),
+			lambda("${HealthFunction}", "Errors", "Sum", "Errors"),
+		}, nil),
+		graph(8, 12, 8, "Health function: duration (ms)", []any{
+			lambda("${HealthFunction}", "Duration", "p50", "p50"),
+			lambda("${HealthFunction}", "Duration", "p99", "p99"),
+		}, nil),
+		graph(16, 12, 8, "Canary: errors", []any{
+			lambda("${CanaryFunction}", "Errors", "Sum", "Errors"),
+			lambda("${CanaryFunction}", "Invocations", "Sum", "Invocations"),
+		}, nil),
+	}}
+}
+
+// marshalDashboard writes body as JSON without HTML escaping (the SEARCH
+// expressions keep their quotes readable in the template).
+func marshalDashboard(body map[string]any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
+		return "", fmt.Errorf("encode dashboard: %w", err)
+	}
+	return string(bytes.TrimSpace(buf.Bytes())), nil
+}
