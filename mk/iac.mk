@@ -1,7 +1,7 @@
 # Infrastructure as code: template.yaml (SAM) and infra/ (CDK in Go).
 #
 #   make lint-iac   cfn-lint on template.yaml and on the CDK templates (default and fully
-#                   configured), and `sam validate --lint`
+#                   configured), on both for each Route 53 variant, and `sam validate --lint`
 #   make synth      infra/cdk.out/$(IAC_STACK).template.json with the pinned CDK CLI
 #                   (extra context: make synth IAC_CONTEXT="-c EnvironmentName=prod")
 #   make sam-build  `sam build`: both bootstraps (linux/arm64) in .aws-sam/build, no Docker
@@ -24,6 +24,8 @@ IAC_STACK    ?= LambdaHealth
 IAC_CONTEXT  ?=
 IAC_TEMPLATE := $(IAC_INFRA)/cdk.out/$(IAC_STACK).template.json
 IAC_SCRATCH  := $(IAC_ROOT)/.aws-sam/iac
+# Configurations linted besides the default and the full one (infra/testdata/parity-<name>.json).
+IAC_VARIANTS ?= route53-https route53-alarm
 
 # Environment for every tool here: no AWS account is reachable. No credentials at all
 # (the CDK CLI asks STS for the default account whenever it finds some, even for
@@ -73,6 +75,18 @@ lint-iac: iac-tools synth
 	@cd $(IAC_INFRA) && $(IAC_ENV) CDK_OUTDIR=$(IAC_SCRATCH)/full \
 		CDK_CONTEXT_JSON="$$(cat testdata/parity-full.json)" $(IAC_GO) run .
 	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/cfn-lint $(IAC_SCRATCH)/full/$(IAC_STACK).template.json
+	@# Each Route 53 variant (infra/testdata/parity-route53-*.json): the CDK stack, and
+	@# template.yaml as CloudFormation gets it (SAM transform with those values as defaults).
+	@for v in $(IAC_VARIANTS); do \
+		echo "==> cfn-lint both templates with infra/testdata/parity-$$v.json"; \
+		rm -rf $(IAC_SCRATCH)/$$v && mkdir -p $(IAC_SCRATCH)/$$v || exit 1; \
+		(cd $(IAC_INFRA) && $(IAC_ENV) CDK_OUTDIR=$(IAC_SCRATCH)/$$v \
+			CDK_CONTEXT_JSON="$$(cat testdata/parity-$$v.json)" $(IAC_GO) run .) || exit 1; \
+		(cd $(IAC_INFRA)/parity && $(IAC_ENV) $(IAC_VENV)/bin/python render_sam.py \
+			../testdata/parity-$$v.json $(IAC_SCRATCH)/$$v/sam.template.json) || exit 1; \
+		(cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/cfn-lint $(IAC_SCRATCH)/$$v/$(IAC_STACK).template.json \
+			$(IAC_SCRATCH)/$$v/sam.template.json) || exit 1; \
+	done
 	@echo "==> sam validate --lint"
 	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/sam validate --lint --template-file template.yaml --region us-east-1
 

@@ -23,6 +23,7 @@ var ParameterNames = []string{
 	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns",
 	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
+	"Route53HealthCheck", "Route53HealthCheckInterval", "Route53FailureThreshold",
 }
 
 // criticalCheckParameters are the SAM template's five alarm slots.
@@ -140,6 +141,8 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.ALBListenerARN = str("AlbListenerArn")
 	p.ALBRulePriority = num("AlbRulePriority")
 	p.AssetDir = str("AssetDir")
+	p.Route53 = Route53Props{Mode: Route53Mode(str("Route53HealthCheck")),
+		IntervalSeconds: num("Route53HealthCheckInterval"), FailureThreshold: num("Route53FailureThreshold")}
 	if checksOK {
 		for _, err := range checkCriticalParameters(params, p.CriticalCheckNames()) {
 			bad(err[0], "%s", err[1])

@@ -22,6 +22,8 @@ func TestParityConfigs(t *testing.T) {
 		{"parity-full.json", fullProps()},
 		{"parity-minimal.json", HealthStackProps{}},
 		{"parity-topic.json", topicProps()},
+		{"parity-route53-https.json", route53Props(Route53HTTPS, 10, 2)},
+		{"parity-route53-alarm.json", route53AlarmProps()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

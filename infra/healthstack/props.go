@@ -144,6 +144,11 @@ type HealthStackProps struct {
 	// Default DefaultALBRulePriority.
 	ALBRulePriority int
 
+	// Route53 adds an optional Route 53 health check for DNS failover
+	// (Route53HealthCheck, Route53HealthCheckInterval, Route53FailureThreshold).
+	// Default: none.
+	Route53 Route53Props
+
 	// AssetDir holds <function>/arm64/bootstrap, as `make build` writes them.
 	// Default DefaultAssetDir, relative to infra/ where cdk runs.
 	AssetDir string
@@ -328,6 +333,7 @@ func (p HealthStackProps) withDefaults() HealthStackProps {
 	if p.AssetDir == "" {
 		p.AssetDir = DefaultAssetDir
 	}
+	p.Route53 = p.Route53.withDefaults()
 	return p
 }
 
@@ -399,6 +405,7 @@ func (p HealthStackProps) Validate() error {
 	if p.ALBRulePriority < 1 || p.ALBRulePriority > 50000 {
 		bad("ALBRulePriority", "%d is not from 1 to 50000", p.ALBRulePriority)
 	}
+	errs = append(errs, p.Route53.problems()...)
 	names := map[string]bool{}
 	for i, c := range p.Checks {
 		if !checkPattern.MatchString(c.Name) {

@@ -83,6 +83,7 @@ func NewHealthStack(scope constructs.Construct, id string, props *HealthStackPro
 	canary := b.canaryFunction()
 	b.alarms(canary)
 	b.dashboard(health, canary)
+	b.route53HealthCheck()
 
 	b.output("HealthFunctionName", "Name of the health function.", health.FunctionName())
 	b.output("CanaryFunctionName", "Name of the canary function.", canary.FunctionName())

@@ -254,6 +254,28 @@ class ParityTest(unittest.TestCase):
                 self.assertEqual(len(listed), len(sam["alarms"]))
                 self.assertTrue(all(a.startswith("<alarm:") and a.endswith(".Arn>") for a in listed), listed)
 
+    def test_route53_health_checks(self):
+        """Route53HealthCheck https and alarm each give the health check they should; none gives none."""
+        want = {
+            "parity-route53-https.json": {
+                "Type": "HTTPS", "FullyQualifiedDomainName": "<httpapi>.execute-api.us-east-1.amazonaws.com",
+                "Port": 443, "ResourcePath": "/health/ready", "RequestInterval": 10, "FailureThreshold": 2, "EnableSNI": True,
+            },
+            "parity-route53-alarm.json": {
+                "Type": "CLOUDWATCH_METRIC", "InsufficientDataHealthStatus": "LastKnownStatus",
+                "AlarmIdentifier": {"Name": "<alarm:ServiceHealth/Success>", "Region": "us-east-1"},
+            },
+        }
+        for name, path, params in self.all_configurations():
+            with self.subTest(config=name):
+                sam = self.compare(path, params)
+                checks = [json.loads(c) for c in sam["route53_health_checks"]]
+                if name not in want:
+                    self.assertEqual(checks, [])
+                    continue
+                self.assertEqual([c["HealthCheckConfig"] for c in checks], [want[name]])
+                self.assertIn("HealthCheckId", sam["outputs"])
+
     def test_model_sees_a_difference(self):
         """The comparison is not vacuous: a changed alarm threshold shows up."""
         with open(os.path.join(INFRA, "testdata", "parity-minimal.json"), encoding="utf-8") as f:
