@@ -21,7 +21,7 @@ func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *nopWriter) WriteHeader(int)             {}
 
-func benchHandler(b *testing.B, path string) {
+func benchHandler(b *testing.B, path string, header ...string) {
 	var checks []health.Check
 	for _, name := range []string{"orders-db", "queue", "bucket", "payments-api", "cache"} {
 		checks = append(checks, health.Check{Name: name, Critical: true,
@@ -33,6 +33,9 @@ func benchHandler(b *testing.B, path string) {
 	}
 	h := NewHandler(checker, WithDetails(DetailsAlways), WithService(Service{ID: "orders", Version: "1.0.0"}))
 	req := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	h.ServeHTTP(&nopWriter{h: http.Header{}}, req) // warm the cache
 	b.ReportAllocs()
 	b.ResetTimer()

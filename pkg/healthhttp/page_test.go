@@ -283,3 +283,7 @@ func TestPageRefreshOption(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStatusPageCached measures /health as a browser's page, five
+// cached checks, details on (BenchmarkComprehensiveCached is the JSON).
+func BenchmarkStatusPageCached(b *testing.B) { benchHandler(b, "/health", "Accept", acceptChrome) }
