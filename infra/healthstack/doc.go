@@ -3,8 +3,9 @@
 // NewHealthStack builds the same stack from typed HealthStackProps: the health
 // function behind an HTTP API (and optionally a REST API, a Function URL and an
 // ALB target group), the scheduled canary, their log groups, one
-// least-privilege role per function, and the CloudWatch alarms on the canary's
-// metrics. Every prop has a template parameter of the same meaning, and
+// least-privilege role per function, the CloudWatch alarms on the canary's
+// metrics, a CloudWatch dashboard, and optionally a Route 53 health check for
+// DNS failover. Every prop has a template parameter of the same meaning, and
 // PropsFromParameters reads props from those parameters' values, which is how
 // the CDK app (infra/main.go) takes its settings from context and how
 // infra/parity feeds SAM and CDK the same configuration.

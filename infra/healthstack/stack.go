@@ -49,8 +49,9 @@ const description = "lambdahealth: liveness, readiness and comprehensive health 
 
 // NewHealthStack builds the health stack: HealthFunction behind an HTTP API
 // (and, as props ask, a REST API, a Function URL and an ALB target group),
-// CanaryFunction on an EventBridge schedule, their log groups and roles, and
-// the alarms on the canary's metrics. A nil props means every default.
+// CanaryFunction on an EventBridge schedule, their log groups and roles, the
+// alarms on the canary's metrics, the dashboard, and (as props ask) a Route 53
+// health check. A nil props means every default.
 // Invalid props panic with every problem named, as CDK constructs do; call
 // Validate first to get them as an error.
 func NewHealthStack(scope constructs.Construct, id string, props *HealthStackProps) awscdk.Stack {
