@@ -77,6 +77,8 @@ type Want struct {
 //   - *-live, *-livez: 200, whatever the check says
 //   - *-head: the readiness code, no body
 //   - *-token, *-iam: the readiness code, with details
+//   - *-page: a browser's Accept on /health: the readiness code, the HTML
+//     status page
 //   - anything else (ready, readyz, health, check, healthchecker, …): 200
 //     when healthy, 503 when not, application/health+json without details
 func Expect(name string, healthy bool) Want {
@@ -97,6 +99,8 @@ func Expect(name string, healthy bool) Want {
 		w.EmptyBody = true
 	case strings.HasSuffix(c, "-token"), strings.HasSuffix(c, "-iam"):
 		w.Details = true
+	case strings.HasSuffix(c, "-page"):
+		w.ContentType = healthhttp.PageContentType
 	}
 	return w
 }
@@ -143,6 +147,12 @@ func Verify(t testing.TB, name string, out []byte, w Want, id Identity) {
 	if w.EmptyBody {
 		if resp.Body != "" {
 			t.Errorf("%s: HEAD body = %q; want empty", name, resp.Body)
+		}
+		return
+	}
+	if w.ContentType == healthhttp.PageContentType {
+		if !strings.HasPrefix(resp.Body, "<!DOCTYPE html>") || resp.Header("Content-Security-Policy") == "" {
+			t.Errorf("%s: body %.40q, CSP %q; want the HTML status page", name, resp.Body, resp.Header("Content-Security-Policy"))
 		}
 		return
 	}

@@ -27,6 +27,8 @@ func TestExpect(t *testing.T) {
 		{"health-alb-unknown.json", true, Want{Code: http.StatusNotFound, ContentType: problem}},
 		{"health-v2-post.json", true, Want{Code: http.StatusMethodNotAllowed, ContentType: problem}},
 		{"../../events/health-alb-check.json", false, Want{Code: 503, ContentType: healthhttp.ContentType}},
+		{"health-v2-page.json", false, Want{Code: 503, ContentType: healthhttp.PageContentType}},
+		{"health-alb-page.json", true, Want{Code: 200, ContentType: healthhttp.PageContentType}},
 	}
 	for _, tt := range tests {
 		if got := Expect(tt.name, tt.healthy); got != tt.want {
