@@ -124,7 +124,7 @@ func (b *builder) route53HealthCheck() {
 	hc := awsroute53.NewCfnHealthCheck(b.stack, jsii.String("HealthCheck"), &awsroute53.CfnHealthCheckProps{
 		HealthCheckConfig: &cfg,
 		HealthCheckTags: &[]*awsroute53.CfnHealthCheck_HealthCheckTagProperty{
-			{Key: jsii.String("Name"), Value: jsii.String(b.p.Service + " readiness (" + string(r.Mode) + ")")},
+			{Key: jsii.String("Name"), Value: jsii.String(b.p.Service + " readiness: " + string(r.Mode))},
 		},
 	})
 	b.output("HealthCheckId", "Route 53 health check to attach to a failover record.", hc.Ref())
