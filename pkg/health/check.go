@@ -50,6 +50,12 @@ type Check struct {
 	Timeout time.Duration
 	// Probe does the work. Required.
 	Probe Probe
+
+	// unknown, when set, makes every failure of the check (an error, a
+	// panic, a timeout of the run or of a caller's wait) a warn
+	// "<unknown> (<class>)" instead of a fail. WithDrain sets it: a drain
+	// state that cannot be read must never take readiness down.
+	unknown string
 }
 
 // Key returns the IETF checks-map key, "<component>:<measurement>".

@@ -77,8 +77,10 @@ func WithLogger(l *slog.Logger) Option { return func(c *Checker) { c.logger = l 
 
 // WithDrain adds a drain source to readiness: when draining returns true,
 // readiness fails with "draining". Its answer is cached like a check's. When
-// it returns an error, readiness is kept and reported as warn "drain state
-// unknown (<class of the error>)", so an outage of the drain store cannot take a fleet out of
+// it cannot be read, for whatever reason (an error, a panic, a timeout of
+// its run or of the caller's wait), readiness is kept and reported as warn
+// "drain state unknown (<class>)", such as "drain state unknown (timeout
+// after 2s)", so an outage of the drain store cannot take a fleet out of
 // rotation. Default: no drain source (SetDraining still works).
 func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 	return func(c *Checker) {
@@ -87,14 +89,14 @@ func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 			ComponentType: ComponentSystem,
 			Measurement:   "draining",
 			Critical:      true,
+			unknown:       "drain state unknown",
 			Probe: func(ctx context.Context) (Observation, error) {
 				d, err := draining(ctx)
 				if err != nil {
-					return Observation{Value: false, Status: StatusWarn,
-						Output: "drain state unknown (" + Classify(err, 0) + ")"}, nil
+					return Observation{}, err
 				}
 				if d {
-					return Observation{}, WithClass("draining", errors.New("drain requested"))
+					return Observation{Value: true, Status: StatusFail, Output: "draining"}, nil
 				}
 				return Observation{Value: false}, nil
 			},
@@ -345,7 +347,7 @@ func (c *Checker) execute(ctx context.Context, ch Check) Result {
 	}
 	r.suspended = c.now().Sub(start) > limit+suspendedAfter
 	c.log(pctx, ch, r)
-	timedOut := r.Status == StatusFail && (errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded))
+	timedOut := errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded)
 	if c.ttl > 0 && !r.suspended && !(cut && timedOut) {
 		c.store(r)
 	}
@@ -357,9 +359,8 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 	r := newResult(ch, end)
 	r.Duration = end.Sub(start)
 	if err != nil {
-		r.Status = StatusFail
 		r.Err = err
-		r.Output = Classify(err, limit)
+		r.Status, r.Output = failed(ch, Classify(err, limit))
 		return r
 	}
 	r.Status = StatusPass
@@ -387,11 +388,20 @@ func newResult(ch Check, at time.Time) Result {
 
 func timeoutResult(ch Check, waited time.Duration, start time.Time) Result {
 	r := newResult(ch, start.Add(waited))
-	r.Status = StatusFail
 	r.Err = ErrTimeout
-	r.Output = Classify(ErrTimeout, waited)
+	r.Status, r.Output = failed(ch, Classify(ErrTimeout, waited))
 	r.Duration = waited
 	return r
+}
+
+// failed returns the status and output of a check that failed with a safe
+// class: fail, or warn for a check whose failures mean only that its state
+// is unknown (the drain source).
+func failed(ch Check, class string) (Status, string) {
+	if ch.unknown != "" {
+		return StatusWarn, ch.unknown + " (" + class + ")"
+	}
+	return StatusFail, class
 }
 
 func (c *Checker) cached(name string) (Result, bool) {
