@@ -38,7 +38,10 @@ func main() {
 		logOut = os.Stdout
 	}
 	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(logOut, nil)))
-	runner, cfg, err := setupWith(context.Background(), logger, os.Stdout)
+	// Every start-up call to AWS shares one deadline, inside Lambda's init limit.
+	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
+	runner, cfg, err := setupWith(ctx, logger, os.Stdout)
+	cancel()
 	if err != nil {
 		logger.Error("canary not started", slog.String("error", err.Error()))
 		os.Exit(2)

@@ -47,45 +47,56 @@ func TestHungDrainParameterKeepsReadiness(t *testing.T) {
 	}
 }
 
-// TestHungTokenSecretFailsStartup: with Secrets Manager hung, start-up ends
-// with a clear error inside Lambda's 10 s init limit, and the error names
-// neither the endpoint nor the ARN.
-func TestHungTokenSecretFailsStartup(t *testing.T) {
-	env, endpoint := hungAWS(t)
+// TestHungStartupCallsFail: with Secrets Manager hung, start-up ends with
+// a clear error inside Lambda's 10 s init limit, whichever start-up call
+// waits on it (the details token, a database secretArn), and the error
+// names neither the endpoint nor the ARN.
+func TestHungStartupCallsFail(t *testing.T) {
 	const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:health-token-AbCdEf"
-	cmd := exec.Command(binary)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0", "HEALTH_TOKEN_SECRET_ARN=" + arn}, env...)
-	var out checktest.LockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	begin := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name, env, field string
+	}{
+		{"token secret", "HEALTH_TOKEN_SECRET_ARN=" + arn, "HEALTH_TOKEN_SECRET_ARN"},
+		{"database secret", `HEALTH_CHECKS=[{"name":"db","type":"postgres","host":"db.internal","user":"u","database":"d","secretArn":"` + arn + `"}]`, "HEALTH_CHECKS[0]"},
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		elapsed := time.Since(begin)
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-			t.Errorf("exit = %v; want a non-zero exit", err)
-		}
-		t.Logf("start-up failed after %v: %s", elapsed.Round(time.Millisecond), strings.TrimSpace(out.String()))
-		if elapsed > 10*time.Second {
-			t.Errorf("start-up took %v to fail; want < 10s (Lambda's init limit)", elapsed)
-		}
-	case <-time.After(15 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("start-up still running after 15s; output:\n%s", out.String())
-	}
-	text := out.String()
-	if !strings.Contains(text, "HEALTH_TOKEN_SECRET_ARN") || !strings.Contains(text, "timeout") {
-		t.Errorf("output does not say the token secret timed out:\n%s", text)
-	}
-	for _, leak := range []string{endpoint, arn, "123456789012"} {
-		if strings.Contains(text, leak) {
-			t.Errorf("output names %q:\n%s", leak, text)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, endpoint := hungAWS(t)
+			cmd := exec.Command(binary)
+			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0", tt.env}, env...)
+			var out checktest.LockedBuffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			begin := time.Now()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				elapsed := time.Since(begin)
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+					t.Errorf("exit = %v; want a non-zero exit", err)
+				}
+				t.Logf("start-up failed after %v: %s", elapsed.Round(time.Millisecond), strings.TrimSpace(out.String()))
+				if elapsed > 10*time.Second {
+					t.Errorf("start-up took %v to fail; want < 10s (Lambda's init limit)", elapsed)
+				}
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+				t.Fatalf("start-up still running after 15s; output:\n%s", out.String())
+			}
+			text := out.String()
+			if !strings.Contains(text, tt.field) || !strings.Contains(text, "timeout after 8s") {
+				t.Errorf("output does not say %s timed out after 8s:\n%s", tt.field, text)
+			}
+			for _, leak := range []string{endpoint, arn, "123456789012", "db.internal"} {
+				if strings.Contains(text, leak) {
+					t.Errorf("output names %q:\n%s", leak, text)
+				}
+			}
+		})
 	}
 }

@@ -41,17 +41,38 @@ func run(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
+	checker, handler, err := setup(logger, cfg)
+	if err != nil {
+		return err
+	}
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
+		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger)))
+		return nil
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger),
+		server.WithLogger(logger),
+		server.WithOnShutdown(func() { checker.SetDraining(true) }),
+		server.WithDrainDelay(cfg.ShutdownDelay))
+}
+
+// setup builds the checker and the handler. Every call it makes to AWS
+// (the configuration, the token secret, database secrets) shares one
+// deadline, checkbuild.StartupTimeout.
+func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp.Handler, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
+	defer cancel()
 	opts := []health.Option{health.WithLogger(logger)}
 	token := cfg.Token
 	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" {
 		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(checkbuild.Retryer))
 		if err != nil {
-			return errors.New(checkbuild.AWSConfigProblem)
+			return nil, nil, errors.New(checkbuild.AWSConfigProblem)
 		}
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.TokenSecretARN); err != nil {
-				return fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", safeText(err))
+				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", safeText(err))
 			}
 		}
 		if cfg.DrainParameter != "" {
@@ -60,7 +81,7 @@ func run(logger *slog.Logger) error {
 	}
 	checker, err := checkbuild.Checker(ctx, cfg, opts...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	handler := healthhttp.NewHandler(checker,
 		healthhttp.WithService(healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}),
@@ -69,16 +90,7 @@ func run(logger *slog.Logger) error {
 		healthhttp.WithLogger(logger),
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 	)
-	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger)))
-		return nil
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger),
-		server.WithLogger(logger),
-		server.WithOnShutdown(func() { checker.SetDraining(true) }),
-		server.WithDrainDelay(cfg.ShutdownDelay))
+	return checker, handler, nil
 }
 
 // safeText describes an AWS error by its safe class only: the error itself
@@ -87,5 +99,5 @@ func safeText(err error) string {
 	if errors.Is(err, controls.ErrEmptySecret) {
 		return controls.ErrEmptySecret.Error()
 	}
-	return health.Classify(awserr.Classify(err), 0)
+	return health.Classify(awserr.Classify(err), checkbuild.StartupTimeout)
 }

@@ -212,12 +212,16 @@ func (b *builder) database(ctx context.Context, s config.CheckSpec) (health.Prob
 		src := rds.NewSecretSource(client, s.SecretARN)
 		fctx, cancel := context.WithTimeout(ctx, secretFetchTimeout)
 		defer cancel()
+		given := secretFetchTimeout // or less, when ctx ends first (StartupTimeout)
+		if dl, ok := fctx.Deadline(); ok && time.Until(dl) < given {
+			given = time.Until(dl).Round(100 * time.Millisecond)
+		}
 		sec, err := src.Fetch(fctx)
 		if err != nil {
 			if errors.Is(err, rds.ErrInvalidSecret) {
 				return nil, fmt.Errorf("secretArn: %w", err)
 			}
-			return nil, &safeError{text: "secretArn: the secret could not be read: " + health.Classify(awserr.Classify(err), secretFetchTimeout), err: err}
+			return nil, &safeError{text: "secretArn: the secret could not be read: " + health.Classify(awserr.Classify(err), given), err: err}
 		}
 		cfg = sec.Apply(cfg)
 		opts = append(opts, rds.WithCredentials(src.Credentials))

@@ -2,10 +2,18 @@ package checkbuild
 
 import (
 	"context"
+	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
+
+// StartupTimeout bounds everything a function does at start-up that may
+// wait on AWS: loading the AWS configuration, reading the details token
+// and the database secrets. Lambda gives a function's init 10 s; this
+// leaves it 2 s for the rest, so a hung endpoint ends start-up with the
+// error that says so rather than with an init timeout.
+const StartupTimeout = 8 * time.Second
 
 // Checker builds the configured checks and a Checker that runs them with
 // the configured budget, cache TTL and start-up grace; opts come after and
