@@ -13,12 +13,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
@@ -70,7 +70,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		if err != nil {
 			return nil, cfg, errors.New(checkbuild.AWSConfigProblem)
 		}
-		api = cloudwatch.NewFromConfig(awsCfg)
+		api = metrics.NewCloudWatch(awsCfg)
 	}
 	pub, err := metrics.NewPublisher(api,
 		metrics.WithNamespace(cfg.MetricsNamespace),
@@ -109,8 +109,14 @@ func (h scheduleHandler) Invoke(ctx context.Context, payload []byte) ([]byte, er
 }
 
 // runOnce runs the canary, prints the result and returns the exit code.
+// The run is bounded as an invocation would be: the checks get the budget,
+// PutMetricData at most metrics.DefaultAPITimeout, and EMFReserve is kept
+// for the EMF fallback, so a hung dependency or CloudWatch cannot hold a
+// Docker HEALTHCHECK or exec probe forever.
 func runOnce(runner *canary.Runner, cfg config.Config, out io.Writer) int {
-	rep, err := runner.Run(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), runBound(cfg.Budget))
+	defer cancel()
+	rep, err := runner.Run(ctx)
 	svc := healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}
 	body, _ := json.MarshalIndent(svc.Render(rep, true), "", "  ")
 	fmt.Fprintf(out, "%s\n", body)
@@ -118,4 +124,10 @@ func runOnce(runner *canary.Runner, cfg config.Config, out io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// runBound is the longest a run outside Lambda takes: HEALTH_BUDGET plus
+// 10.6 s by default.
+func runBound(budget time.Duration) time.Duration {
+	return budget + health.DefaultDeadlineMargin + metrics.DefaultAPITimeout + metrics.EMFReserve
 }

@@ -66,27 +66,14 @@ func TestHungStartupCallsFail(t *testing.T) {
 			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0", tt.env}, env...)
 			var out checktest.LockedBuffer
 			cmd.Stdout, cmd.Stderr = &out, &out
-			begin := time.Now()
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
+			elapsed, err := testenv.RunWithin(t, cmd, 15*time.Second)
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+				t.Errorf("exit = %v; want a non-zero exit", err)
 			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				elapsed := time.Since(begin)
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-					t.Errorf("exit = %v; want a non-zero exit", err)
-				}
-				t.Logf("start-up failed after %v: %s", elapsed.Round(time.Millisecond), strings.TrimSpace(out.String()))
-				if elapsed > 10*time.Second {
-					t.Errorf("start-up took %v to fail; want < 10s (Lambda's init limit)", elapsed)
-				}
-			case <-time.After(15 * time.Second):
-				_ = cmd.Process.Kill()
-				<-done
-				t.Fatalf("start-up still running after 15s; output:\n%s", out.String())
+			t.Logf("start-up failed after %v: %s", elapsed.Round(time.Millisecond), strings.TrimSpace(out.String()))
+			if elapsed > 10*time.Second {
+				t.Errorf("start-up took %v to fail; want < 10s (Lambda's init limit)", elapsed)
 			}
 			text := out.String()
 			if !strings.Contains(text, tt.field) || !strings.Contains(text, "timeout after 8s") {

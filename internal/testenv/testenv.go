@@ -11,9 +11,11 @@ import (
 	"bufio"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -270,4 +272,25 @@ func RandomSuffix(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// RunWithin starts cmd and waits for it to exit, at most limit: a command
+// still running then is killed, and the error says so. It returns how long
+// cmd ran and its exit error.
+func RunWithin(t testing.TB, cmd *exec.Cmd, limit time.Duration) (time.Duration, error) {
+	t.Helper()
+	begin := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", cmd.Path, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return time.Since(begin), err
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		return time.Since(begin), fmt.Errorf("still running after %v (killed)", limit)
+	}
 }

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 )
@@ -25,6 +27,28 @@ const (
 	MaxDataPerCall  = 1000
 	maxRequestBytes = 900 << 10
 )
+
+// Time limits of the API. A CloudWatch that hangs (a dead NAT or VPC
+// endpoint) must not take the time the EMF fallback needs: PutMetricData
+// gets at most DefaultAPITimeout per Publish, and never the last
+// EMFReserve before ctx's deadline (a Lambda invocation's end), which is
+// kept for writing the data as EMF. HTTPTimeout bounds each HTTP attempt
+// of the client NewCloudWatch builds, so that a call without any deadline
+// ends too.
+const (
+	DefaultAPITimeout = 10 * time.Second
+	EMFReserve        = 500 * time.Millisecond
+	HTTPTimeout       = 3 * time.Second
+)
+
+// NewCloudWatch returns the CloudWatch client of the publisher: cfg's,
+// with each HTTP attempt bounded by HTTPTimeout (the SDK's default client
+// has no timeout), and the SDK's standard retryer.
+func NewCloudWatch(cfg aws.Config) *cloudwatch.Client {
+	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(HTTPTimeout)
+	})
+}
 
 // ErrNotRecorded is returned (as a *NotRecordedError) when a batch could be
 // recorded neither through the API nor as EMF.
@@ -57,6 +81,7 @@ type Publisher struct {
 	mode      string
 	emf       io.Writer
 	logger    *slog.Logger
+	timeout   time.Duration
 }
 
 // Option configures a Publisher.
@@ -72,13 +97,18 @@ func WithMode(mode string) Option { return func(p *Publisher) { p.mode = mode } 
 // CloudWatch Logs reads). Default io.Discard.
 func WithEMFWriter(w io.Writer) Option { return func(p *Publisher) { p.emf = w } }
 
+// WithAPITimeout sets the longest the PutMetricData calls of one Publish
+// take together, before their data goes to EMF. Default DefaultAPITimeout
+// (10s).
+func WithAPITimeout(d time.Duration) Option { return func(p *Publisher) { p.timeout = d } }
+
 // WithLogger sets the logger for fallbacks. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(p *Publisher) { p.logger = l } }
 
 // NewPublisher returns a Publisher. api may be nil in ModeEMF.
 func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
 	p := &Publisher{api: api, namespace: "ServiceHealth", mode: ModeAPI, emf: io.Discard,
-		logger: slog.New(slog.DiscardHandler)}
+		logger: slog.New(slog.DiscardHandler), timeout: DefaultAPITimeout}
 	for _, o := range opts {
 		o(p)
 	}
@@ -96,8 +126,10 @@ func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
 
 // Publish records b. In ModeAPI and ModeBoth it calls PutMetricData in as
 // few calls as the limits allow; a call that still fails after the SDK's
-// retries has its data written as EMF instead. It returns ErrNotRecorded
-// only when some data reached neither.
+// retries, or that has not answered within the API's share of the time
+// (the API timeout, ending EMFReserve before ctx's deadline), has its data
+// written as EMF instead. It returns ErrNotRecorded only when some data
+// reached neither.
 func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 	if p.mode == ModeEMF || p.mode == ModeBoth {
 		if err := WriteEMF(p.emf, p.namespace, b); err != nil {
@@ -107,9 +139,11 @@ func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 			return nil
 		}
 	}
+	actx, cancel := p.apiContext(ctx)
+	defer cancel()
 	var errs []error
 	for _, chunk := range Split(b) {
-		if _, err := p.api.PutMetricData(ctx, p.input(chunk)); err != nil {
+		if _, err := p.api.PutMetricData(actx, p.input(chunk)); err != nil {
 			p.logger.WarnContext(ctx, "PutMetricData failed; writing the data as EMF",
 				slog.Int("datapoints", len(chunk.Data)), slog.String("error_type", fmt.Sprintf("%T", errors.Unwrap(err))))
 			if p.mode == ModeBoth {
@@ -124,6 +158,17 @@ func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 		return &NotRecordedError{Err: errors.Join(errs...)}
 	}
 	return nil
+}
+
+// apiContext returns the context of the API calls of one Publish: ctx,
+// ending after the API timeout or EMFReserve before ctx's deadline,
+// whichever comes first (at once when that is already past).
+func (p *Publisher) apiContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	end := time.Now().Add(p.timeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Add(-EMFReserve).Before(end) {
+		end = dl.Add(-EMFReserve)
+	}
+	return context.WithDeadline(ctx, end)
 }
 
 // Split cuts a batch into the fewest chunks that fit one PutMetricData call

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/lambdahealth/lambdahealth/internal/rie"
+	"github.com/lambdahealth/lambdahealth/internal/rie/rietest"
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+)
+
+// hungCloudWatchEnv points the canary at a CloudWatch that accepts
+// connections and never answers (a dead NAT or VPC endpoint), with the
+// SDK's default retries.
+func hungCloudWatchEnv(t *testing.T) []string {
+	return []string{"HEALTH_METRICS=api", "AWS_ENDPOINT_URL=http://" + testenv.HungListener(t),
+		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}
+}
+
+// stampedBuffer records what was written and when the first write came.
+type stampedBuffer struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first time.Time
+}
+
+func (b *stampedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() == 0 {
+		b.first = time.Now()
+	}
+	return b.buf.Write(p)
+}
+
+// TestHungCloudWatchInLambdaDeadline: in an invocation with a Lambda-style
+// deadline, a hung CloudWatch gets only its share of the time, and the
+// datapoints are written as EMF before the invocation ends.
+func TestHungCloudWatchInLambdaDeadline(t *testing.T) {
+	for _, kv := range hungCloudWatchEnv(t) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("HEALTH_CHECKS", `[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`)
+	payload, err := os.ReadFile("../../events/canary-scheduled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emf stampedBuffer
+	runner, _, err := setupWith(context.Background(), discard(), &emf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	out, err := lambda.NewHandler(handler(runner)).Invoke(ctx, payload)
+	if err != nil {
+		t.Fatalf("Invoke = %s, %v; want success (the data went to EMF)", out, err)
+	}
+	if emf.buf.Len() == 0 || !strings.Contains(emf.buf.String(), `"_aws"`) {
+		t.Fatalf("EMF output = %q; want the run's datapoints", emf.buf.String())
+	}
+	early := deadline.Sub(emf.first)
+	t.Logf("EMF written %v before the invocation's deadline", early.Round(time.Millisecond))
+	if early < 100*time.Millisecond {
+		t.Errorf("EMF written %v before the deadline; want >= 100ms", early)
+	}
+}
+
+// TestHungCloudWatchOutsideLambda: run once outside Lambda (a Docker
+// HEALTHCHECK) with CloudWatch hung, the canary exits within 30 s, with
+// its datapoints on stdout as EMF and then the result.
+func TestHungCloudWatchOutsideLambda(t *testing.T) {
+	bin := buildCanary(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(hungCloudWatchEnv(t), `HEALTH_CHECKS=[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	elapsed, err := testenv.RunWithin(t, cmd, 30*time.Second)
+	t.Logf("canary exited after %v: %v", elapsed.Round(time.Millisecond), err)
+	if err != nil {
+		t.Fatalf("exit = %v; want 0 (the check passed, the data went to EMF)\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	emfAt, docAt := strings.Index(out, `"_aws"`), strings.Index(out, "{\n")
+	if emfAt < 0 || docAt < emfAt {
+		t.Errorf("stdout = %q; want EMF lines, then the result document", out)
+	}
+}
+
+// buildCanary builds the canary binary for a test.
+func buildCanary(t *testing.T) string {
+	t.Helper()
+	bin := t.TempDir() + "/canary"
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestHungCloudWatchThroughEmulator runs the production bootstrap under the
+// Lambda Runtime Interface Emulator with a 5 s timeout and CloudWatch hung:
+// the invocation succeeds, its datapoints are in the function's log as EMF,
+// and it ends before the timeout.
+func TestHungCloudWatchThroughEmulator(t *testing.T) {
+	emulator := rietest.EmulatorPath(t)
+	payload, err := os.ReadFile(filepath.Join(testenv.Root(), "events", "canary-scheduled.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 5 * time.Second
+	e := rietest.Start(t, rie.Config{
+		Emulator: emulator, Bootstrap: rietest.Bootstrap(t, "./functions/canary"),
+		FunctionName: "CanaryFunction", MemoryMB: 256, Timeout: timeout,
+		Env: append(hungCloudWatchEnv(t), `HEALTH_CHECKS=[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`),
+	})
+	inv := rietest.Invoke(t, e, payload)
+	if fe, failed := inv.FunctionError(); inv.StatusCode != http.StatusOK || failed || string(inv.Payload) != "null" {
+		t.Fatalf("scheduled run = %d %s (function error %v); want null, the data recorded as EMF", inv.StatusCode, inv.Payload, fe)
+	}
+	if logs := strings.Join(inv.Logs, "\n"); !strings.Contains(logs, `"_aws"`) {
+		t.Errorf("no EMF lines in the function's logs:\n%s", logs)
+	}
+	if inv.Report == nil {
+		t.Fatal("no REPORT line")
+	}
+	t.Logf("invocation took %v of its %v timeout (%v left)", inv.Report.Duration, timeout, timeout-inv.Report.Duration)
+	if inv.Report.Duration >= timeout-100*time.Millisecond {
+		t.Errorf("invocation took %v; want it to end before the %v timeout", inv.Report.Duration, timeout)
+	}
+}

@@ -1,0 +1,95 @@
+package metrics
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+)
+
+// hungAPI is a CloudWatch that never answers: its calls end only when
+// their context does.
+type hungAPI struct{}
+
+func (hungAPI) PutMetricData(ctx context.Context, _ *cloudwatch.PutMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// stampedWriter records when the first line was written.
+type stampedWriter struct {
+	mu    sync.Mutex
+	first time.Time
+	lines int
+}
+
+func (w *stampedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.lines == 0 {
+		w.first = time.Now()
+	}
+	w.lines++
+	return len(p), nil
+}
+
+// TestHungAPIKeepsTimeForEMF: with CloudWatch hung, PutMetricData gets only
+// a share of the time left, and the EMF fallback is written before ctx's
+// deadline (a Lambda invocation's end), at least EMFReserve before it
+// less scheduling noise.
+func TestHungAPIKeepsTimeForEMF(t *testing.T) {
+	tests := []struct {
+		name string
+		left time.Duration
+	}{
+		{"deadline sooner than the API timeout", 2 * time.Second},
+		{"deadline shorter than the reserve", EMFReserve / 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var emf stampedWriter
+			p, err := NewPublisher(hungAPI{}, WithEMFWriter(&emf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), tt.left)
+			defer cancel()
+			deadline, _ := ctx.Deadline()
+			if err := p.Publish(ctx, FromReport("orders", "prod", at, time.Second, reportOf(3))); err != nil {
+				t.Fatalf("Publish = %v; want nil (EMF took the data)", err)
+			}
+			if emf.lines == 0 {
+				t.Fatal("no EMF written")
+			}
+			early := deadline.Sub(emf.first)
+			t.Logf("EMF written %v before the deadline", early.Round(time.Millisecond))
+			if want := min(EMFReserve, tt.left) / 2; early < want {
+				t.Errorf("EMF written %v before the deadline; want >= %v", early, want)
+			}
+		})
+	}
+}
+
+// TestHungAPIWithoutDeadline: with no deadline at all, PutMetricData still
+// gives up after the API timeout and the data goes to EMF.
+func TestHungAPIWithoutDeadline(t *testing.T) {
+	var emf stampedWriter
+	p, err := NewPublisher(hungAPI{}, WithEMFWriter(&emf), WithAPITimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- p.Publish(context.Background(), FromReport("orders", "prod", at, time.Second, reportOf(3)))
+	}()
+	select {
+	case err := <-done:
+		if err != nil || emf.lines == 0 {
+			t.Errorf("Publish = %v with %d EMF lines; want nil and the data as EMF", err, emf.lines)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Publish still waiting on a hung API after 5s; want it to give up after the 200ms API timeout")
+	}
+}
