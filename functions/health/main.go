@@ -53,6 +53,7 @@ func run(logger *slog.Logger) error {
 	defer stop()
 	return server.Run(ctx, cfg.Listen, healthhttp.Recover(handler, logger),
 		server.WithLogger(logger),
+		server.WithHandlerTimeout(cfg.Budget),
 		server.WithOnShutdown(func() { checker.SetDraining(true) }),
 		server.WithDrainDelay(cfg.ShutdownDelay))
 }

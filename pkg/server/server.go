@@ -14,14 +14,26 @@ import (
 	"time"
 )
 
-// ShutdownTimeout is how long in-flight requests get to finish.
-const ShutdownTimeout = 5 * time.Second
+// DefaultHandlerTimeout is the handler time that the server's write
+// timeout and shutdown wait follow unless WithHandlerTimeout says
+// otherwise: the health engine's default budget.
+const DefaultHandlerTimeout = 2 * time.Second
+
+// What the server adds to the handler time. A response may be written at
+// the end of the budget and still has to reach a slow client (writeSlack);
+// a request that arrived just before shutdown has the budget plus the time
+// to render and write a small health document (shutdownSlack).
+const (
+	writeSlack    = 10 * time.Second
+	shutdownSlack = 3 * time.Second
+)
 
 type options struct {
-	logger     *slog.Logger
-	onShutdown func()
-	drainDelay time.Duration
-	ready      chan<- string
+	logger         *slog.Logger
+	onShutdown     func()
+	drainDelay     time.Duration
+	handlerTimeout time.Duration
+	ready          chan<- string
 }
 
 // Option configures Run.
@@ -38,6 +50,12 @@ func WithOnShutdown(f func()) Option { return func(o *options) { o.onShutdown = 
 // done and before it stops accepting connections. Default 0.
 func WithDrainDelay(d time.Duration) Option { return func(o *options) { o.drainDelay = d } }
 
+// WithHandlerTimeout sets the longest the handler takes to answer (the
+// health budget, HEALTH_BUDGET). The write timeout is d + 10s and, on
+// shutdown, in-flight requests get d + 3s to finish, so that an answer
+// written on time is never cut. Default DefaultHandlerTimeout (2s).
+func WithHandlerTimeout(d time.Duration) Option { return func(o *options) { o.handlerTimeout = d } }
+
 // WithReady sets a channel that receives the bound address once the
 // listener is open (useful with port 0). Default: none.
 func WithReady(ch chan<- string) Option { return func(o *options) { o.ready = ch } }
@@ -45,23 +63,12 @@ func WithReady(ch chan<- string) Option { return func(o *options) { o.ready = ch
 // Run serves h on addr until ctx is done, then runs the shutdown hook,
 // keeps serving for the drain delay, and shuts down gracefully.
 func Run(ctx context.Context, addr string, h http.Handler, opts ...Option) error {
-	o := options{logger: slog.New(slog.DiscardHandler)}
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := newOptions(opts...)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(o.logger.Handler(), slog.LevelWarn),
-	}
+	srv := o.server(h)
 	o.logger.Info("serving", slog.String("address", ln.Addr().String()))
 	if o.ready != nil {
 		o.ready <- ln.Addr().String()
@@ -80,7 +87,7 @@ func Run(ctx context.Context, addr string, h http.Handler, opts ...Option) error
 		o.logger.Info("draining", slog.Duration("delay", o.drainDelay))
 		time.Sleep(o.drainDelay)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownWait())
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -91,3 +98,28 @@ func Run(ctx context.Context, addr string, h http.Handler, opts ...Option) error
 	o.logger.Info("stopped")
 	return nil
 }
+
+func newOptions(opts ...Option) options {
+	o := options{logger: slog.New(slog.DiscardHandler), handlerTimeout: DefaultHandlerTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// server returns the http.Server of h, its write timeout derived from the
+// handler time.
+func (o options) server(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      o.handlerTimeout + writeSlack,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(o.logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// shutdownWait is how long in-flight requests get to finish on shutdown.
+func (o options) shutdownWait() time.Duration { return o.handlerTimeout + shutdownSlack }
