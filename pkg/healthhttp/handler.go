@@ -75,6 +75,8 @@ const (
 )
 
 // match maps a path to a route, and for single checks the check name.
+// path is already percent-decoded (URL.Path): decoding the name again
+// would answer "/health/checks/%2577eb" as the check "web".
 func match(path string) (route, string) {
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
@@ -88,9 +90,7 @@ func match(path string) (route, string) {
 		return routeHealth, ""
 	}
 	if name, ok := strings.CutPrefix(path, RouteChecks); ok && name != "" && !strings.Contains(name, "/") {
-		if n, err := url.PathUnescape(name); err == nil {
-			return routeCheck, n
-		}
+		return routeCheck, name
 	}
 	return routeNone, ""
 }
@@ -170,8 +170,15 @@ func (h *Handler) showDetails(r *http.Request) bool {
 // callerBudget applies the caller's own deadline, the query parameter
 // "timeout" (a Go duration), as a cap on the request's budget: it can only
 // shorten it, and it never cuts the shared check runs other callers wait on.
+// A query string that does not parse is an error: URL.Query would drop the
+// pairs it cannot parse ("timeout=1s;x=1", "timeout=%zz") and so ignore a
+// bad timeout.
 func callerBudget(r *http.Request) (context.Context, error) {
-	v := r.URL.Query().Get("timeout")
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, errors.New("the query string could not be parsed")
+	}
+	v := query.Get("timeout")
 	if v == "" {
 		return r.Context(), nil
 	}
