@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Defaults applied when a variable is unset.
@@ -100,6 +101,9 @@ func Load(getenv Getenv) (Config, error) {
 	if c.Token != "" && c.TokenSecretARN != "" {
 		bad("HEALTH_TOKEN", "set either HEALTH_TOKEN or HEALTH_TOKEN_SECRET_ARN, not both")
 	}
+	if problem := tokenProblem(c.Token); problem != "" {
+		bad("HEALTH_TOKEN", "%s", problem)
+	}
 	if c.TokenSecretARN != "" && !strings.HasPrefix(c.TokenSecretARN, "arn:") {
 		bad("HEALTH_TOKEN_SECRET_ARN", "not an ARN (must start with arn:)")
 	}
@@ -129,6 +133,22 @@ func Load(getenv Getenv) (Config, error) {
 		return Config{}, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// tokenProblem says why a details token could never match, or "". The
+// handler trims the token of the Authorization header, and a header carries
+// no control characters, so a token with surrounding whitespace or a
+// control character is rejected rather than trimmed: a token that the
+// operator set and no caller can present is a mistake to report, not to
+// repair. The value is never quoted.
+func tokenProblem(token string) string {
+	if strings.TrimSpace(token) != token {
+		return "has leading or trailing whitespace, which a bearer token cannot carry; remove it"
+	}
+	if strings.ContainsFunc(token, unicode.IsControl) {
+		return "has a control character, which a bearer token cannot carry"
+	}
+	return ""
 }
 
 func orDefault(v, def string) string {
