@@ -207,7 +207,7 @@ func TestTimeoutCutByTightCallerIsNotCached(t *testing.T) {
 	if rep := c.All(ctx); rep.Status != StatusFail {
 		t.Fatalf("tight caller status = %q; want fail", rep.Status)
 	}
-	time.Sleep(30 * time.Millisecond)
+	settle(c, "db")
 	if rep := c.All(context.Background()); rep.Status != StatusPass {
 		t.Errorf("next caller status = %q (%s); want pass, not a cached timeout", rep.Status, rep.Output)
 	}
@@ -347,29 +347,50 @@ func TestNewCheckerRejects(t *testing.T) {
 	}
 }
 
+// fakeClock is a clock for withClock that moves only when told to.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_700_000_000, 0)} }
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// settle waits until no run of the named check is in flight, so that what
+// the next request sees does not depend on the scheduler: it joins the
+// flight if there is one (running nothing of its own otherwise).
+func settle(c *Checker, name string) {
+	_, _, _ = c.group.Do(name, func() (any, error) { return Result{}, nil })
+}
+
 // TestImpatientCallerDoesNotCutOthersShort: a caller with a short budget
-// cap starts the shared run; a caller without one joins it and must get the
-// dependency's real answer, not the first caller's timeout.
+// cap starts the shared run and gives up; the run goes on, and a caller
+// without a cap gets the dependency's real answer, not the first caller's
+// timeout. The clock stands still, so the cap is exactly 20ms, and the
+// dependency answers only once the impatient caller has given up.
 func TestImpatientCallerDoesNotCutOthersShort(t *testing.T) {
 	var calls atomic.Int64
+	release := make(chan struct{})
 	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
 		calls.Add(1)
 		select {
-		case <-time.After(80 * time.Millisecond):
+		case <-release:
 			return Observation{}, nil
 		case <-ctx.Done():
 			return Observation{}, ctx.Err()
 		}
-	}}}, WithCacheTTL(time.Minute))
-	impatient := make(chan Report, 1)
-	go func() { impatient <- c.All(WithBudgetCap(context.Background(), 20*time.Millisecond)) }()
-	time.Sleep(5 * time.Millisecond)
-	patient := c.All(context.Background())
-	if patient.Status != StatusPass {
-		t.Errorf("patient caller = %q %q; want pass", patient.Status, patient.Output)
-	}
-	if r := <-impatient; r.Status != StatusFail || r.Results[0].Output != "timeout after 20ms" {
+	}}}, WithCacheTTL(time.Minute), withClock(newFakeClock().Now))
+	if r := c.All(WithBudgetCap(context.Background(), 20*time.Millisecond)); r.Status != StatusFail || r.Results[0].Output != "timeout after 20ms" {
 		t.Errorf("impatient caller = %q %q; want fail \"timeout after 20ms\"", r.Status, r.Results[0].Output)
+	}
+	patient := make(chan Report, 1)
+	go func() { patient <- c.All(context.Background()) }()
+	close(release) // the patient caller joins the run, or reads what it stored
+	if r := <-patient; r.Status != StatusPass {
+		t.Errorf("patient caller = %q %q; want pass", r.Status, r.Output)
 	}
 	if got := calls.Load(); got != 1 {
 		t.Errorf("dependency calls = %d; want 1 shared run", got)
@@ -383,25 +404,32 @@ func TestImpatientCallerDoesNotCutOthersShort(t *testing.T) {
 // fails once per TTL, not once per request.
 func TestHungDependencyIsCached(t *testing.T) {
 	var calls atomic.Int64
+	clock := newFakeClock()
 	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
 		calls.Add(1)
 		<-ctx.Done()
 		return Observation{}, ctx.Err()
-	}}}, WithBudget(100*time.Millisecond), WithCacheTTL(time.Minute))
+	}}}, WithBudget(100*time.Millisecond), WithCacheTTL(time.Minute), withClock(clock.Now))
 	first := c.All(context.Background()).Results[0]
-	// The caller's own timer and the shared run's end at the same moment;
-	// give the run the moment it needs to store its result.
-	time.Sleep(20 * time.Millisecond)
-	start := time.Now()
+	// The caller's own timer and the shared run's end at the same moment:
+	// let the run finish storing its result.
+	settle(c, "db")
 	second := c.All(context.Background()).Results[0]
-	if first.Output != "timeout after 100ms" || second.Output != first.Output || !second.Cached {
-		t.Errorf("results = %q, %q (cached %v); want the same cached timeout", first.Output, second.Output, second.Cached)
+	for i, r := range []Result{first, second} {
+		if r.Status != StatusFail || r.Output != "timeout after 100ms" {
+			t.Errorf("request %d = %q %q; want fail \"timeout after 100ms\"", i+1, r.Status, r.Output)
+		}
 	}
-	if elapsed := time.Since(start); elapsed > 20*time.Millisecond {
-		t.Errorf("the cached answer took %v", elapsed)
+	if !second.Cached {
+		t.Errorf("second request was not answered from the cache")
 	}
 	if got := calls.Load(); got != 1 {
 		t.Errorf("dependency calls = %d; want 1 per TTL", got)
+	}
+	clock.Advance(2 * time.Minute)
+	c.All(context.Background())
+	if got := calls.Load(); got != 2 {
+		t.Errorf("dependency calls after the TTL = %d; want 2", got)
 	}
 }
 

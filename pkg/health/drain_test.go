@@ -77,6 +77,7 @@ func TestDrainTimeoutCutByInvocationIsNotCached(t *testing.T) {
 	if rep := c.Ready(ctx); rep.Status != StatusWarn {
 		t.Errorf("first Ready = %q %q; want warn", rep.Status, rep.Output)
 	}
+	settle(c, DrainCheckName)
 	if rep := c.Ready(context.Background()); rep.Status != StatusPass {
 		t.Errorf("second Ready = %q %q; want pass from a fresh run", rep.Status, rep.Output)
 	}
