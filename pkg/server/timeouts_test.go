@@ -12,6 +12,7 @@ import (
 // taking most of a 6 s budget (longer than a fixed 5 s wait), is answered,
 // and Run returns nil.
 func TestShutdownWaitsForTheBudget(t *testing.T) {
+	t.Parallel()
 	const budget = 6 * time.Second
 	started := make(chan struct{})
 	slow := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
