@@ -12,12 +12,14 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // DefaultHandlerTimeout is the handler time that the server's write
 // timeout and shutdown wait follow unless WithHandlerTimeout says
 // otherwise: the health engine's default budget.
-const DefaultHandlerTimeout = 2 * time.Second
+const DefaultHandlerTimeout = health.DefaultBudget
 
 // What the server adds to the handler time. A response may be written at
 // the end of the budget and still has to reach a slow client (writeSlack);
