@@ -21,11 +21,10 @@ import (
 )
 
 // hungCloudWatchEnv points the canary at a CloudWatch that accepts
-// connections and never answers (a dead NAT or VPC endpoint), with the
-// SDK's default retries.
+// connections and never answers, with the SDK's default retries.
 func hungCloudWatchEnv(t *testing.T) []string {
-	return []string{"HEALTH_METRICS=api", "AWS_ENDPOINT_URL=http://" + testenv.HungListener(t),
-		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}
+	env, _ := testenv.HungAWS(t)
+	return append(env, "HEALTH_METRICS=api")
 }
 
 // stampedBuffer records what was written and when the first write came.

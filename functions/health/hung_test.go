@@ -14,19 +14,10 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 )
 
-// hungAWS returns the environment of an AWS whose every endpoint accepts
-// connections and never answers (a dead NAT or VPC endpoint), and that
-// endpoint's address.
-func hungAWS(t *testing.T) ([]string, string) {
-	addr := testenv.HungListener(t)
-	return []string{"AWS_ENDPOINT_URL=http://" + addr, "AWS_REGION=us-east-1",
-		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}, addr
-}
-
 // TestHungDrainParameterKeepsReadiness: with SSM hung, readiness answers
 // 200 warn "drain state unknown (timeout …)" inside its budget, not 503.
 func TestHungDrainParameterKeepsReadiness(t *testing.T) {
-	env, _ := hungAWS(t)
+	env, _ := testenv.HungAWS(t)
 	_, addr, _ := start(t, append(env, "HEALTH_DRAIN_PARAMETER=/orders/drain", "HEALTH_DETAILS=always", "HEALTH_BUDGET=1s")...)
 	for i := range 2 { // the hung read, then its cached result
 		begin := time.Now()
@@ -62,7 +53,7 @@ func TestHungStartupCallsFail(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env, endpoint := hungAWS(t)
+			env, endpoint := testenv.HungAWS(t)
 			cmd := exec.Command(binary)
 			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0", tt.env}, env...)
 			var out checktest.LockedBuffer

@@ -150,6 +150,17 @@ func HungListener(t testing.TB) string {
 	return ln.Addr().String()
 }
 
+// HungAWS returns the environment of an AWS whose every endpoint accepts
+// connections and never answers (a dead NAT or VPC endpoint: a
+// HungListener as AWS_ENDPOINT_URL, with a region and dummy credentials),
+// and that endpoint's address.
+func HungAWS(t testing.TB) ([]string, string) {
+	t.Helper()
+	addr := HungListener(t)
+	return []string{"AWS_ENDPOINT_URL=http://" + addr, "AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}, addr
+}
+
 // Blackhole returns a loopback address whose connection attempts hang, as
 // with a firewall that drops packets: a listener with a full accept queue
 // that never accepts, so the kernel drops further SYNs. Traffic stays on
