@@ -8,12 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/rie"
 	"github.com/lambdahealth/lambdahealth/internal/rie/rietest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
@@ -25,22 +25,6 @@ import (
 func hungCloudWatchEnv(t *testing.T) []string {
 	env, _ := testenv.HungAWS(t)
 	return append(env, "HEALTH_METRICS=api")
-}
-
-// stampedBuffer records what was written and when the first write came.
-type stampedBuffer struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	first time.Time
-}
-
-func (b *stampedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() == 0 {
-		b.first = time.Now()
-	}
-	return b.buf.Write(p)
 }
 
 // TestHungCloudWatchInLambdaDeadline: in an invocation with a Lambda-style
@@ -68,7 +52,7 @@ func TestHungCloudWatchInLambdaDeadline(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			t.Setenv("HEALTH_CHECKS", "["+tt.check+"]")
-			var emf stampedBuffer
+			var emf checktest.LockedBuffer
 			runner, _, err := setupWith(context.Background(), discard(), &emf)
 			if err != nil {
 				t.Fatal(err)
@@ -80,10 +64,10 @@ func TestHungCloudWatchInLambdaDeadline(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Invoke = %s, %v; want success (the data went to EMF)", out, err)
 			}
-			if emf.buf.Len() == 0 || !strings.Contains(emf.buf.String(), `"_aws"`) {
-				t.Fatalf("EMF output = %q; want the run's datapoints", emf.buf.String())
+			if !strings.Contains(emf.String(), `"_aws"`) {
+				t.Fatalf("EMF output = %q; want the run's datapoints", emf.String())
 			}
-			early := deadline.Sub(emf.first)
+			early := deadline.Sub(emf.FirstWrite())
 			t.Logf("EMF written %v before the invocation's deadline", early.Round(time.Millisecond))
 			if early < metrics.EMFReserve-100*time.Millisecond {
 				t.Errorf("EMF written %v before the deadline; want >= %v", early, metrics.EMFReserve-100*time.Millisecond)

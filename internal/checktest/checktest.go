@@ -29,15 +29,26 @@ type Outcome struct {
 // LockedBuffer is a bytes.Buffer safe for the engine's goroutines, which
 // may log after an answer has been written.
 type LockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first time.Time
 }
 
 // Write appends p.
 func (b *LockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.first.IsZero() {
+		b.first = time.Now()
+	}
 	return b.buf.Write(p)
+}
+
+// FirstWrite returns when the first write came, or the zero time.
+func (b *LockedBuffer) FirstWrite() time.Time {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.first
 }
 
 // String returns what was written.

@@ -2,11 +2,12 @@ package metrics
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 )
 
 // hungAPI is a CloudWatch that never answers: its calls end only when
@@ -16,23 +17,6 @@ type hungAPI struct{}
 func (hungAPI) PutMetricData(ctx context.Context, _ *cloudwatch.PutMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error) {
 	<-ctx.Done()
 	return nil, ctx.Err()
-}
-
-// stampedWriter records when the first line was written.
-type stampedWriter struct {
-	mu    sync.Mutex
-	first time.Time
-	lines int
-}
-
-func (w *stampedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.lines == 0 {
-		w.first = time.Now()
-	}
-	w.lines++
-	return len(p), nil
 }
 
 // TestHungAPIKeepsTimeForEMF: with CloudWatch hung, PutMetricData gets only
@@ -49,7 +33,7 @@ func TestHungAPIKeepsTimeForEMF(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var emf stampedWriter
+			var emf checktest.LockedBuffer
 			p, err := NewPublisher(hungAPI{}, WithEMFWriter(&emf))
 			if err != nil {
 				t.Fatal(err)
@@ -60,10 +44,10 @@ func TestHungAPIKeepsTimeForEMF(t *testing.T) {
 			if err := p.Publish(ctx, FromReport("orders", "prod", at, time.Second, reportOf(3))); err != nil {
 				t.Fatalf("Publish = %v; want nil (EMF took the data)", err)
 			}
-			if emf.lines == 0 {
+			if emf.String() == "" {
 				t.Fatal("no EMF written")
 			}
-			early := deadline.Sub(emf.first)
+			early := deadline.Sub(emf.FirstWrite())
 			t.Logf("EMF written %v before the deadline", early.Round(time.Millisecond))
 			if want := min(EMFReserve, tt.left) / 2; early < want {
 				t.Errorf("EMF written %v before the deadline; want >= %v", early, want)
@@ -75,7 +59,7 @@ func TestHungAPIKeepsTimeForEMF(t *testing.T) {
 // TestHungAPIWithoutDeadline: with no deadline at all, PutMetricData still
 // gives up after the API timeout and the data goes to EMF.
 func TestHungAPIWithoutDeadline(t *testing.T) {
-	var emf stampedWriter
+	var emf checktest.LockedBuffer
 	p, err := NewPublisher(hungAPI{}, WithEMFWriter(&emf), WithAPITimeout(200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +70,8 @@ func TestHungAPIWithoutDeadline(t *testing.T) {
 	}()
 	select {
 	case err := <-done:
-		if err != nil || emf.lines == 0 {
-			t.Errorf("Publish = %v with %d EMF lines; want nil and the data as EMF", err, emf.lines)
+		if err != nil || emf.String() == "" {
+			t.Errorf("Publish = %v with EMF %q; want nil and the data as EMF", err, emf.String())
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Publish still waiting on a hung API after 5s; want it to give up after the 200ms API timeout")
