@@ -17,17 +17,16 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
-	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
 
 func main() {
@@ -37,7 +36,7 @@ func main() {
 	if inLambda {
 		logOut = os.Stdout
 	}
-	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(logOut, nil)))
+	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(logOut, nil)))
 	// Every start-up call to AWS shares one deadline, inside Lambda's init limit.
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	runner, cfg, err := setupWith(ctx, logger, os.Stdout)
@@ -100,10 +99,7 @@ type scheduleHandler struct{ runner *canary.Runner }
 func (h scheduleHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev events.EventBridgeEvent
 	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, &lambdahttp.EventError{Kind: lambdahttp.ErrMalformedEvent, Detail: jsonerr.Describe(err)}
-	}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		ctx = healthhttp.WithRequestID(ctx, lc.AwsRequestID)
+		return nil, &EventError{Detail: jsonerr.Describe(err)}
 	}
 	if _, err := h.runner.Run(ctx); err != nil {
 		return nil, err
@@ -120,7 +116,7 @@ func runOnce(runner *canary.Runner, cfg config.Config, out io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), runBound(cfg.Budget))
 	defer cancel()
 	rep, err := runner.Run(ctx)
-	svc := healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}
+	svc := healthjson.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}
 	body, _ := json.MarshalIndent(svc.Render(rep, true), "", "  ")
 	fmt.Fprintf(out, "%s\n", body)
 	if err != nil || rep.Status == health.StatusFail {
@@ -138,3 +134,14 @@ const canaryMargin = health.DefaultDeadlineMargin + metrics.EMFReserve
 func runBound(budget time.Duration) time.Duration {
 	return budget + canaryMargin + metrics.DefaultAPITimeout + metrics.EMFReserve
 }
+
+// EventError is the error of an invocation whose event is not JSON. Lambda
+// reports its type name, "EventError", as the errorType, and its text,
+// which never quotes the event, as the errorMessage.
+type EventError struct {
+	// Detail says what is wrong, without quoting the event.
+	Detail string
+}
+
+// Error returns "malformed event: detail".
+func (e *EventError) Error() string { return "malformed event: " + e.Detail }

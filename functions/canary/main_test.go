@@ -19,7 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 )
 
 func checksEnv(t *testing.T) string {
@@ -105,7 +105,7 @@ func TestOutsideLambdaExitCodes(t *testing.T) {
 			// stdout: EMF lines, then the indented result document.
 			out := stdout.String()
 			i := strings.Index(out, "{\n")
-			var body healthhttp.Response
+			var body healthjson.Response
 			if i < 0 || json.Unmarshal([]byte(out[i:]), &body) != nil || string(body.Status) != tt.want || len(body.Checks) != 1 {
 				t.Errorf("result = %q; want an application/health+json document with status %s and details", out, tt.want)
 			}

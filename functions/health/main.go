@@ -25,11 +25,12 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 	"github.com/lambdahealth/lambdahealth/pkg/server"
 )
 
 func main() {
-	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(os.Stdout, nil)))
+	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(os.Stdout, nil)))
 	if err := run(logger); err != nil {
 		logger.Error("health function stopped", slog.String("error", err.Error()))
 		os.Exit(1)
@@ -46,7 +47,7 @@ func run(logger *slog.Logger) error {
 		return err
 	}
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger)))
+		lambda.Start(lambdahttp.New(handler, lambdahttp.WithLogger(logger), lambdahttp.WithStageStripping(true)))
 		return nil
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -90,6 +91,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithToken(token),
 		healthhttp.WithLogger(logger),
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
+		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
 	)
 	return checker, handler, nil
 }

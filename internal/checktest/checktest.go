@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 )
 
 // Outcome is one run of a check.
@@ -70,7 +70,7 @@ func Run(t testing.TB, check health.Check, budget time.Duration) Outcome {
 	start := time.Now()
 	rep := c.All(context.Background())
 	elapsed := time.Since(start)
-	body, err := json.Marshal(healthhttp.Service{}.Render(rep, true))
+	body, err := json.Marshal(healthjson.Service{}.Render(rep, true))
 	if err != nil {
 		t.Fatalf("render: %v", err)
 	}

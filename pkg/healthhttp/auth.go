@@ -31,36 +31,6 @@ func ParseDetails(s string) (Details, error) {
 	return "", fmt.Errorf("%q is not one of never, authorized, always", s)
 }
 
-type ctxKey int
-
-const (
-	iamKey ctxKey = iota
-	requestIDKey
-)
-
-// WithIAMCaller marks ctx as coming through an IAM-authorized route, which
-// the Lambda adapter knows from the event's request context. Only code that
-// verified that should call it; headers are never trusted for it.
-func WithIAMCaller(ctx context.Context, principal string) context.Context {
-	return context.WithValue(ctx, iamKey, principal)
-}
-
-// IAMCaller returns the IAM principal set by WithIAMCaller.
-func IAMCaller(ctx context.Context) (string, bool) {
-	p, ok := ctx.Value(iamKey).(string)
-	return p, ok && p != ""
-}
-
-// WithRequestID attaches a request ID for the handler's logs.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey, id)
-}
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
-
 // tokenMatcher compares bearer tokens in constant time. It keeps only the
 // token's SHA-256, so neither the comparison's time nor a memory dump of the
 // handler gives the token's length or content away.
@@ -87,4 +57,13 @@ func (m tokenMatcher) match(authorization string) bool {
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 	return subtle.ConstantTimeCompare(got[:], m.sum[:]) == 1
+}
+
+// WithIAMCaller sets how the handler learns that a request came through an
+// IAM-authorized route, which unlocks details under DetailsAuthorized:
+// caller returns the principal and true for such a request. It must read
+// only what the platform verified, never a header; on Lambda pass
+// lambdahttp.IAMCaller. Default: none, so only the token unlocks details.
+func WithIAMCaller(caller func(context.Context) (principal string, ok bool)) Option {
+	return func(h *Handler) { h.caller = caller }
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -20,17 +19,12 @@ type Engine interface {
 	One(ctx context.Context, name string) (health.Result, error)
 }
 
-// Routes, as served. Aliases answer exactly as their route.
-const (
-	RouteLive   = "/health/live"
-	RouteReady  = "/health/ready"
-	RouteHealth = "/health"
-	RouteChecks = "/health/checks/"
-)
-
 // Handler serves the health routes.
 type Handler struct {
 	engine  Engine
+	routes  routes
+	caller  func(context.Context) (string, bool)
+	passLog passLog
 	service Service
 	details Details
 	token   tokenMatcher
@@ -57,55 +51,20 @@ func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l 
 // NewHandler returns a Handler that answers from engine.
 func NewHandler(engine Engine, opts ...Option) *Handler {
 	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler), refresh: DefaultPageRefresh}
+	h.routes = newRoutes(DefaultBasePath)
+	h.passLog.interval = DefaultPassLogInterval
 	for _, o := range opts {
 		o(h)
 	}
 	return h
 }
 
-// route names what a path asks for.
-type route int
-
-const (
-	routeNone route = iota
-	routeLive
-	routeReady
-	routeHealth
-	routeCheck
-)
-
-// match maps a path to a route, and for single checks the check name.
-// path is already percent-decoded (URL.Path): decoding the name again
-// would answer "/health/checks/%2577eb" as the check "web".
-func match(path string) (route, string) {
-	if len(path) > 1 {
-		path = strings.TrimSuffix(path, "/")
-	}
-	switch path {
-	case RouteLive, "/livez", "/healthz":
-		return routeLive, ""
-	case RouteReady, "/readyz":
-		return routeReady, ""
-	case RouteHealth:
-		return routeHealth, ""
-	}
-	if name, ok := strings.CutPrefix(path, RouteChecks); ok && name != "" && !strings.Contains(name, "/") {
-		return routeCheck, name
-	}
-	return routeNone, ""
-}
-
 // ServeHTTP answers one request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rt, name := match(r.URL.Path)
+	rt, name := h.routes.match(r.URL.Path)
 	status := h.serve(w, r, rt, name)
-	h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("method", r.Method),
-		slog.String("route", routeName(rt)),
-		slog.Int("code", status),
-		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-	)
+	h.logRequest(r, rt, status, start)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name string) int {
@@ -159,8 +118,10 @@ func (h *Handler) showDetails(r *http.Request) bool {
 	case DetailsAlways:
 		return true
 	case DetailsAuthorized:
-		if _, ok := IAMCaller(r.Context()); ok {
-			return true
+		if h.caller != nil {
+			if _, ok := h.caller(r.Context()); ok {
+				return true
+			}
 		}
 		return h.token.match(r.Header.Get("Authorization"))
 	}

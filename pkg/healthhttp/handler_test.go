@@ -153,13 +153,20 @@ func TestDetailsPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(newFake(health.StatusFail), WithDetails(tt.details), WithToken(token))
+			// The IAM caller is whatever the adapter verified; here a
+			// context value stands in for it.
+			type iamKey struct{}
+			caller := func(ctx context.Context) (string, bool) {
+				p, ok := ctx.Value(iamKey{}).(string)
+				return p, ok
+			}
+			h := NewHandler(newFake(health.StatusFail), WithDetails(tt.details), WithToken(token), WithIAMCaller(caller))
 			req := httptest.NewRequest("GET", "/health", nil)
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
 			}
 			if tt.iam {
-				req = req.WithContext(WithIAMCaller(req.Context(), "arn:aws:iam::123456789012:user/op"))
+				req = req.WithContext(context.WithValue(req.Context(), iamKey{}, "arn:aws:iam::123456789012:user/op"))
 			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)

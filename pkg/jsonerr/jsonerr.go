@@ -7,12 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// Describe says where and how decoding failed, never with what text.
+// Describe says where and how decoding failed, never with what text. It
+// knows the errors of encoding/json and of encoding/json/v2
+// (github.com/go-json-experiment/json).
 func Describe(err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var syn2 *jsontext.SyntacticError
+	var sem2 *jsonv2.SemanticError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF), err != nil && err.Error() == "unexpected end of JSON input":
 		return "truncated JSON"
@@ -23,6 +31,34 @@ func Describe(err error) string {
 			return fmt.Sprintf("field %s is a JSON %s", typ.Field, typ.Value)
 		}
 		return fmt.Sprintf("a JSON %s where another type was expected", typ.Value)
+	case errors.As(err, &syn2):
+		return fmt.Sprintf("invalid JSON at byte %d", syn2.ByteOffset)
+	case errors.As(err, &sem2):
+		// Only the pointer's first token is named: it is a field of the
+		// target struct, while deeper tokens may be map keys from the input.
+		kind := kindName(sem2.JSONKind)
+		if field, _, _ := strings.Cut(strings.TrimPrefix(string(sem2.JSONPointer), "/"), "/"); field != "" && sem2.JSONPointer != "" {
+			return fmt.Sprintf("field %s is a JSON %s", field, kind)
+		}
+		return fmt.Sprintf("a JSON %s where another type was expected", kind)
 	}
 	return "invalid JSON"
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 'f', 't':
+		return "bool"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "value"
 }

@@ -2,43 +2,51 @@ package lambdahttp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
-	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // Adapter serves an http.Handler to Lambda. It implements lambda.Handler,
-// so it receives the raw payload and can answer malformed events itself.
+// so it receives the raw payload, decodes it once into the event type of
+// its trigger, and can answer malformed events itself.
 type Adapter struct {
-	v1     *httpadapter.HandlerAdapter
-	v2     *httpadapter.HandlerAdapterV2
-	alb    *httpadapter.HandlerAdapterALB
-	logger *slog.Logger
+	handler    http.Handler
+	logger     *slog.Logger
+	stripStage bool
+	v1         core.RequestAccessor
+	v2         core.RequestAccessorV2
+	alb        core.RequestAccessorALB
 }
 
 // Option configures an Adapter.
 type Option func(*Adapter)
 
-// WithLogger sets the logger for rejected events. Default: discard.
+// WithLogger sets the logger for rejected events and requests and for
+// recovered panics. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.logger = l } }
 
-// New returns an Adapter serving h, with panics in h turned into 500s.
+// WithStageStripping removes a named HTTP API (payload 2.0) stage from the
+// front of the path ("/prod/health" on stage "prod" becomes "/health"), so
+// that an app's routes do not depend on the stage it is deployed to; the
+// $default stage has no prefix. Default false: the path is the app's as
+// API Gateway sent it, as with plain aws-lambda-go-api-proxy.
+func WithStageStripping(on bool) Option { return func(a *Adapter) { a.stripStage = on } }
+
+// New returns an Adapter serving h. A panic in h is recovered and answered
+// with a 500 that never carries the panic; the log line does.
 func New(h http.Handler, opts ...Option) *Adapter {
-	a := &Adapter{logger: slog.New(slog.DiscardHandler)}
+	a := &Adapter{handler: h, logger: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(a)
 	}
-	h = healthhttp.Recover(h, a.logger)
-	a.v1, a.v2, a.alb = httpadapter.New(h), httpadapter.NewV2(h), httpadapter.NewALB(h)
 	return a
 }
 
@@ -46,109 +54,239 @@ func New(h http.Handler, opts ...Option) *Adapter {
 // HTTP response of that trigger's shape; anything else gets an error that
 // says what is wrong with the event, without quoting it.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	ctx = healthhttp.WithRequestID(ctx, awsRequestID(ctx))
-	trigger, err := Detect(payload)
+	var ev anyEvent
+	if err := decode(payload, &ev); err != nil {
+		return nil, a.reject(ctx, err)
+	}
+	trigger, err := ev.trigger()
 	if err != nil {
-		a.logger.WarnContext(ctx, "event rejected", slog.String("error", err.Error()))
-		return nil, err
+		return nil, a.reject(ctx, err)
 	}
 	switch trigger {
 	case TriggerALB:
-		return serve(ctx, payload, a.alb.ProxyWithContext, fixALB, albError, func(events.ALBTargetGroupRequest) string { return "" })
+		return encodeALB(a.ServeALB(ctx, ev.alb())), nil
 	case TriggerAPIGatewayV2, TriggerFunctionURL:
-		return serve(ctx, stripStage(payload), a.v2.ProxyWithContext, keepV2, v2Error, func(e events.APIGatewayV2HTTPRequest) string {
-			if e.RequestContext.Authorizer != nil && e.RequestContext.Authorizer.IAM != nil {
-				return e.RequestContext.Authorizer.IAM.UserARN
-			}
-			return ""
-		})
+		v2, err := ev.v2()
+		if err != nil {
+			return nil, a.reject(ctx, err)
+		}
+		return encodeV2(a.serveV2(ctx, trigger, v2)), nil
 	default:
-		return serve(ctx, payload, a.v1.ProxyWithContext, fixV1, v1Error, func(e events.APIGatewayProxyRequest) string {
-			return e.RequestContext.Identity.UserArn
-		})
+		v1, err := ev.v1()
+		if err != nil {
+			return nil, a.reject(ctx, err)
+		}
+		return encodeV1(a.ServeAPIGatewayV1(ctx, v1)), nil
 	}
 }
 
-// serve decodes an event of type E, runs it through proxy, fixes the
-// response up and encodes it. A request the proxy cannot convert gets a 400
-// of the trigger's own shape.
-func serve[E, R any](
-	ctx context.Context,
-	payload []byte,
-	proxy func(context.Context, E) (R, error),
-	fix func(E, R) R,
-	fail func(E, int, string) R,
-	iamCaller func(E) string,
-) ([]byte, error) {
-	var event E
-	if err := json.Unmarshal(payload, &event); err != nil {
-		return nil, &EventError{Kind: ErrMalformedEvent, Detail: jsonerr.Describe(err)}
+func (a *Adapter) reject(ctx context.Context, err error) error {
+	a.logger.WarnContext(ctx, "event rejected", slog.String("error", err.Error()))
+	return err
+}
+
+// ServeAPIGatewayV1 answers one API Gateway REST API (payload 1.0) event.
+// Invoke uses it after decoding; tests can call it with an
+// events.APIGatewayProxyRequest of their own.
+func (a *Adapter) ServeAPIGatewayV1(ctx context.Context, ev events.APIGatewayProxyRequest) events.APIGatewayProxyResponse {
+	if !validAuthority(ev.RequestContext.DomainName) {
+		ev.RequestContext.DomainName = ""
 	}
-	if caller := iamCaller(event); caller != "" {
-		ctx = healthhttp.WithIAMCaller(ctx, caller)
+	if reason := checkRequest(ev.HTTPMethod, ev.Path, "", ev.Body, ev.IsBase64Encoded); reason != "" {
+		a.logger.WarnContext(ctx, "request rejected", slog.String("reason", reason))
+		return v1Error(http.StatusBadRequest, reason)
 	}
-	resp, err := proxy(ctx, event)
+	ctx = a.invocation(ctx, TriggerAPIGatewayV1, ev.RequestContext.Identity.UserArn)
+	req, err := a.v1.EventToRequestWithContext(ctx, ev)
 	if err != nil {
-		resp = fail(event, http.StatusBadRequest, "the request path or query could not be parsed")
+		return v1Error(http.StatusBadRequest, reasonUnconvertible)
 	}
-	return json.Marshal(fix(event, resp))
+	w := core.NewProxyResponseWriter()
+	if !a.serveHTTP(w, req) {
+		return v1Error(http.StatusInternalServerError, reasonInternal)
+	}
+	resp, err := w.GetProxyResponse()
+	if err != nil {
+		return v1Error(http.StatusInternalServerError, reasonInternal)
+	}
+	if resp.Headers == nil {
+		// REST APIs read multiValueHeaders, HTTP APIs on payload 1.0 headers.
+		resp.Headers = flatten(resp.MultiValueHeaders)
+	}
+	return resp
 }
 
-// problemBody is the body of the 400 answered for unconvertible requests.
-func problemBody(code int, detail string) string {
-	b, _ := json.Marshal(map[string]any{"title": http.StatusText(code), "status": code, "detail": detail})
-	return string(b)
+// ServeAPIGatewayV2 answers one HTTP API (payload 2.0) event. Invoke uses it
+// after decoding; tests can call it with an events.APIGatewayV2HTTPRequest
+// of their own.
+func (a *Adapter) ServeAPIGatewayV2(ctx context.Context, ev events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+	return a.serveV2(ctx, TriggerAPIGatewayV2, ev)
 }
 
-var problemHeaders = map[string]string{"Content-Type": "application/problem+json", "Cache-Control": "no-store"}
+// ServeFunctionURL answers one Function URL event, which has the shape of
+// payload 2.0. It is for tests: Invoke serves Function URL events as
+// payload 2.0 events directly.
+func (a *Adapter) ServeFunctionURL(ctx context.Context, ev events.LambdaFunctionURLRequest) events.LambdaFunctionURLResponse {
+	var v2 events.APIGatewayV2HTTPRequest
+	b, err := jsonv2.Marshal(ev)
+	if err == nil {
+		err = jsonv2.Unmarshal(b, &v2)
+	}
+	if err != nil {
+		return events.LambdaFunctionURLResponse{StatusCode: http.StatusBadRequest, Headers: problemHeaders, Body: problemBody(http.StatusBadRequest, reasonUnconvertible)}
+	}
+	r := a.serveV2(ctx, TriggerFunctionURL, v2)
+	return events.LambdaFunctionURLResponse{StatusCode: r.StatusCode, Headers: r.Headers, Body: r.Body, IsBase64Encoded: r.IsBase64Encoded, Cookies: r.Cookies}
+}
 
-// fixALB gives ALB what it requires: a statusDescription such as "200 OK",
-// and headers in the mode of the target group, which the request shows:
-// multiValueHeaders when multi-value headers are on, headers otherwise (ALB
-// answers 502 when the field it reads is missing).
-func fixALB(e events.ALBTargetGroupRequest, r events.ALBTargetGroupResponse) events.ALBTargetGroupResponse {
-	r.StatusDescription = fmt.Sprintf("%d %s", r.StatusCode, http.StatusText(r.StatusCode))
-	if e.MultiValueHeaders != nil {
-		if r.MultiValueHeaders == nil {
-			r.MultiValueHeaders = map[string][]string{}
-			for k, v := range r.Headers {
-				r.MultiValueHeaders[k] = []string{v}
+func (a *Adapter) serveV2(ctx context.Context, trigger Trigger, ev events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+	if ev.RawPath == "" {
+		ev.RawPath = ev.RequestContext.HTTP.Path
+	}
+	if a.stripStage {
+		ev.RawPath = stripStage(ev.RawPath, ev.RequestContext.Stage)
+	}
+	if !validAuthority(ev.RequestContext.DomainName) {
+		ev.RequestContext.DomainName = ""
+	}
+	if reason := checkRequest(ev.RequestContext.HTTP.Method, ev.RawPath, ev.RawQueryString, ev.Body, ev.IsBase64Encoded); reason != "" {
+		a.logger.WarnContext(ctx, "request rejected", slog.String("reason", reason))
+		return v2Error(http.StatusBadRequest, reason)
+	}
+	var caller string
+	if az := ev.RequestContext.Authorizer; az != nil && az.IAM != nil {
+		caller = az.IAM.UserARN
+	}
+	ctx = a.invocation(ctx, trigger, caller)
+	req, err := a.v2.EventToRequestWithContext(ctx, ev)
+	if err != nil {
+		return v2Error(http.StatusBadRequest, reasonUnconvertible)
+	}
+	w := core.NewProxyResponseWriterV2()
+	if !a.serveHTTP(w, req) {
+		return v2Error(http.StatusInternalServerError, reasonInternal)
+	}
+	resp, err := w.GetProxyResponse()
+	if err != nil {
+		return v2Error(http.StatusInternalServerError, reasonInternal)
+	}
+	return resp
+}
+
+// ServeALB answers one ALB target group event, with what ALB requires: a
+// statusDescription such as "200 OK", and headers in the mode of the target
+// group, which the request shows: multiValueHeaders when multi-value headers
+// are on, headers otherwise (ALB answers 502 when the field it reads is
+// missing). Invoke uses it after decoding; tests can call it with an
+// events.ALBTargetGroupRequest of their own.
+func (a *Adapter) ServeALB(ctx context.Context, ev events.ALBTargetGroupRequest) events.ALBTargetGroupResponse {
+	multi := ev.MultiValueHeaders != nil
+	if host, ok := ev.Headers["host"]; ok && !validAuthority(host) {
+		// api-proxy builds the URL as "https://" + host + path: a host
+		// that is not an authority would change the path.
+		h := make(map[string]string, len(ev.Headers))
+		for k, v := range ev.Headers {
+			if k != "host" {
+				h[k] = v
 			}
 		}
-		r.Headers = nil
-		return r
+		ev.Headers = h
 	}
-	if r.Headers == nil {
-		r.Headers = flatten(r.MultiValueHeaders)
+	resp := a.serveALB(ctx, ev)
+	resp.StatusDescription = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	if multi {
+		if resp.MultiValueHeaders == nil {
+			resp.MultiValueHeaders = make(map[string][]string, len(resp.Headers))
+			for k, v := range resp.Headers {
+				resp.MultiValueHeaders[k] = []string{v}
+			}
+		}
+		resp.Headers = nil
+		return resp
 	}
-	r.MultiValueHeaders = nil
-	return r
-}
-
-func albError(_ events.ALBTargetGroupRequest, code int, detail string) events.ALBTargetGroupResponse {
-	return events.ALBTargetGroupResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
-}
-
-// fixV1 fills headers beside multiValueHeaders, so that REST APIs and
-// HTTP APIs on payload 1.0 both read them.
-func fixV1(_ events.APIGatewayProxyRequest, r events.APIGatewayProxyResponse) events.APIGatewayProxyResponse {
-	if r.Headers == nil {
-		r.Headers = flatten(r.MultiValueHeaders)
+	if resp.Headers == nil {
+		resp.Headers = flatten(resp.MultiValueHeaders)
 	}
-	return r
+	resp.MultiValueHeaders = nil
+	return resp
 }
 
-func v1Error(_ events.APIGatewayProxyRequest, code int, detail string) events.APIGatewayProxyResponse {
-	return events.APIGatewayProxyResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
+func (a *Adapter) serveALB(ctx context.Context, ev events.ALBTargetGroupRequest) events.ALBTargetGroupResponse {
+	if reason := checkRequest(ev.HTTPMethod, ev.Path, "", ev.Body, ev.IsBase64Encoded); reason != "" {
+		a.logger.WarnContext(ctx, "request rejected", slog.String("reason", reason))
+		return albError(http.StatusBadRequest, reason)
+	}
+	ctx = a.invocation(ctx, TriggerALB, "")
+	req, err := a.alb.EventToRequestWithContext(ctx, ev)
+	if err != nil {
+		return albError(http.StatusBadRequest, reasonUnconvertible)
+	}
+	w := core.NewProxyResponseWriterALB()
+	if !a.serveHTTP(w, req) {
+		return albError(http.StatusInternalServerError, reasonInternal)
+	}
+	resp, err := w.GetProxyResponse()
+	if err != nil {
+		return albError(http.StatusInternalServerError, reasonInternal)
+	}
+	return resp
 }
 
-func keepV2(_ events.APIGatewayV2HTTPRequest, r events.APIGatewayV2HTTPResponse) events.APIGatewayV2HTTPResponse {
-	return r
+// invocation puts the trigger, the AWS request ID and the IAM caller into
+// ctx, as one value.
+func (a *Adapter) invocation(ctx context.Context, t Trigger, iamCaller string) context.Context {
+	c := &invocationContext{Context: ctx, inv: invocation{trigger: t, iamCaller: iamCaller}}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		c.inv.requestID = lc.AwsRequestID
+	}
+	return c
 }
 
-func v2Error(_ events.APIGatewayV2HTTPRequest, code int, detail string) events.APIGatewayV2HTTPResponse {
-	return events.APIGatewayV2HTTPResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
+// serveHTTP runs the handler. It reports false when the handler panicked:
+// the panic's value and stack go to the log, never to the response. A
+// handler that writes nothing answers 200, as under net/http.
+func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) (ok bool) {
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if p := recover(); p != nil {
+			a.logger.ErrorContext(r.Context(), "handler panicked",
+				slog.String("panic", fmt.Sprint(p)),
+				slog.String("panic_type", fmt.Sprintf("%T", p)),
+				slog.String("stack", string(debug.Stack())))
+			ok = false
+		}
+	}()
+	a.handler.ServeHTTP(sw, r)
+	if !sw.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return true
 }
+
+// statusWriter notes whether a status was written, and refuses a status
+// net/http would refuse, so the converter never sees an unset one.
+type statusWriter struct {
+	http.ResponseWriter
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	w.wroteHeader = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the converter's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // flatten joins multi-value headers into single values.
 func flatten(h map[string][]string) map[string]string {
@@ -159,45 +297,18 @@ func flatten(h map[string][]string) map[string]string {
 	return out
 }
 
-// stripStage removes a named HTTP API stage from rawPath ("/prod/health" on
+// stripStage removes a named HTTP API stage from the front of path ("/prod/health" on
 // stage "prod" becomes "/health"); the $default stage has no prefix.
-func stripStage(payload []byte) []byte {
-	var e struct {
-		RawPath        string `json:"rawPath"`
-		RequestContext struct {
-			Stage string `json:"stage"`
-		} `json:"requestContext"`
-	}
-	if json.Unmarshal(payload, &e) != nil {
-		return payload
-	}
-	stage := e.RequestContext.Stage
+func stripStage(path, stage string) string {
 	if stage == "" || stage == "$default" {
-		return payload
+		return path
 	}
-	prefix := "/" + stage
-	rest, ok := strings.CutPrefix(e.RawPath, prefix)
+	rest, ok := strings.CutPrefix(path, "/"+stage)
 	if !ok || (rest != "" && rest[0] != '/') {
-		return payload
+		return path
 	}
 	if rest == "" {
-		rest = "/"
+		return "/"
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(payload, &m) != nil {
-		return payload
-	}
-	m["rawPath"], _ = json.Marshal(rest)
-	out, err := json.Marshal(m)
-	if err != nil {
-		return payload
-	}
-	return out
-}
-
-func awsRequestID(ctx context.Context) string {
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		return lc.AwsRequestID
-	}
-	return ""
+	return rest
 }

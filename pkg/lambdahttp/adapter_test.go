@@ -16,6 +16,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/eventcases"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
 
 func newAdapter(t testing.TB, dbErr error) *Adapter {
@@ -27,8 +28,9 @@ func newAdapter(t testing.TB, dbErr error) *Adapter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(healthhttp.NewHandler(checker, healthhttp.WithToken(eventcases.Token),
-		healthhttp.WithService(healthhttp.Service{ID: "orders", Environment: "test", Version: "1.2.3"})))
+	return New(healthhttp.NewHandler(checker, healthhttp.WithToken(eventcases.Token), healthhttp.WithIAMCaller(IAMCaller),
+		healthhttp.WithService(healthhttp.Service{ID: "orders", Environment: "test", Version: "1.2.3"})),
+		WithStageStripping(true))
 }
 
 func TestEventsFiles(t *testing.T) {
@@ -214,14 +216,14 @@ func TestHugeHeadersAndQuery(t *testing.T) {
 // line of one invocation carry its AWS request ID.
 func TestLogLinesCarryRequestID(t *testing.T) {
 	var logs checktest.LockedBuffer
-	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(&logs, nil)))
+	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(&logs, nil)))
 	checker, err := health.NewChecker([]health.Check{{Name: "db", Critical: true,
 		Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, nil }}},
 		health.WithLogger(logger))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(healthhttp.NewHandler(checker, healthhttp.WithLogger(logger)), WithLogger(logger))
+	a := New(healthhttp.NewHandler(checker, healthhttp.WithLogger(logger), healthhttp.WithPassLogInterval(0)), WithLogger(logger))
 	payload, _ := os.ReadFile("../../events/health-v2-ready.json")
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-7d1c"})
 	if _, err := a.Invoke(ctx, payload); err != nil {

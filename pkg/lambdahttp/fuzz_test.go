@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzInvoke feeds arbitrary payloads to the Lambda entry point: it must
-// never panic, and must either answer a well-formed HTTP response or reject
-// the event with ErrMalformedEvent or ErrUnsupportedEvent.
+// never panic, must either answer a well-formed HTTP response or reject
+// the event with ErrMalformedEvent or ErrUnsupportedEvent, and must print
+// nothing to stdout or stderr (api-proxy prints what it cannot convert).
 func FuzzInvoke(f *testing.F) {
 	files, _ := filepath.Glob("../../events/*.json")
 	for _, file := range files {
@@ -21,12 +22,20 @@ func FuzzInvoke(f *testing.F) {
 	}
 	for _, s := range []string{``, `{}`, `null`, `[]`, `{"version":"2.0","requestContext":{"http":{"method":"GET"}},"rawPath":"/health/%zz"}`,
 		`{"httpMethod":"GET","path":"/health","requestContext":{"elb":{}},"multiValueHeaders":{"a":[]}}`,
-		`{"httpMethod":"\u0000","path":"//","requestContext":{}}`} {
+		`{"httpMethod":"\u0000","path":"//","requestContext":{}}`,
+		`{"httpMethod":"GET","path":"/health/live\r\n{\"msg\":\"forged\"}","requestContext":{"elb":{}},"headers":{"host":"a/b?"}}`,
+		`{"version":"2.0","rawPath":"/x","rawQueryString":"a#\u0001","requestContext":{"http":{"method":"G T"},"domainName":"a b"}}`} {
 		f.Add([]byte(s))
 	}
 	a := newAdapter(f, nil)
+	printed, restore := redirectOutput(f)
+	f.Cleanup(restore)
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		out, err := a.Invoke(context.Background(), payload)
+		if st, _ := printed.Stat(); st != nil && st.Size() > 0 {
+			b, _ := os.ReadFile(printed.Name())
+			t.Fatalf("Invoke printed %q", b)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrMalformedEvent) && !errors.Is(err, ErrUnsupportedEvent) {
 				t.Fatalf("Invoke error %v is neither ErrMalformedEvent nor ErrUnsupportedEvent", err)

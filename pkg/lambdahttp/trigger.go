@@ -1,11 +1,8 @@
 package lambdahttp
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
-
-	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Trigger is the kind of event an invocation carries.
@@ -42,44 +39,37 @@ func (e *EventError) Error() string { return e.Kind.Error() + ": " + e.Detail }
 // Unwrap returns Kind, for errors.Is.
 func (e *EventError) Unwrap() error { return e.Kind }
 
-// shape holds just enough of any event to tell the triggers apart.
-type shape struct {
-	Version        string `json:"version"`
-	HTTPMethod     string `json:"httpMethod"`
-	RequestContext *struct {
-		ELB        json.RawMessage `json:"elb"`
-		HTTP       json.RawMessage `json:"http"`
-		DomainName string          `json:"domainName"`
-	} `json:"requestContext"`
-}
-
 // Detect tells which trigger sent payload, by the event's own shape: ALB
 // events have requestContext.elb; payload 2.0 events have version "2.0" and
 // requestContext.http, and come from a Function URL when their domain is a
 // lambda-url domain; payload 1.0 events have httpMethod.
 func Detect(payload []byte) (Trigger, error) {
-	var s shape
-	if err := json.Unmarshal(payload, &s); err != nil {
-		return "", &EventError{Kind: ErrMalformedEvent, Detail: jsonerr.Describe(err)}
+	var ev anyEvent
+	if err := decode(payload, &ev); err != nil {
+		return "", err
 	}
-	rc := s.RequestContext
+	return ev.trigger()
+}
+
+func (e *anyEvent) trigger() (Trigger, error) {
+	rc := e.RequestContext
 	switch {
 	case rc == nil:
 		return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "no requestContext"}
-	case len(rc.ELB) > 0 && string(rc.ELB) != "null":
-		if s.HTTPMethod == "" {
+	case rc.ELB != nil:
+		if e.HTTPMethod == "" {
 			return "", &EventError{Kind: ErrMalformedEvent, Detail: "ALB event without httpMethod"}
 		}
 		return TriggerALB, nil
-	case s.Version == "2.0":
-		if len(rc.HTTP) == 0 || string(rc.HTTP) == "null" {
+	case e.Version == "2.0":
+		if rc.HTTP == nil {
 			return "", &EventError{Kind: ErrMalformedEvent, Detail: "payload 2.0 event without requestContext.http"}
 		}
 		if strings.Contains(rc.DomainName, ".lambda-url.") {
 			return TriggerFunctionURL, nil
 		}
 		return TriggerAPIGatewayV2, nil
-	case s.HTTPMethod != "":
+	case e.HTTPMethod != "":
 		return TriggerAPIGatewayV1, nil
 	}
 	return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "not an API Gateway, ALB or Function URL event"}
