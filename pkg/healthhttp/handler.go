@@ -19,7 +19,18 @@ type Engine interface {
 	One(ctx context.Context, name string) (health.Result, error)
 }
 
-// Handler serves the health routes.
+// Handler serves the health routes. With the default base path it answers
+//
+//	GET/HEAD /health                 every check, with details (200 pass/warn, 503 fail)
+//	GET/HEAD /health/live            liveness, no dependency I/O (200); aliases /livez, /healthz
+//	GET/HEAD /health/ready           the critical checks (200 pass/warn, 503 fail); alias /readyz
+//	GET/HEAD /health/checks/{name}   one check (200, 503, 404 for an unknown name)
+//
+// each with or without a trailing slash; any other path gets 404 and any
+// other method 405 with Allow: GET, HEAD. WithBasePath moves the routes
+// (/v1/health/ready, /status/ready). Mount it on a mux with Mount, or serve
+// it as the whole of a server or under a router's prefix: it matches the
+// full request path, so under a prefix set WithBasePath to that prefix.
 type Handler struct {
 	engine  Engine
 	routes  routes
@@ -48,7 +59,8 @@ func WithToken(token string) Option { return func(h *Handler) { h.token = newTok
 // WithLogger sets the request logger. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
 
-// NewHandler returns a Handler that answers from engine.
+// NewHandler returns a Handler that answers the health routes (see Handler)
+// from engine.
 func NewHandler(engine Engine, opts ...Option) *Handler {
 	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler), refresh: DefaultPageRefresh}
 	h.routes = newRoutes(DefaultBasePath)

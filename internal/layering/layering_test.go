@@ -1,0 +1,43 @@
+// Package layering holds the import rules between the project's packages
+// to what `go list -deps` says each one links.
+package layering
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/lambdahealth/lambdahealth/"
+
+// TestLayering: a generic layer imports nothing from a specific one, and a
+// library package links nothing a team would not expect.
+func TestLayering(t *testing.T) {
+	tests := []struct {
+		pkg    string
+		banned []string
+	}{
+		// The generic Lambda adapter knows nothing of health.
+		{"pkg/lambdahttp", []string{module + "pkg/health", module + "pkg/healthhttp", module + "pkg/healthjson"}},
+		// The canary runs checks and records metrics: no HTTP front, no adapter.
+		{"functions/canary", []string{module + "pkg/healthhttp", module + "pkg/lambdahttp", "github.com/awslabs/aws-lambda-go-api-proxy"}},
+		{"pkg/reqlog", []string{module + "pkg/healthhttp", module + "pkg/lambdahttp"}},
+		// The engine and the HTTP front link no AWS SDK, no driver, no Lambda.
+		{"pkg/health", []string{"github.com/aws/", "github.com/jackc/", "github.com/go-sql-driver/", "net/http"}},
+		{"pkg/healthhttp", []string{"github.com/aws/", "github.com/awslabs/", "github.com/jackc/", "github.com/go-sql-driver/"}},
+		{"pkg/healthjson", []string{"github.com/aws/", "net/http"}},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command("go", "list", "-deps", "../../"+tt.pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", tt.pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, b := range tt.banned {
+				if dep == b || strings.HasPrefix(dep, strings.TrimSuffix(b, "/")+"/") || (strings.HasSuffix(b, "/") && strings.HasPrefix(dep, b)) {
+					t.Errorf("%s links %s", tt.pkg, dep)
+				}
+			}
+		}
+	}
+}
