@@ -25,8 +25,8 @@ func (f *fakeRecorder) Publish(ctx context.Context, b metrics.Batch) error {
 func checker(t *testing.T) *health.Checker {
 	t.Helper()
 	c, err := health.NewChecker([]health.Check{
-		{Name: "up", Critical: true, Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, nil }},
-		{Name: "down", Critical: true, Probe: func(context.Context) (health.Observation, error) {
+		{Name: "up", Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, nil }},
+		{Name: "down", Probe: func(context.Context) (health.Observation, error) {
 			return health.Observation{}, health.WithClass(health.ClassRefused, errors.New("dial"))
 		}},
 	}, health.WithCacheTTL(0))

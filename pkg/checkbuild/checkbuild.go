@@ -124,7 +124,7 @@ func Build(ctx context.Context, specs []config.CheckSpec, opts ...Option) ([]hea
 			Name:          s.Name,
 			ComponentType: componentTypes[s.Type],
 			Measurement:   measurements[s.Type],
-			Critical:      s.Critical,
+			Optional:      !s.Critical,
 			Timeout:       s.Timeout,
 			Probe:         probe,
 		})

@@ -236,7 +236,7 @@ func TestFaultMatrix(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
-			checks[0].Critical = true
+			checks[0].Optional = false
 			o := checktest.Run(t, checks[0], faultBudget)
 			checktest.Expect(t, o, fc.wantStatus, fc.wantOutput, faultBudget)
 			everything.WriteString(o.Body + "\n" + o.Logs + "\n")

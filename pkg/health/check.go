@@ -20,7 +20,10 @@ const MeasurementResponseTime = "responseTime"
 // A zero Observation means "pass", and the engine reports the probe's
 // response time in milliseconds. A probe that measures something else
 // (queue depth, say) sets Value and Unit; one that is degraded sets Status to
-// StatusWarn and Output to a short, safe reason.
+// StatusWarn and Output to a short, safe reason. A Status other than "",
+// StatusPass, StatusWarn and StatusFail (such as "WARN" or "ok") is a bug in
+// the probe and is reported as StatusFail with the output
+// ClassInvalidStatus, never read as a pass.
 type Observation struct {
 	Value  any
 	Unit   string
@@ -32,6 +35,15 @@ type Observation struct {
 // done; the engine does not wait for it if it does not.
 type Probe func(ctx context.Context) (Observation, error)
 
+// Ping adapts a function that only reports an error, such as
+// (*sql.DB).PingContext or (*redis.Client).Ping(ctx).Err, to a Probe: nil
+// is a pass, timed by the engine, and an error is a fail.
+//
+//	health.Check{Name: "orders-db", Probe: health.Ping(db.PingContext)}
+func Ping(ping func(ctx context.Context) error) Probe {
+	return func(ctx context.Context) (Observation, error) { return Observation{}, ping(ctx) }
+}
+
 // Check is one dependency check: data plus a probe.
 type Check struct {
 	// Name identifies the check in routes, results and metrics. Required,
@@ -42,9 +54,12 @@ type Check struct {
 	// Measurement names what observedValue measures; MeasurementResponseTime
 	// if empty. The result is keyed "<Name>:<Measurement>".
 	Measurement string
-	// Critical checks fail readiness and the overall status when they fail;
-	// a failing non-critical check only degrades the status to warn.
-	Critical bool
+	// Optional checks are left out of readiness, and when one fails it only
+	// degrades the overall status to warn. The zero value, false, makes a
+	// check critical: it fails readiness and the overall status when it
+	// fails, as "critical" defaults to true in HEALTH_CHECKS, so a check
+	// that forgets to say is never silently ignored.
+	Optional bool
 	// Timeout caps one run of the probe; the request budget caps it further.
 	// Zero means the Checker's budget.
 	Timeout time.Duration

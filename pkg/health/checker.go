@@ -88,7 +88,6 @@ func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 			Name:          DrainCheckName,
 			ComponentType: ComponentSystem,
 			Measurement:   "draining",
-			Critical:      true,
 			unknown:       "drain state unknown",
 			Probe: func(ctx context.Context) (Observation, error) {
 				d, err := draining(ctx)
@@ -197,7 +196,7 @@ func (c *Checker) All(ctx context.Context) Report {
 func (c *Checker) Ready(ctx context.Context) Report {
 	checks := make([]Check, 0, len(c.checks)+1)
 	for _, ch := range c.checks {
-		if ch.Critical {
+		if !ch.Optional {
 			checks = append(checks, ch)
 		}
 	}
@@ -363,9 +362,15 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 		r.Status, r.Output = failed(ch, Classify(err, limit))
 		return r
 	}
-	r.Status = StatusPass
-	if obs.Status.Valid() {
+	switch {
+	case obs.Status == "":
+		r.Status = StatusPass
+	case obs.Status.Valid():
 		r.Status = obs.Status
+	default:
+		// A status the engine does not know is a bug in the probe: it must
+		// not read as a pass.
+		r.Status, obs.Output = StatusFail, ClassInvalidStatus
 	}
 	if r.Status != StatusPass {
 		r.Output = obs.Output
@@ -383,7 +388,7 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 
 func newResult(ch Check, at time.Time) Result {
 	return Result{Name: ch.Name, Key: ch.Key(), ComponentType: ch.ComponentType,
-		Critical: ch.Critical, Time: at}
+		Critical: !ch.Optional, Time: at}
 }
 
 func timeoutResult(ch Check, waited time.Duration, start time.Time) Result {

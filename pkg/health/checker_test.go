@@ -38,8 +38,8 @@ func sleeper(d time.Duration, calls *atomic.Int64) Probe {
 func TestHungCheckIgnoringContextFailsInsideBudget(t *testing.T) {
 	budget := 300 * time.Millisecond
 	c := mustChecker(t, []Check{
-		{Name: "hung", Critical: true, Probe: sleeper(10*time.Second, nil)},
-		{Name: "fast", Critical: true, Probe: sleeper(0, nil)},
+		{Name: "hung", Probe: sleeper(10*time.Second, nil)},
+		{Name: "fast", Probe: sleeper(0, nil)},
 	}, WithBudget(budget))
 
 	start := time.Now()
@@ -64,7 +64,7 @@ func TestHungCheckIgnoringContextFailsInsideBudget(t *testing.T) {
 func TestChecksRunInParallel(t *testing.T) {
 	var checks []Check
 	for i := range 3 {
-		checks = append(checks, Check{Name: fmt.Sprintf("c%d", i), Critical: true, Probe: sleeper(300*time.Millisecond, nil)})
+		checks = append(checks, Check{Name: fmt.Sprintf("c%d", i), Probe: sleeper(300*time.Millisecond, nil)})
 	}
 	c := mustChecker(t, checks, WithCacheTTL(0))
 	start := time.Now()
@@ -80,7 +80,7 @@ func TestChecksRunInParallel(t *testing.T) {
 
 func TestConcurrentRequestsShareOneCall(t *testing.T) {
 	var calls atomic.Int64
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(50*time.Millisecond, &calls)}},
+	c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(50*time.Millisecond, &calls)}},
 		WithCacheTTL(time.Minute))
 	var wg sync.WaitGroup
 	var fails atomic.Int64
@@ -108,7 +108,7 @@ func TestCacheTTL(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, &calls)}},
+	c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(0, &calls)}},
 		WithCacheTTL(5*time.Second), withClock(clock))
 
 	first := c.All(context.Background())
@@ -129,7 +129,7 @@ func TestCacheTTL(t *testing.T) {
 
 func TestCacheOff(t *testing.T) {
 	var calls atomic.Int64
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, &calls)}}, WithCacheTTL(0))
+	c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(0, &calls)}}, WithCacheTTL(0))
 	for range 3 {
 		c.All(context.Background())
 	}
@@ -140,7 +140,7 @@ func TestCacheOff(t *testing.T) {
 
 func TestPanickingCheckFailsAndNextRequestWorks(t *testing.T) {
 	var n atomic.Int64
-	c := mustChecker(t, []Check{{Name: "boom", Critical: true, Probe: func(context.Context) (Observation, error) {
+	c := mustChecker(t, []Check{{Name: "boom", Probe: func(context.Context) (Observation, error) {
 		if n.Add(1) == 1 {
 			panic("secret=hunter2")
 		}
@@ -160,7 +160,7 @@ func TestPanickingCheckFailsAndNextRequestWorks(t *testing.T) {
 }
 
 func TestContextDeadlineMarginCapsBudget(t *testing.T) {
-	c := mustChecker(t, []Check{{Name: "hung", Critical: true, Probe: sleeper(10*time.Second, nil)}},
+	c := mustChecker(t, []Check{{Name: "hung", Probe: sleeper(10*time.Second, nil)}},
 		WithBudget(5*time.Second), WithDeadlineMargin(100*time.Millisecond))
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
@@ -176,7 +176,7 @@ func TestContextDeadlineMarginCapsBudget(t *testing.T) {
 }
 
 func TestCheckTimeoutBelowBudget(t *testing.T) {
-	c := mustChecker(t, []Check{{Name: "slow", Critical: true, Timeout: 100 * time.Millisecond,
+	c := mustChecker(t, []Check{{Name: "slow", Timeout: 100 * time.Millisecond,
 		Probe: func(ctx context.Context) (Observation, error) {
 			<-ctx.Done()
 			return Observation{}, ctx.Err()
@@ -193,7 +193,7 @@ func TestCheckTimeoutBelowBudget(t *testing.T) {
 
 func TestTimeoutCutByTightCallerIsNotCached(t *testing.T) {
 	var calls atomic.Int64
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+	c := mustChecker(t, []Check{{Name: "db", Probe: func(ctx context.Context) (Observation, error) {
 		calls.Add(1)
 		select {
 		case <-time.After(100 * time.Millisecond):
@@ -231,7 +231,7 @@ func TestOutputsAreSafeClasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := mustChecker(t, []Check{{Name: "x", Critical: true, Timeout: time.Second,
+			c := mustChecker(t, []Check{{Name: "x", Timeout: time.Second,
 				Probe: func(context.Context) (Observation, error) { return Observation{}, tt.err }}})
 			r := c.All(context.Background()).Results[0]
 			if r.Output != tt.want {
@@ -245,7 +245,7 @@ func TestOutputsAreSafeClasses(t *testing.T) {
 }
 
 func TestWarnObservation(t *testing.T) {
-	c := mustChecker(t, []Check{{Name: "queue", Measurement: "messages", Critical: true,
+	c := mustChecker(t, []Check{{Name: "queue", Measurement: "messages",
 		Probe: func(context.Context) (Observation, error) {
 			return Observation{Value: 1200, Unit: "messages", Status: StatusWarn, Output: "depth 1200 above 1000"}, nil
 		}}})
@@ -259,8 +259,8 @@ func TestWarnObservation(t *testing.T) {
 func TestReadyUsesCriticalChecksOnly(t *testing.T) {
 	var nonCritical atomic.Int64
 	c := mustChecker(t, []Check{
-		{Name: "db", Critical: true, Probe: sleeper(0, nil)},
-		{Name: "cache", Critical: false, Probe: func(context.Context) (Observation, error) {
+		{Name: "db", Probe: sleeper(0, nil)},
+		{Name: "cache", Optional: true, Probe: func(context.Context) (Observation, error) {
 			nonCritical.Add(1)
 			return Observation{}, errors.New("down")
 		}},
@@ -317,7 +317,7 @@ func TestSetDrainingAndStartupGrace(t *testing.T) {
 }
 
 func TestOne(t *testing.T) {
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, nil)}})
+	c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(0, nil)}})
 	if r, err := c.One(context.Background(), "db"); err != nil || r.Status != StatusPass {
 		t.Errorf("One(db) = %q, %v; want pass, nil", r.Status, err)
 	}
@@ -374,7 +374,7 @@ func settle(c *Checker, name string) {
 func TestImpatientCallerDoesNotCutOthersShort(t *testing.T) {
 	var calls atomic.Int64
 	release := make(chan struct{})
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+	c := mustChecker(t, []Check{{Name: "db", Probe: func(ctx context.Context) (Observation, error) {
 		calls.Add(1)
 		select {
 		case <-release:
@@ -405,7 +405,7 @@ func TestImpatientCallerDoesNotCutOthersShort(t *testing.T) {
 func TestHungDependencyIsCached(t *testing.T) {
 	var calls atomic.Int64
 	clock := newFakeClock()
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(ctx context.Context) (Observation, error) {
+	c := mustChecker(t, []Check{{Name: "db", Probe: func(ctx context.Context) (Observation, error) {
 		calls.Add(1)
 		<-ctx.Done()
 		return Observation{}, ctx.Err()
@@ -441,7 +441,7 @@ func TestSuspendedRunIsRetried(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	var calls atomic.Int64
-	c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: func(context.Context) (Observation, error) {
+	c := mustChecker(t, []Check{{Name: "db", Probe: func(context.Context) (Observation, error) {
 		if calls.Add(1) == 1 {
 			mu.Lock()
 			now = now.Add(10 * time.Minute) // frozen mid-run

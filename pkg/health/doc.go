@@ -7,4 +7,17 @@
 // that ignores its context can never delay an answer, and shares one in-flight
 // run of each check between concurrent callers, so a storm of probes costs at
 // most one dependency call per check per cache TTL.
+//
+// The zero value is the safe value. A Check is critical unless it sets
+// Optional, as a HEALTH_CHECKS entry is unless it says "critical": false,
+// so a Go literal and the JSON configuration mean the same and a forgotten
+// field never hides a failing dependency. A probe's Observation with an
+// empty Status passes; one with a Status other than pass, warn and fail
+// (a typo such as "WARN") fails with the output "invalid status" rather
+// than passing. Ping turns a func(ctx) error such as db.PingContext into a
+// Probe:
+//
+//	checker, err := health.NewChecker([]health.Check{
+//		{Name: "orders-db", ComponentType: health.ComponentDatastore, Probe: health.Ping(db.PingContext)},
+//	})
 package health

@@ -38,7 +38,7 @@ func TestDrainTimeoutWarns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			now := time.Unix(1_700_000_000, 0)
-			c := mustChecker(t, []Check{{Name: "db", Critical: true, Probe: sleeper(0, nil)}},
+			c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(0, nil)}},
 				WithBudget(budget), WithCacheTTL(0), WithDrain(tt.draining), withClock(func() time.Time { return now }))
 			rep := c.Ready(tt.ctx)
 			want := "drain: drain state unknown (timeout after " + tt.wait.String() + ")"

@@ -23,6 +23,9 @@ const (
 	ClassTLS         = "tls handshake failed"
 	ClassPanic       = "check panicked"
 	ClassFailed      = "check failed"
+	// ClassInvalidStatus is the output of a probe that answered a status
+	// other than pass, warn and fail.
+	ClassInvalidStatus = "invalid status"
 )
 
 // ErrTimeout reports that a check did not answer inside its time.

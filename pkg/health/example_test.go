@@ -14,7 +14,6 @@ func ExampleChecker_All() {
 		{
 			Name:          "orders-db",
 			ComponentType: health.ComponentDatastore,
-			Critical:      true,
 			Timeout:       500 * time.Millisecond,
 			Probe: func(ctx context.Context) (health.Observation, error) {
 				return health.Observation{}, nil // ping the database here
@@ -22,7 +21,7 @@ func ExampleChecker_All() {
 		},
 		{
 			Name:     "recommendations",
-			Critical: false,
+			Optional: true,
 			Probe: func(ctx context.Context) (health.Observation, error) {
 				return health.Observation{}, health.WithClass(health.ClassRefused, errors.New("dial tcp: refused"))
 			},

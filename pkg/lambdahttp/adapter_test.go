@@ -22,7 +22,7 @@ import (
 func newAdapter(t testing.TB, dbErr error) *Adapter {
 	t.Helper()
 	checker, err := health.NewChecker([]health.Check{{
-		Name: "db", ComponentType: health.ComponentDatastore, Critical: true,
+		Name: "db", ComponentType: health.ComponentDatastore,
 		Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, dbErr },
 	}}, health.WithCacheTTL(0))
 	if err != nil {
@@ -217,7 +217,7 @@ func TestHugeHeadersAndQuery(t *testing.T) {
 func TestLogLinesCarryRequestID(t *testing.T) {
 	var logs checktest.LockedBuffer
 	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(&logs, nil)))
-	checker, err := health.NewChecker([]health.Check{{Name: "db", Critical: true,
+	checker, err := health.NewChecker([]health.Check{{Name: "db",
 		Probe: func(context.Context) (health.Observation, error) { return health.Observation{}, nil }}},
 		health.WithLogger(logger))
 	if err != nil {

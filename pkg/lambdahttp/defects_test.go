@@ -82,7 +82,7 @@ var liveEvents = []string{"health-v1-live.json", "health-v2-live.json", "health-
 // trigger.
 func TestHostCannotChangeTheRoute(t *testing.T) {
 	var flapRuns atomic.Int32
-	checker, err := health.NewChecker([]health.Check{{Name: "flap", Critical: true,
+	checker, err := health.NewChecker([]health.Check{{Name: "flap",
 		Probe: func(context.Context) (health.Observation, error) {
 			flapRuns.Add(1)
 			return health.Observation{}, nil

@@ -40,7 +40,7 @@ func serve(t testing.TB, h http.Handler, opts ...Option) (string, func()) {
 func countingChecks(n int, calls []atomic.Int64) []health.Check {
 	checks := make([]health.Check, n)
 	for i := range checks {
-		checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i), Critical: true,
+		checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i),
 			Probe: func(context.Context) (health.Observation, error) {
 				calls[i].Add(1)
 				time.Sleep(2 * time.Millisecond)
@@ -78,7 +78,7 @@ func TestLoad(t *testing.T) {
 			calls := make([]atomic.Int64, 5)
 			checks := make([]health.Check, len(calls))
 			for i := range checks {
-				checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i), Critical: true,
+				checks[i] = health.Check{Name: fmt.Sprintf("dep-%d", i),
 					Probe: func(ctx context.Context) (health.Observation, error) {
 						calls[i].Add(1)
 						return tt.probe(ctx)

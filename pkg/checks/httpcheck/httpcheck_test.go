@@ -21,7 +21,7 @@ const budget = 1500 * time.Millisecond
 // run runs one check through the engine, as the endpoints do.
 func run(t *testing.T, probe health.Probe) (health.Result, time.Duration) {
 	t.Helper()
-	c, err := health.NewChecker([]health.Check{{Name: "web", Critical: true, Probe: probe}},
+	c, err := health.NewChecker([]health.Check{{Name: "web", Probe: probe}},
 		health.WithBudget(budget), health.WithCacheTTL(0))
 	if err != nil {
 		t.Fatal(err)

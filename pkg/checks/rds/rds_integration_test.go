@@ -32,7 +32,7 @@ func dbCheck(t *testing.T, name string, cfg Config, opts ...Option) health.Check
 		t.Fatalf("New() error = %v", err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return health.Check{Name: name, ComponentType: health.ComponentDatastore, Critical: true, Probe: c.Probe}
+	return health.Check{Name: name, ComponentType: health.ComponentDatastore, Probe: c.Probe}
 }
 
 // localDB is the local server of one engine.

@@ -23,7 +23,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := health.NewChecker([]health.Check{{Name: "x", Critical: true, Probe: New(tt.address).Probe}},
+			c, err := health.NewChecker([]health.Check{{Name: "x", Probe: New(tt.address).Probe}},
 				health.WithBudget(budget))
 			if err != nil {
 				t.Fatal(err)
