@@ -1,0 +1,50 @@
+// Command chilambda is a chi app on Lambda behind an HTTP API: its own
+// routes under /v1 and the health routes under /v1/health, all from one
+// function, with the health handler mounted by chi.
+package main
+
+import (
+	"context"
+	"log"
+	"net"
+	"net/http"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+)
+
+func main() {
+	cacheAddr := os.Getenv("CACHE_ADDR") // e.g. my-cache.xxxxxx.use1.cache.amazonaws.com:6379
+	checker, err := health.NewChecker([]health.Check{{
+		Name: "cache", ComponentType: health.ComponentDatastore, Optional: true,
+		Probe: health.Ping(func(ctx context.Context) error {
+			conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", cacheAddr)
+			if err == nil {
+				err = conn.Close()
+			}
+			return err
+		}),
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(lambdahttp.New(newRouter(checker)))
+}
+
+// newRouter is the app: its own routes, and health mounted at /v1/health.
+func newRouter(checker *health.Checker) http.Handler {
+	r := chi.NewRouter()
+	r.Route("/v1", func(r chi.Router) {
+		r.Get("/orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"id":"` + chi.URLParam(r, "id") + `"}`))
+		})
+		r.Mount("/health", healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health")))
+	})
+	return r
+}
