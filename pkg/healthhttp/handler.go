@@ -36,6 +36,7 @@ type Handler struct {
 	routes  routes
 	caller  func(context.Context) (string, bool)
 	passLog passLog
+	live    []byte
 	service Service
 	details Details
 	token   tokenMatcher
@@ -68,6 +69,7 @@ func NewHandler(engine Engine, opts ...Option) *Handler {
 	for _, o := range opts {
 		o(h)
 	}
+	h.live = liveBody(h.service)
 	return h
 }
 
@@ -88,11 +90,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		w.Header().Set("Allow", "GET, HEAD")
 		return writeProblem(w, r, http.StatusMethodNotAllowed, "method not allowed")
 	}
-	details := h.showDetails(r)
 	if rt == routeLive {
-		// Liveness does no I/O and reads nothing of the request.
-		return writeJSON(w, r, http.StatusOK, ContentType, h.service.Render(health.Report{Status: health.StatusPass}, details))
+		// Liveness does no I/O and reads nothing of the request; its body
+		// never changes, so it is encoded once.
+		return writeBody(w, r, http.StatusOK, ContentType, h.live)
 	}
+	details := h.showDetails(r)
 	ctx, err := callerBudget(r)
 	if err != nil {
 		return writeProblem(w, r, http.StatusBadRequest, err.Error())
@@ -181,12 +184,17 @@ func writeJSON(w http.ResponseWriter, r *http.Request, code int, contentType str
 		code, contentType = http.StatusInternalServerError, "application/problem+json"
 		body = []byte(`{"title":"Internal Server Error","status":500,"detail":"response could not be encoded"}`)
 	}
+	return writeBody(w, r, code, contentType, append(body, '\n'))
+}
+
+// writeBody writes a JSON body (with its final newline), or for HEAD only
+// the headers.
+func writeBody(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) int {
 	w.Header().Set("Content-Type", contentType)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(code)
 		return code
 	}
-	body = append(body, '\n')
 	w.WriteHeader(code)
 	_, _ = w.Write(body)
 	return code
