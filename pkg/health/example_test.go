@@ -46,3 +46,28 @@ func ExampleWithDrain() {
 	fmt.Println(checker.Ready(context.Background()).Status)
 	// Output: fail
 }
+
+func ExampleNewChecker() {
+	// A check with nothing but a name and a probe is critical: it fails
+	// readiness when its dependency is down.
+	checker, err := health.NewChecker([]health.Check{{
+		Name:  "orders-db",
+		Probe: health.Ping(func(context.Context) error { return errors.New("dial tcp: connection refused") }),
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rep := checker.Ready(context.Background())
+	fmt.Println(rep.Status, "-", rep.Output)
+	// Output: fail - orders-db: check failed
+}
+
+func ExamplePing() {
+	// Any func(ctx) error is a probe, such as (*sql.DB).PingContext.
+	pingContext := func(ctx context.Context) error { return ctx.Err() }
+	checker, _ := health.NewChecker([]health.Check{{Name: "db", Probe: health.Ping(pingContext)}})
+	res, _ := checker.One(context.Background(), "db")
+	fmt.Println(res.Key, res.Status, res.ObservedUnit)
+	// Output: db:responseTime pass ms
+}

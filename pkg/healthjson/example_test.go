@@ -1,0 +1,21 @@
+package healthjson_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
+)
+
+func ExampleService_Render() {
+	rep := health.Report{Status: health.StatusWarn, Output: "jobs: queue depth 1200 above 1000", Results: []health.Result{{
+		Name: "jobs", Key: "jobs:messages", ComponentType: health.ComponentComponent, Status: health.StatusWarn,
+		ObservedValue: 1200, ObservedUnit: "messages", Output: "queue depth 1200 above 1000",
+		Time: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC),
+	}}}
+	body, _ := json.Marshal(healthjson.Service{ID: "orders", Environment: "prod", Version: "1.4.2"}.Render(rep, true))
+	fmt.Println(string(body))
+	// Output: {"status":"warn","version":"1","releaseId":"1.4.2","serviceId":"orders","description":"health of orders (prod)","output":"jobs: queue depth 1200 above 1000","checks":{"jobs:messages":[{"componentId":"jobs","componentType":"component","observedValue":1200,"observedUnit":"messages","status":"warn","time":"2026-11-22T10:00:00Z","output":"queue depth 1200 above 1000"}]}}
+}
