@@ -6,6 +6,16 @@
 // prefers text/html) gets the same answer as a self-contained HTML status
 // page under the same policy; every other client gets the JSON.
 //
-// Handler is a plain http.Handler: the Lambda adapters and the local server
-// serve the same one.
+// Handler is a plain http.Handler: the Lambda adapter and the local server
+// serve the same one. It answers /health, /health/live, /health/ready and
+// /health/checks/{name}, and the aliases /livez, /healthz and /readyz (see
+// Handler for codes and methods); Handler.Mount registers all of them on an
+// http.ServeMux in one call, and WithBasePath moves them under a prefix or
+// another name (/v1/health/ready, /status/ready). The route literals are the
+// Route* and Alias* constants.
+//
+// Passing requests (2xx) are summarized in one log line per minute and
+// every other request is logged on its own (WithPassLogInterval). Details
+// are unlocked by the token (WithToken) or by an IAM caller that the
+// platform verified (WithIAMCaller; on Lambda, lambdahttp.IAMCaller).
 package healthhttp
