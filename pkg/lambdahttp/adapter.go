@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -50,12 +51,20 @@ func New(h http.Handler, opts ...Option) *Adapter {
 	return a
 }
 
+// eventPool reuses the union events decoded into: the typed event keeps
+// only the decoded strings, maps and slices, never the union itself.
+var eventPool = sync.Pool{New: func() any { return new(anyEvent) }}
+
 // Invoke answers one invocation. Events of a known trigger always get an
 // HTTP response of that trigger's shape; anything else gets an error that
 // says what is wrong with the event, without quoting it.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	var ev anyEvent
-	if err := decode(payload, &ev); err != nil {
+	ev := eventPool.Get().(*anyEvent)
+	defer func() {
+		*ev = anyEvent{}
+		eventPool.Put(ev)
+	}()
+	if err := decode(payload, ev); err != nil {
 		return nil, a.reject(ctx, err)
 	}
 	trigger, err := ev.trigger()

@@ -27,7 +27,7 @@ func encodeV2(r events.APIGatewayV2HTTPResponse) []byte {
 // appendGatewayResponse encodes the members that API Gateway's two
 // response types share, leaving the object open.
 func appendGatewayResponse(code int, single map[string]string, multi map[string][]string, body string, base64Body bool) []byte {
-	b := make([]byte, 0, 128+len(body))
+	b := make([]byte, 0, 96+len(body)+headersLen(single, multi))
 	b = append(b, `{"statusCode":`...)
 	b = appendInt(b, code)
 	b = appendHeaders(b, single, multi)
@@ -40,7 +40,7 @@ func appendGatewayResponse(code int, single map[string]string, multi map[string]
 }
 
 func encodeALB(r events.ALBTargetGroupResponse) []byte {
-	b := make([]byte, 0, 160+len(r.Body))
+	b := make([]byte, 0, 128+len(r.Body)+headersLen(r.Headers, r.MultiValueHeaders))
 	b = append(b, `{"statusCode":`...)
 	b = appendInt(b, r.StatusCode)
 	b = append(b, `,"statusDescription":`...)
@@ -130,3 +130,19 @@ func sortedKeys[V any](buf []string, m map[string]V) []string {
 }
 
 func appendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
+
+// headersLen is about the encoded length of the headers, so that the
+// response is encoded into one buffer.
+func headersLen(single map[string]string, multi map[string][]string) int {
+	n := 0
+	for k, v := range single {
+		n += len(k) + len(v) + 6
+	}
+	for k, vs := range multi {
+		n += len(k) + 6
+		for _, v := range vs {
+			n += len(v) + 3
+		}
+	}
+	return n
+}
