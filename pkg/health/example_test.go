@@ -71,3 +71,14 @@ func ExamplePing() {
 	fmt.Println(res.Key, res.Status, res.ObservedUnit)
 	// Output: db:responseTime pass ms
 }
+
+func ExampleWithClass() {
+	// A probe maps the errors it recognises to a safe class: callers and
+	// logs see the class, never the internal error (which names the host).
+	checker, _ := health.NewChecker([]health.Check{{Name: "payments", Probe: func(context.Context) (health.Observation, error) {
+		return health.Observation{}, health.WithClass("unexpected status 503", errors.New("GET https://10.0.3.7/internal/health: 503"))
+	}}})
+	res, _ := checker.One(context.Background(), "payments")
+	fmt.Println(res.Status, res.Output)
+	// Output: fail unexpected status 503
+}
