@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -72,6 +73,7 @@ func TestEventsThroughEmulator(t *testing.T) {
 			}
 			if tc.healthy {
 				t.Run("not-http-events", func(t *testing.T) { notHTTPEvents(t, e) })
+				t.Run("forged-requests", func(t *testing.T) { forgedRequests(t, e) })
 			}
 			if n := len(e.InitReports()); n != 1 {
 				t.Errorf("the runtime was initialised %d times; want once for every invocation", n)
@@ -113,5 +115,36 @@ func notHTTPEvents(t *testing.T, e *rie.Emulator) {
 	}
 	if inv := rietest.Invoke(t, e, payload); !strings.Contains(string(inv.Payload), `"statusCode":200`) {
 		t.Errorf("after the refused events, live = %s; want 200", inv.Payload)
+	}
+}
+
+// forgedRequests is issue 15, defects 3 and 6, through the real bootstrap:
+// a Host with a path in it does not change the route, and a CR/LF in the
+// path cannot forge a log line: every line the function prints is one JSON
+// object and none carries the request's text.
+func forgedRequests(t *testing.T, e *rie.Emulator) {
+	for _, tt := range []struct {
+		name, payload string
+		wantCode      int
+	}{
+		{"host with a path", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"httpMethod":"GET","path":"/health/live",` +
+			`"headers":{"host":"lb.example/health/checks/nope?"}}`, http.StatusOK}, // 404 if the host chose the route
+		{"CR/LF in the path", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"httpMethod":"GET",` +
+			`"path":"/health/live\r\n{\"level\":\"ERROR\",\"msg\":\"forged\"}","headers":{"host":"lb.example"}}`, http.StatusBadRequest},
+		{"method not a token", `{"version":"2.0","rawPath":"/health","requestContext":{"http":{"method":"GET forged"},"domainName":"x"}}`, http.StatusBadRequest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			inv := rietest.Invoke(t, e, []byte(tt.payload))
+			var resp eventcases.Response
+			if err := json.Unmarshal(inv.Payload, &resp); err != nil || resp.StatusCode != tt.wantCode || strings.Contains(resp.Body, "checks") {
+				t.Errorf("answer = %s; want %d without a check run", inv.Payload, tt.wantCode)
+			}
+			for _, line := range inv.Logs {
+				var m map[string]any
+				if err := json.Unmarshal([]byte(line), &m); err != nil || strings.Contains(line, "forged") {
+					t.Errorf("the function printed %q: want JSON lines quoting nothing of the request", line)
+				}
+			}
+		})
 	}
 }
