@@ -279,6 +279,7 @@ type statusWriter struct {
 	wroteHeader bool
 }
 
+// WriteHeader panics on a status net/http would refuse, and notes the rest.
 func (w *statusWriter) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
@@ -287,6 +288,7 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write writes the body, after a 200 when no status was written.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
