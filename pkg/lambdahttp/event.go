@@ -29,7 +29,7 @@ type anyEvent struct {
 	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
 	PathParameters                  map[string]string   `json:"pathParameters"`
 	StageVariables                  map[string]string   `json:"stageVariables"`
-	RequestContext                  *anyContext         `json:"requestContext"`
+	RequestContext                  present[anyContext] `json:"requestContext"`
 	Body                            string              `json:"body"`
 	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
 }
@@ -38,29 +38,46 @@ type anyEvent struct {
 // kept as raw JSON: it is an object of any shape in payload 1.0 and a typed
 // description in 2.0.
 type anyContext struct {
-	ELB               *events.ELBContext                                    `json:"elb"`
-	HTTP              *events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
-	Authorizer        jsontext.Value                                        `json:"authorizer"`
-	AccountID         string                                                `json:"accountId"`
-	ResourceID        string                                                `json:"resourceId"`
-	OperationName     string                                                `json:"operationName"`
-	Stage             string                                                `json:"stage"`
-	DomainName        string                                                `json:"domainName"`
-	DomainPrefix      string                                                `json:"domainPrefix"`
-	RequestID         string                                                `json:"requestId"`
-	ExtendedRequestID string                                                `json:"extendedRequestId"`
-	Protocol          string                                                `json:"protocol"`
-	Identity          events.APIGatewayRequestIdentity                      `json:"identity"`
-	ResourcePath      string                                                `json:"resourcePath"`
-	Path              string                                                `json:"path"`
-	HTTPMethod        string                                                `json:"httpMethod"`
-	RequestTime       string                                                `json:"requestTime"`
-	RequestTimeEpoch  int64                                                 `json:"requestTimeEpoch"`
-	APIID             string                                                `json:"apiId"`
-	RouteKey          string                                                `json:"routeKey"`
-	Time              string                                                `json:"time"`
-	TimeEpoch         int64                                                 `json:"timeEpoch"`
-	Authentication    events.APIGatewayV2HTTPRequestContextAuthentication   `json:"authentication"`
+	ELB               present[events.ELBContext]                                    `json:"elb"`
+	HTTP              present[events.APIGatewayV2HTTPRequestContextHTTPDescription] `json:"http"`
+	Authorizer        jsontext.Value                                                `json:"authorizer"`
+	AccountID         string                                                        `json:"accountId"`
+	ResourceID        string                                                        `json:"resourceId"`
+	OperationName     string                                                        `json:"operationName"`
+	Stage             string                                                        `json:"stage"`
+	DomainName        string                                                        `json:"domainName"`
+	DomainPrefix      string                                                        `json:"domainPrefix"`
+	RequestID         string                                                        `json:"requestId"`
+	ExtendedRequestID string                                                        `json:"extendedRequestId"`
+	Protocol          string                                                        `json:"protocol"`
+	Identity          events.APIGatewayRequestIdentity                              `json:"identity"`
+	ResourcePath      string                                                        `json:"resourcePath"`
+	Path              string                                                        `json:"path"`
+	HTTPMethod        string                                                        `json:"httpMethod"`
+	RequestTime       string                                                        `json:"requestTime"`
+	RequestTimeEpoch  int64                                                         `json:"requestTimeEpoch"`
+	APIID             string                                                        `json:"apiId"`
+	RouteKey          string                                                        `json:"routeKey"`
+	Time              string                                                        `json:"time"`
+	TimeEpoch         int64                                                         `json:"timeEpoch"`
+	Authentication    events.APIGatewayV2HTTPRequestContextAuthentication           `json:"authentication"`
+}
+
+// present is a member that may be missing or null, decoded in place (a
+// pointer would cost an allocation per event).
+type present[T any] struct {
+	ok bool
+	v  T
+}
+
+// UnmarshalJSONFrom decodes the member; null leaves it missing.
+func (p *present[T]) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		return err
+	}
+	p.ok = true
+	return jsonv2.UnmarshalDecode(dec, &p.v)
 }
 
 // decodeOptions are the event decoder's: encoding/json/v2's semantics
@@ -86,14 +103,14 @@ func (e *anyEvent) alb() events.ALBTargetGroupRequest {
 		MultiValueQueryStringParameters: e.MultiValueQueryStringParameters,
 		Headers:                         e.Headers,
 		MultiValueHeaders:               e.MultiValueHeaders,
-		RequestContext:                  events.ALBTargetGroupRequestContext{ELB: *e.RequestContext.ELB},
+		RequestContext:                  events.ALBTargetGroupRequestContext{ELB: e.RequestContext.v.ELB.v},
 		IsBase64Encoded:                 e.IsBase64Encoded,
 		Body:                            e.Body,
 	}
 }
 
 func (e *anyEvent) v1() (events.APIGatewayProxyRequest, error) {
-	rc := e.RequestContext
+	rc := &e.RequestContext.v
 	ev := events.APIGatewayProxyRequest{
 		Resource:                        e.Resource,
 		Path:                            e.Path,
@@ -129,7 +146,7 @@ func (e *anyEvent) v1() (events.APIGatewayProxyRequest, error) {
 }
 
 func (e *anyEvent) v2() (events.APIGatewayV2HTTPRequest, error) {
-	rc := e.RequestContext
+	rc := &e.RequestContext.v
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:               e.Version,
 		RouteKey:              e.RouteKey,
@@ -149,7 +166,7 @@ func (e *anyEvent) v2() (events.APIGatewayV2HTTPRequest, error) {
 			DomainPrefix:   rc.DomainPrefix,
 			Time:           rc.Time,
 			TimeEpoch:      rc.TimeEpoch,
-			HTTP:           *rc.HTTP,
+			HTTP:           rc.HTTP.v,
 			Authentication: rc.Authentication,
 		},
 		StageVariables:  e.StageVariables,

@@ -52,17 +52,17 @@ func Detect(payload []byte) (Trigger, error) {
 }
 
 func (e *anyEvent) trigger() (Trigger, error) {
-	rc := e.RequestContext
+	rc := &e.RequestContext.v
 	switch {
-	case rc == nil:
+	case !e.RequestContext.ok:
 		return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "no requestContext"}
-	case rc.ELB != nil:
+	case rc.ELB.ok:
 		if e.HTTPMethod == "" {
 			return "", &EventError{Kind: ErrMalformedEvent, Detail: "ALB event without httpMethod"}
 		}
 		return TriggerALB, nil
 	case e.Version == "2.0":
-		if rc.HTTP == nil {
+		if !rc.HTTP.ok {
 			return "", &EventError{Kind: ErrMalformedEvent, Detail: "payload 2.0 event without requestContext.http"}
 		}
 		if strings.Contains(rc.DomainName, ".lambda-url.") {
