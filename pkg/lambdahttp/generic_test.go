@@ -2,9 +2,11 @@ package lambdahttp
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -108,4 +110,27 @@ func TestPanicValueAndStackInLogNotResponse(t *testing.T) {
 		t.Errorf("log = %s; want the panic value and a stack naming the panicking file", line)
 	}
 	assertJSONLines(t, line, "\x00")
+}
+
+// TestConcurrentInvokes: the decode buffers are reused between invocations;
+// concurrent ones (a test's, or an app's own fan-out) never see each other's.
+func TestConcurrentInvokes(t *testing.T) {
+	a := New(echo)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				path := fmt.Sprintf("/g%d/i%d", g, i)
+				payload := mustJSON(t, v2Event(path, "$default"))
+				out, err := a.Invoke(context.Background(), payload)
+				if err != nil || !strings.Contains(string(out), `"X-Path":"`+path+`"`) {
+					t.Errorf("Invoke(%s) = %s, %v", path, out, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
