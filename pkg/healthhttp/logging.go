@@ -1,6 +1,7 @@
 package healthhttp
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -62,5 +63,7 @@ func (h *Handler) logRequest(r *http.Request, rt route, code int, start time.Tim
 			attrs = append(attrs, slog.Int(routeName(route(rt)), n))
 		}
 	}
-	h.logger.LogAttrs(r.Context(), slog.LevelInfo, "requests passed", attrs...)
+	// Not the request's context: the summary is no one request's line, and
+	// must not carry its request ID.
+	h.logger.LogAttrs(context.Background(), slog.LevelInfo, "requests passed", attrs...)
 }
