@@ -142,7 +142,7 @@ func (a *Adapter) ServeFunctionURL(ctx context.Context, ev events.LambdaFunction
 		err = jsonv2.Unmarshal(b, &v2)
 	}
 	if err != nil {
-		return events.LambdaFunctionURLResponse{StatusCode: http.StatusBadRequest, Headers: problemHeaders, Body: problemBody(http.StatusBadRequest, reasonUnconvertible)}
+		return events.LambdaFunctionURLResponse{StatusCode: http.StatusBadRequest, Headers: problemHeaders(), Body: problemBody(http.StatusBadRequest, reasonUnconvertible)}
 	}
 	r := a.serveV2(ctx, TriggerFunctionURL, v2)
 	return events.LambdaFunctionURLResponse{StatusCode: r.StatusCode, Headers: r.Headers, Body: r.Body, IsBase64Encoded: r.IsBase64Encoded, Cookies: r.Cookies}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/eventcases"
@@ -238,6 +239,29 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no %s line with the request ID in:\n%s", msg, logs.String())
+		}
+	}
+}
+
+// TestErrorHeadersAreTheCallers: the headers of the adapter's own 400s
+// belong to the response. A caller (a test, a middleware) that adds one
+// must not change the next answer, nor race with concurrent invocations.
+func TestErrorHeadersAreTheCallers(t *testing.T) {
+	a := New(http.NotFoundHandler())
+	bad := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: "/\x00",
+		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET"}}}
+	first := a.ServeAPIGatewayV2(context.Background(), bad)
+	if first.StatusCode != http.StatusBadRequest {
+		t.Fatalf("status = %d; want 400", first.StatusCode)
+	}
+	first.Headers["X-Added"] = "by the caller"
+	v1 := a.ServeAPIGatewayV1(context.Background(), events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/\x00"})
+	alb := a.ServeALB(context.Background(), events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/\x00"})
+	for name, h := range map[string]map[string]string{
+		"v2": a.ServeAPIGatewayV2(context.Background(), bad).Headers, "v1": v1.Headers, "alb": alb.Headers,
+	} {
+		if _, ok := h["X-Added"]; ok {
+			t.Errorf("%s 400 headers = %v; want the adapter's own, not another response's", name, h)
 		}
 	}
 }

@@ -113,16 +113,20 @@ func problemBody(code int, detail string) string {
 	return string(append(b, '}'))
 }
 
-var problemHeaders = map[string]string{"Content-Type": "application/problem+json", "Cache-Control": "no-store"}
+// problemHeaders returns the headers of those answers, a new map each
+// time: the caller owns the response, and may add to its headers.
+func problemHeaders() map[string]string {
+	return map[string]string{"Content-Type": "application/problem+json", "Cache-Control": "no-store"}
+}
 
 func albError(code int, detail string) events.ALBTargetGroupResponse {
-	return events.ALBTargetGroupResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
+	return events.ALBTargetGroupResponse{StatusCode: code, Headers: problemHeaders(), Body: problemBody(code, detail)}
 }
 
 func v1Error(code int, detail string) events.APIGatewayProxyResponse {
-	return events.APIGatewayProxyResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
+	return events.APIGatewayProxyResponse{StatusCode: code, Headers: problemHeaders(), Body: problemBody(code, detail)}
 }
 
 func v2Error(code int, detail string) events.APIGatewayV2HTTPResponse {
-	return events.APIGatewayV2HTTPResponse{StatusCode: code, Headers: problemHeaders, Body: problemBody(code, detail)}
+	return events.APIGatewayV2HTTPResponse{StatusCode: code, Headers: problemHeaders(), Body: problemBody(code, detail)}
 }
