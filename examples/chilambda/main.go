@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log"
 	"net"
 	"net/http"
@@ -42,7 +43,8 @@ func newRouter(checker *health.Checker) http.Handler {
 	r.Route("/v1", func(r chi.Router) {
 		r.Get("/orders/{id}", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"id":"` + chi.URLParam(r, "id") + `"}`))
+			// Encoded, not concatenated: the ID is the caller's text.
+			_ = json.NewEncoder(w).Encode(map[string]string{"id": chi.URLParam(r, "id")})
 		})
 		r.Mount("/health", healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health")))
 	})

@@ -36,6 +36,7 @@ func TestOwnRouteAndHealthFromOneEventEach(t *testing.T) {
 		wantBody string
 	}{
 		{"/v1/orders/42", 200, `{"id":"42"}`},
+		{`/v1/orders/4"2`, 200, `{"id":"4\"2"}`}, // the caller's text is encoded, not pasted into the JSON
 		{"/v1/health/ready", 200, `"status":"pass"`},
 		{"/v1/health/live", 200, `"status":"pass"`},
 		{"/v1/health", 200, `"status":"pass"`},
