@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -53,9 +54,14 @@ func WithService(s Service) Option { return func(h *Handler) { h.service = s } }
 // WithDetails sets who sees details. Default DetailsAuthorized.
 func WithDetails(d Details) Option { return func(h *Handler) { h.details = d } }
 
-// WithToken sets the bearer token that authorizes details. Default: none,
-// so under DetailsAuthorized only IAM-authorized callers see details.
-func WithToken(token string) Option { return func(h *Handler) { h.token = newTokenMatcher(token) } }
+// WithToken sets the bearer token that authorizes details. Surrounding
+// whitespace is trimmed, as it is from the header's token: a token read
+// from a file or a secret often ends in a newline, which no Authorization
+// header can carry, so it would otherwise never match. Default: none, so
+// under DetailsAuthorized only IAM-authorized callers see details.
+func WithToken(token string) Option {
+	return func(h *Handler) { h.token = newTokenMatcher(strings.TrimSpace(token)) }
+}
 
 // WithLogger sets the request logger. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }

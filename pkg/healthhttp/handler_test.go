@@ -266,3 +266,24 @@ func TestParseDetails(t *testing.T) {
 		t.Errorf("ParseDetails(sometimes) = nil error; want error")
 	}
 }
+
+// TestTokenWithSurroundingWhitespace: a token read with os.ReadFile ends
+// in a newline; the header's token is trimmed, so the configured one is too,
+// or it would never match. A token of whitespace alone is no token.
+func TestTokenWithSurroundingWhitespace(t *testing.T) {
+	for _, tt := range []struct {
+		configured, header string
+		want               bool
+	}{
+		{"s3cret-token\n", "Bearer s3cret-token", true},
+		{" s3cret-token ", "Bearer s3cret-token", true},
+		{" \n", "Bearer ", false},
+		{" \n", "Bearer  \n", false},
+	} {
+		h := NewHandler(newFake(health.StatusFail), WithToken(tt.configured))
+		rec := do(h, "GET", "/health", "Authorization", tt.header)
+		if got := strings.Contains(rec.Body.String(), `"checks"`); got != tt.want {
+			t.Errorf("WithToken(%q), Authorization %q: details shown = %v; want %v", tt.configured, tt.header, got, tt.want)
+		}
+	}
+}
