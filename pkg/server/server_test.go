@@ -109,8 +109,11 @@ func TestLoad(t *testing.T) {
 // answering for the drain delay, with readiness failing, then closes.
 func TestShutdownDrainsReadiness(t *testing.T) {
 	checker, _ := health.NewChecker(nil)
+	// The drain has begun when the hook has run, not after some sleep; and
+	// the delay leaves the two requests below time on a loaded machine.
+	draining := make(chan struct{})
 	addr, stop := serve(t, healthhttp.NewHandler(checker),
-		WithOnShutdown(func() { checker.SetDraining(true) }), WithDrainDelay(500*time.Millisecond))
+		WithOnShutdown(func() { checker.SetDraining(true); close(draining) }), WithDrainDelay(2*time.Second))
 	get := func(path string) (int, error) {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
@@ -124,7 +127,7 @@ func TestShutdownDrainsReadiness(t *testing.T) {
 	}
 	stopped := make(chan struct{})
 	go func() { stop(); close(stopped) }()
-	time.Sleep(100 * time.Millisecond)
+	<-draining
 	if code, err := get("/health/ready"); code != 503 {
 		t.Errorf("ready during the drain delay = %d, %v; want 503", code, err)
 	}
