@@ -14,27 +14,51 @@ import (
 
 // Handler wraps h so that every record logged with a context that carries
 // a Lambda invocation (lambdacontext) gets its AWS request ID as
-// "request_id". Records logged with another context are passed on as they
-// are.
-func Handler(h slog.Handler) slog.Handler { return handler{h} }
+// "request_id", at the top level of the line even under WithGroup. Records
+// logged with another context are passed on as they are.
+func Handler(h slog.Handler) slog.Handler { return handler{Handler: h, base: h} }
 
-type handler struct{ slog.Handler }
+// handler is h with the derivations (WithAttrs, WithGroup) made since base,
+// so that under a group the request ID can be added before them.
+type handler struct {
+	slog.Handler
+	base    slog.Handler
+	derive  []func(slog.Handler) slog.Handler
+	grouped bool
+}
 
 // Handle adds the request ID, if ctx has one.
 func (r handler) Handle(ctx context.Context, rec slog.Record) error {
-	if id := RequestID(ctx); id != "" {
-		rec.AddAttrs(slog.String("request_id", id))
+	id := RequestID(ctx)
+	if id == "" {
+		return r.Handler.Handle(ctx, rec)
 	}
-	return r.Handler.Handle(ctx, rec)
+	if !r.grouped {
+		rec.AddAttrs(slog.String("request_id", id))
+		return r.Handler.Handle(ctx, rec)
+	}
+	// Attributes added to the record would land inside the open groups.
+	h := r.base.WithAttrs([]slog.Attr{slog.String("request_id", id)})
+	for _, d := range r.derive {
+		h = d(h)
+	}
+	return h.Handle(ctx, rec)
 }
 
 // WithAttrs keeps the wrapper around the derived handler.
 func (r handler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return handler{r.Handler.WithAttrs(attrs)}
+	return r.with(func(h slog.Handler) slog.Handler { return h.WithAttrs(attrs) }, false)
 }
 
 // WithGroup keeps the wrapper around the derived handler.
-func (r handler) WithGroup(name string) slog.Handler { return handler{r.Handler.WithGroup(name)} }
+func (r handler) WithGroup(name string) slog.Handler {
+	return r.with(func(h slog.Handler) slog.Handler { return h.WithGroup(name) }, name != "")
+}
+
+func (r handler) with(d func(slog.Handler) slog.Handler, group bool) slog.Handler {
+	return handler{Handler: d(r.Handler), base: r.base,
+		derive: append(r.derive[:len(r.derive):len(r.derive)], d), grouped: r.grouped || group}
+}
 
 // RequestID returns the AWS request ID of the invocation ctx belongs to, or
 // "" outside an invocation.
