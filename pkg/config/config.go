@@ -24,6 +24,12 @@ const (
 	DefaultPageRefresh = 10 * time.Second
 )
 
+// MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
+// local server's write timeout and shutdown wait, and the canary's bound
+// outside Lambda, are the budget plus a few seconds; a budget near the
+// largest time.Duration would overflow them into no time at all.
+const MaxBudget = 15 * time.Minute
+
 // ErrInvalid is wrapped by every FieldError.
 var ErrInvalid = errors.New("invalid configuration")
 
@@ -85,6 +91,9 @@ func Load(getenv Getenv) (Config, error) {
 		c.Service = orDefault(getenv("AWS_LAMBDA_FUNCTION_NAME"), "health")
 	}
 	c.Budget = duration(getenv, "HEALTH_BUDGET", DefaultBudget, false, bad)
+	if c.Budget > MaxBudget {
+		bad("HEALTH_BUDGET", "%q is longer than %v, Lambda's longest invocation", getenv("HEALTH_BUDGET"), MaxBudget)
+	}
 	c.CacheTTL = duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, bad)
 	c.StartupGrace = duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, bad)
 	c.ShutdownDelay = duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, bad)

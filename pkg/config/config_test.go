@@ -55,6 +55,8 @@ func TestInvalid(t *testing.T) {
 	}{
 		{"bad budget", map[string]string{"HEALTH_BUDGET": "2"}, "HEALTH_BUDGET"},
 		{"zero budget", map[string]string{"HEALTH_BUDGET": "0s"}, "HEALTH_BUDGET"},
+		{"budget beyond any invocation", map[string]string{"HEALTH_BUDGET": "16m"}, "HEALTH_BUDGET"},
+		{"budget that overflows its timeouts", map[string]string{"HEALTH_BUDGET": "2562047h47m16s"}, "HEALTH_BUDGET"},
 		{"negative ttl", map[string]string{"HEALTH_CACHE_TTL": "-1s"}, "HEALTH_CACHE_TTL"},
 		{"details", map[string]string{"HEALTH_DETAILS": "sometimes"}, "HEALTH_DETAILS"},
 		{"metrics", map[string]string{"HEALTH_METRICS": "statsd"}, "HEALTH_METRICS"},
