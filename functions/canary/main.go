@@ -17,10 +17,12 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
@@ -58,21 +60,27 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	if err != nil {
 		return nil, cfg, err
 	}
+	// The AWS configuration is loaded once, and only when something needs it.
+	var awsCfg *aws.Config
+	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(cfg.Checks) {
+		loaded, err := awsconfig.LoadDefaultConfig(ctx)
+		if err != nil {
+			return nil, cfg, errors.New(checks.AWSConfigProblem)
+		}
+		awsCfg = &loaded
+	}
 	// The canary always asks the dependencies: no cache between runs. Its
 	// checks end EMFReserve earlier than a request's would, so that even
 	// when they take the whole invocation the EMF fallback has its time.
-	checker, err := checkbuild.Checker(ctx, cfg, health.WithCacheTTL(0), health.WithLogger(logger),
+	checker, err := checkbuild.NewChecker(ctx, cfg, awsCfg, health.WithCacheTTL(0), health.WithLogger(logger),
 		health.WithDeadlineMargin(canaryMargin))
 	if err != nil {
 		return nil, cfg, err
 	}
 	var api metrics.PutMetricDataAPI
 	if cfg.Metrics != metrics.ModeEMF {
-		awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-		if err != nil {
-			return nil, cfg, errors.New(checkbuild.AWSConfigProblem)
-		}
-		api = metrics.NewCloudWatch(awsCfg)
+		// PutMetricData keeps the SDK's standard retries: the data is worth them.
+		api = metrics.NewCloudWatch(*awsCfg)
 	}
 	pub, err := metrics.NewPublisher(api,
 		metrics.WithNamespace(cfg.MetricsNamespace),

@@ -14,12 +14,13 @@ import (
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -67,21 +68,26 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	defer cancel()
 	opts := []health.Option{health.WithLogger(logger)}
 	token := cfg.Token
-	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" {
-		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(checkbuild.Retryer))
+	// The AWS configuration is loaded once, and only when something needs it.
+	var awsCfg *aws.Config
+	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" || checkbuild.NeedsAWS(cfg.Checks) {
+		loaded, err := awsconfig.LoadDefaultConfig(ctx)
 		if err != nil {
-			return nil, nil, errors.New(checkbuild.AWSConfigProblem)
+			return nil, nil, errors.New(checks.AWSConfigProblem)
 		}
+		awsCfg = &loaded
+		// The start-up read and the drain switch get the checks' short retries.
+		controlsCfg := checks.WithCheckRetries(loaded)
 		if cfg.TokenSecretARN != "" {
-			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.TokenSecretARN); err != nil {
-				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", safeText(err))
+			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(controlsCfg), cfg.TokenSecretARN); err != nil {
+				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
 			}
 		}
 		if cfg.DrainParameter != "" {
-			opts = append(opts, health.WithDrain(controls.Drain(ssm.NewFromConfig(awsCfg), cfg.DrainParameter)))
+			opts = append(opts, health.WithDrain(controls.Drain(ssm.NewFromConfig(controlsCfg), cfg.DrainParameter)))
 		}
 	}
-	checker, err := checkbuild.Checker(ctx, cfg, opts...)
+	checker, err := checkbuild.NewChecker(ctx, cfg, awsCfg, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,13 +100,4 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
 	)
 	return checker, handler, nil
-}
-
-// safeText describes an AWS error by its safe class only: the error itself
-// may carry ARNs and endpoints.
-func safeText(err error) string {
-	if errors.Is(err, controls.ErrEmptySecret) {
-		return controls.ErrEmptySecret.Error()
-	}
-	return health.Classify(awserr.Classify(err), checkbuild.StartupTimeout)
 }

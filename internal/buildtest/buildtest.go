@@ -8,30 +8,49 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
-// Run builds spec (as a critical check) with checkbuild.Build and runs it once.
-func Run(t *testing.T, spec config.CheckSpec, budget time.Duration, opts ...checkbuild.Option) checktest.Outcome {
+// Spec is the check named name with the kind's spec s, critical.
+func Spec(name string, s checks.Spec) config.CheckSpec {
+	return config.CheckSpec{Common: checks.Common{Name: name}, Spec: s}
+}
+
+// Run builds spec (as a critical check) with checkbuild.Build and runs it
+// once. Its AWS clients come from awsCfg, or without it from the SDK's
+// default configuration, as main loads it.
+func Run(t *testing.T, spec config.CheckSpec, budget time.Duration, awsCfg ...*aws.Config) checktest.Outcome {
 	t.Helper()
-	spec.Critical = true
-	checks, err := checkbuild.Build(context.Background(), []config.CheckSpec{spec}, opts...)
+	spec.Critical = nil
+	var cfg *aws.Config
+	if len(awsCfg) > 0 {
+		cfg = awsCfg[0]
+	} else {
+		loaded, err := awsconfig.LoadDefaultConfig(context.Background())
+		if err != nil {
+			t.Fatalf("load the AWS configuration: %v", err)
+		}
+		cfg = &loaded
+	}
+	built, err := checkbuild.Build(context.Background(), []config.CheckSpec{spec}, cfg)
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
 	}
-	return checktest.Run(t, checks[0], budget)
+	return checktest.Run(t, built[0], budget)
 }
 
 // StaticAWS is an AWS configuration for an endpoint that is not LocalStack,
 // such as a closed port, a hung listener or a server answering AWS errors.
-func StaticAWS(endpoint string) checkbuild.Option {
-	return checkbuild.WithAWSConfig(aws.Config{
+func StaticAWS(endpoint string) *aws.Config {
+	return &aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "Secret-Key-Example-123", ""),
 		BaseEndpoint: aws.String(endpoint),
-	})
+	}
 }

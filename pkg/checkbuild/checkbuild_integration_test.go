@@ -20,6 +20,8 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -77,15 +79,19 @@ func TestIntegrationPostgresFromSecret(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			arn := localSecret(t, rdsShape(tt.password))
-			checks, err := Build(context.Background(), []config.CheckSpec{
-				{Name: "db", Type: config.TypePostgres, SecretARN: arn, TLS: "disable", Critical: true},
-			})
+			awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+			if err != nil {
+				t.Fatalf("load the AWS configuration: %v", err)
+			}
+			built, err := Build(context.Background(), []config.CheckSpec{
+				spec("db", postgres.Spec{Spec: rds.Spec{SecretARN: arn, TLS: "disable"}}),
+			}, &awsCfg)
 			if err != nil {
 				t.Fatalf("Build() error = %v", err)
 			}
 			logs := &checktest.LockedBuffer{}
 			const budget = 2 * time.Second
-			c, err := health.NewChecker(checks, health.WithCacheTTL(0), health.WithBudget(budget),
+			c, err := health.NewChecker(built, health.WithCacheTTL(0), health.WithBudget(budget),
 				health.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
 			if err != nil {
 				t.Fatalf("NewChecker() error = %v", err)

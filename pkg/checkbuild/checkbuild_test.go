@@ -3,7 +3,6 @@ package checkbuild
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +16,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -84,52 +91,64 @@ func runProbe(t *testing.T, check health.Check) (health.Result, time.Duration) {
 	return r, time.Since(start)
 }
 
-func TestBuildLoadsAWSOnlyWhenNeeded(t *testing.T) {
-	loads := 0
-	load := func(b *builder) {
-		b.load = func(context.Context) (aws.Config, error) {
-			loads++
-			return awsConfig("http://127.0.0.1:1"), nil
+// spec is the check named name with the kind's spec s.
+func spec(name string, s checks.Spec) config.CheckSpec {
+	return config.CheckSpec{Common: checks.Common{Name: name}, Spec: s}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestNeedsAWS(t *testing.T) {
+	local := []config.CheckSpec{
+		spec("web", httpcheck.Spec{URL: "http://127.0.0.1:1/"}),
+		spec("port", tcp.Spec{Address: "127.0.0.1:1"}),
+		spec("db", postgres.Spec{Spec: rds.Spec{DSN: "postgres://u:p@127.0.0.1:1/db"}}),
+	}
+	if NeedsAWS(local) {
+		t.Errorf("NeedsAWS(http, tcp, postgres with a DSN) = true; want false")
+	}
+	built, err := Build(context.Background(), local, nil)
+	if err != nil {
+		t.Fatalf("Build() without AWS error = %v", err)
+	}
+	if len(built) != 3 {
+		t.Fatalf("Build() = %d checks; want 3", len(built))
+	}
+	for _, s := range []checks.Spec{
+		sqs.Spec{QueueURL: "http://127.0.0.1:1/000000000000/q1"},
+		s3.Spec{Bucket: "bucket"},
+		postgres.Spec{Spec: rds.Spec{Host: "h", User: "u", IAMAuth: true}},
+		mysql.Spec{Spec: rds.Spec{SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db"}},
+	} {
+		if !NeedsAWS(append(local, spec("x", s))) {
+			t.Errorf("NeedsAWS(+%s %+v) = false; want true", s.Type(), s)
 		}
-	}
-	_, err := Build(context.Background(), []config.CheckSpec{
-		{Name: "web", Type: config.TypeHTTP, URL: "http://127.0.0.1:1/"},
-		{Name: "port", Type: config.TypeTCP, Address: "127.0.0.1:1"},
-		{Name: "db", Type: config.TypePostgres, DSN: "postgres://u:p@127.0.0.1:1/db"},
-	}, load)
-	if err != nil {
-		t.Fatalf("Build() error = %v", err)
-	}
-	if loads != 0 {
-		t.Errorf("AWS configuration loaded %d times without an AWS check; want 0", loads)
-	}
-	checks, err := Build(context.Background(), []config.CheckSpec{
-		{Name: "q1", Type: config.TypeSQS, QueueURL: "http://127.0.0.1:1/000000000000/q1"},
-		{Name: "q2", Type: config.TypeSQS, QueueURL: "http://127.0.0.1:1/000000000000/q2"},
-		{Name: "b", Type: config.TypeS3, Bucket: "bucket"},
-	}, load)
-	if err != nil {
-		t.Fatalf("Build() error = %v", err)
-	}
-	if loads != 1 {
-		t.Errorf("AWS configuration loaded %d times; want 1", loads)
-	}
-	if got := checks[0].Key(); got != "q1:messages" {
-		t.Errorf("SQS check key = %q; want %q", got, "q1:messages")
-	}
-	if got := checks[2].ComponentType; got != health.ComponentDatastore {
-		t.Errorf("S3 component type = %q; want %q", got, health.ComponentDatastore)
 	}
 }
 
-func TestBuildAWSConfigError(t *testing.T) {
-	_, err := Build(context.Background(), []config.CheckSpec{{Name: "q", Type: config.TypeSQS, QueueURL: "http://x/1/q"}},
-		func(b *builder) {
-			b.load = func(context.Context) (aws.Config, error) {
-				return aws.Config{}, errors.New("failed to get shared config profile, secret-profile-name")
-			}
-		})
-	if err == nil || err.Error() != "HEALTH_CHECKS[0] (q): "+AWSConfigProblem {
+func TestBuildSharesOneClientPerService(t *testing.T) {
+	built, err := Build(context.Background(), []config.CheckSpec{
+		spec("q1", sqs.Spec{QueueURL: "http://127.0.0.1:1/000000000000/q1"}),
+		spec("q2", sqs.Spec{QueueURL: "http://127.0.0.1:1/000000000000/q2"}),
+		spec("b", s3.Spec{Bucket: "bucket"}),
+	}, ptr(awsConfig("http://127.0.0.1:1")))
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	if got := built[0].Key(); got != "q1:messages" {
+		t.Errorf("SQS check key = %q; want %q", got, "q1:messages")
+	}
+	if got := built[2].ComponentType; got != health.ComponentDatastore {
+		t.Errorf("S3 component type = %q; want %q", got, health.ComponentDatastore)
+	}
+	if built[0].Optional {
+		t.Errorf("check critical = false; want true (the default)")
+	}
+}
+
+func TestBuildWithoutAWSConfig(t *testing.T) {
+	_, err := Build(context.Background(), []config.CheckSpec{spec("q", sqs.Spec{QueueURL: "http://x/1/q"})}, nil)
+	if err == nil || err.Error() != "HEALTH_CHECKS[0] (q): "+checks.AWSConfigProblem {
 		t.Errorf("Build() error = %v; want it to name the check and the AWS configuration", err)
 	}
 }
@@ -177,7 +196,7 @@ func TestSQSThroughSDK(t *testing.T) {
 			answer: func(w http.ResponseWriter) {
 				jsonError(w, 400, "com.amazonaws.sqs#RequestThrottled", "RequestThrottled")
 			},
-			wantStatus: health.StatusFail, wantOutput: health.ClassThrottled, wantAttempts: AWSMaxAttempts,
+			wantStatus: health.StatusFail, wantOutput: health.ClassThrottled, wantAttempts: checks.AWSMaxAttempts,
 		},
 	}
 	for _, tt := range tests {
@@ -192,13 +211,13 @@ func TestSQSThroughSDK(t *testing.T) {
 				tt.answer(w)
 			})
 			depth := int64(5)
-			checks, err := Build(context.Background(), []config.CheckSpec{
-				{Name: "orders", Type: config.TypeSQS, QueueURL: srv.URL + "/000000000000/orders", MaxDepth: &depth, Critical: true},
-			}, WithAWSConfig(awsConfig(srv.URL)))
+			built, err := Build(context.Background(), []config.CheckSpec{
+				spec("orders", sqs.Spec{QueueURL: srv.URL + "/000000000000/orders", MaxDepth: &depth}),
+			}, ptr(awsConfig(srv.URL)))
 			if err != nil {
 				t.Fatalf("Build() error = %v", err)
 			}
-			r, _ := runProbe(t, checks[0])
+			r, _ := runProbe(t, built[0])
 			if r.Status != tt.wantStatus || r.Output != tt.wantOutput {
 				t.Errorf("result = %s %q; want %s %q (error %v)", r.Status, r.Output, tt.wantStatus, tt.wantOutput, r.Err)
 			}
@@ -234,12 +253,12 @@ func TestS3ThroughSDK(t *testing.T) {
 			srv := newFakeAWS(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 				w.WriteHeader(tt.status)
 			})
-			checks, err := Build(context.Background(), []config.CheckSpec{{Name: "files", Type: config.TypeS3, Bucket: "orders-bucket"}},
-				WithAWSConfig(awsConfig(srv.URL)), WithGetenv(func(string) string { return "" }))
+			built, err := Build(context.Background(), []config.CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket"})},
+				ptr(awsConfig(srv.URL)))
 			if err != nil {
 				t.Fatalf("Build() error = %v", err)
 			}
-			r, _ := runProbe(t, checks[0])
+			r, _ := runProbe(t, built[0])
 			if r.Output != tt.want {
 				t.Errorf("result = %s %q; want output %q (error %v)", r.Status, r.Output, tt.want, r.Err)
 			}
@@ -258,43 +277,18 @@ func TestS3ProbeKeyAccessDeniedThroughSDK(t *testing.T) {
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>`)
 	})
-	checks, err := Build(context.Background(), []config.CheckSpec{{Name: "files", Type: config.TypeS3, Bucket: "orders-bucket", ProbeKey: "health"}},
-		WithAWSConfig(awsConfig(srv.URL)))
+	built, err := Build(context.Background(), []config.CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket", ProbeKey: "health"})},
+		ptr(awsConfig(srv.URL)))
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
 	}
-	r, _ := runProbe(t, checks[0])
+	r, _ := runProbe(t, built[0])
 	if r.Output != health.ClassDenied {
 		t.Errorf("result = %s %q; want %q (error %v)", r.Status, r.Output, health.ClassDenied, r.Err)
 	}
 	calls := srv.calls()
 	if len(calls) != 2 || !strings.HasPrefix(calls[0], "PUT /orders-bucket/health/") || !strings.HasPrefix(calls[1], "DELETE /orders-bucket/health/") {
 		t.Errorf("requests = %q; want a PUT and a DELETE of the probe object", calls)
-	}
-}
-
-func TestUsePathStyle(t *testing.T) {
-	tests := []struct {
-		env      map[string]string
-		endpoint bool
-		want     bool
-	}{
-		{nil, false, false},
-		{map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false, true},
-		{map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:4566"}, false, true},
-		{map[string]string{"AWS_S3_USE_PATH_STYLE": "true"}, false, true},
-		{map[string]string{"AWS_S3_USE_PATH_STYLE": "false", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false, false},
-		{nil, true, true},
-	}
-	for _, tt := range tests {
-		b := &builder{getenv: func(k string) string { return tt.env[k] }}
-		var cfg aws.Config
-		if tt.endpoint {
-			cfg.BaseEndpoint = aws.String("http://127.0.0.1:4566")
-		}
-		if got := b.usePathStyle(cfg); got != tt.want {
-			t.Errorf("usePathStyle(env %v, endpoint %t) = %t; want %t", tt.env, tt.endpoint, got, tt.want)
-		}
 	}
 }
 
@@ -311,13 +305,13 @@ func TestDatabaseFromSecret(t *testing.T) {
 	addr := testenv.ClosedPort(t)
 	host, port, _ := strings.Cut(addr, ":")
 	srv := newFakeAWS(t, secretsAnswer(`{"username":"health","password":"Sup3r-s3cret","engine":"postgres","host":"`+host+`","port":`+port+`,"dbname":"healthdb"}`))
-	checks, err := Build(context.Background(), []config.CheckSpec{
-		{Name: "db", Type: config.TypePostgres, SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", TLS: "disable"},
-	}, WithAWSConfig(awsConfig(srv.URL)))
+	built, err := Build(context.Background(), []config.CheckSpec{
+		spec("db", postgres.Spec{Spec: rds.Spec{SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", TLS: "disable"}}),
+	}, ptr(awsConfig(srv.URL)))
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
 	}
-	r, _ := runProbe(t, checks[0])
+	r, _ := runProbe(t, built[0])
 	if r.Output != health.ClassRefused {
 		t.Errorf("result = %s %q; want %q: the secret's host and port are used (error %v)", r.Status, r.Output, health.ClassRefused, r.Err)
 	}
@@ -344,12 +338,12 @@ func TestDatabaseSecretErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFakeAWS(t, tt.answer)
 			_, err := Build(context.Background(), []config.CheckSpec{
-				{Name: "db", Type: config.TypeMySQL, SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", Host: "127.0.0.1"},
-			}, WithAWSConfig(awsConfig(srv.URL)))
+				spec("db", mysql.Spec{Spec: rds.Spec{SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", Host: "127.0.0.1"}}),
+			}, ptr(awsConfig(srv.URL)))
 			if err == nil {
 				t.Fatal("Build() error = nil; want an error")
 			}
-			if got := health.Classify(err, time.Second); got != tt.want {
+			if got := health.Classify(err, time.Second); !strings.Contains(got, tt.want) {
 				t.Errorf("Build() error class = %q; want %q (error %v)", got, tt.want, err)
 			}
 			if !strings.HasPrefix(err.Error(), "HEALTH_CHECKS[0] (db): secretArn: ") || strings.Contains(err.Error(), "Sup3r") ||
@@ -361,13 +355,13 @@ func TestDatabaseSecretErrors(t *testing.T) {
 }
 
 func TestDatabaseIAMUsesAWSConfig(t *testing.T) {
-	checks, err := Build(context.Background(), []config.CheckSpec{
-		{Name: "db", Type: config.TypePostgres, Host: "127.0.0.1", Port: 1, User: "health", Database: "db", IAMAuth: true},
-	}, WithAWSConfig(awsConfig("http://127.0.0.1:1")))
+	built, err := Build(context.Background(), []config.CheckSpec{
+		spec("db", postgres.Spec{Spec: rds.Spec{Host: "127.0.0.1", Port: 1, User: "health", Database: "db", IAMAuth: true}}),
+	}, ptr(awsConfig("http://127.0.0.1:1")))
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
 	}
-	r, _ := runProbe(t, checks[0])
+	r, _ := runProbe(t, built[0])
 	if r.Output != health.ClassRefused {
 		t.Errorf("result = %s %q; want %q (the token is signed locally) (error %v)", r.Status, r.Output, health.ClassRefused, r.Err)
 	}
@@ -377,8 +371,8 @@ func TestDatabaseIAMNeedsRegion(t *testing.T) {
 	cfg := awsConfig("http://127.0.0.1:1")
 	cfg.Region = ""
 	_, err := Build(context.Background(), []config.CheckSpec{
-		{Name: "db", Type: config.TypeMySQL, Host: "127.0.0.1", User: "health", IAMAuth: true},
-	}, WithAWSConfig(cfg))
+		spec("db", mysql.Spec{Spec: rds.Spec{Host: "127.0.0.1", User: "health", IAMAuth: true}}),
+	}, ptr(cfg))
 	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0] (db): iamAuth: no AWS region") {
 		t.Errorf("Build() error = %v; want it to name the check, iamAuth and the region", err)
 	}

@@ -16,11 +16,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
+	mysqlcheck "github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -45,7 +53,7 @@ var faultOrder = []string{fHealthy, fRefused, fHung, fSlowHalf, fSlowPast, fDeni
 type faultCase struct {
 	kind, fault string
 	spec        config.CheckSpec
-	opts        []Option
+	awsCfg      *aws.Config
 	wantStatus  health.Status
 	wantOutput  string
 }
@@ -97,11 +105,11 @@ func myAt(dsn, addr string, edit func(*mysql.Config)) string {
 }
 
 // awsAt points the SDK at addr with static credentials.
-func awsAt(addr string) Option {
+func awsAt(addr string) *aws.Config {
 	cfg := awsConfig("http://" + addr)
 	cfg.Region = "us-east-1"
 	cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDFAULTEXAMPLE", "Secret-Key-Fault-123", "")
-	return WithAWSConfig(cfg)
+	return ptr(cfg)
 }
 
 // fakeAWSAddr answers every AWS call with status and body.
@@ -124,13 +132,13 @@ func faultCases(t *testing.T, l local) []faultCase {
 	pass, fail := health.StatusPass, health.StatusFail
 
 	pg := func(addr string, edit func(*url.URL)) config.CheckSpec {
-		return config.CheckSpec{Name: "orders-db", Type: config.TypePostgres, DSN: pgAt(l.pgDSN, addr, edit)}
+		return spec("orders-db", postgres.Spec{Spec: rds.Spec{DSN: pgAt(l.pgDSN, addr, edit)}})
 	}
 	my := func(addr string, edit func(*mysql.Config)) config.CheckSpec {
-		return config.CheckSpec{Name: "inventory-db", Type: config.TypeMySQL, DSN: myAt(l.myDSN, addr, edit)}
+		return spec("inventory-db", mysqlcheck.Spec{Spec: rds.Spec{DSN: myAt(l.myDSN, addr, edit)}})
 	}
-	sqsSpec := config.CheckSpec{Name: "jobs", Type: config.TypeSQS, QueueURL: l.queue}
-	s3Spec := config.CheckSpec{Name: "assets", Type: config.TypeS3, Bucket: l.bucket}
+	sqsSpec := spec("jobs", sqs.Spec{QueueURL: l.queue})
+	s3Spec := spec("assets", s3.Spec{Bucket: l.bucket})
 
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -145,10 +153,10 @@ func faultCases(t *testing.T, l local) []faultCase {
 	t.Cleanup(web.Close)
 	webAddr := strings.TrimPrefix(web.URL, "http://")
 	httpSpec := func(addr, path string) config.CheckSpec {
-		return config.CheckSpec{Name: "payments", Type: config.TypeHTTP, URL: "http://" + addr + path}
+		return spec("payments", httpcheck.Spec{URL: "http://" + addr + path})
 	}
 	tcpSpec := func(addr string) config.CheckSpec {
-		return config.CheckSpec{Name: "cache", Type: config.TypeTCP, Address: addr}
+		return spec("cache", tcp.Spec{Address: addr})
 	}
 	wrongPG := func(u *url.URL) { u.User = url.UserPassword(u.User.Username(), "wrong-pw-7f3a") }
 	missingPG := func(u *url.URL) { u.Path = "/no_such_db" }
@@ -157,19 +165,16 @@ func faultCases(t *testing.T, l local) []faultCase {
 	// MariaDB refuses a user without global privileges with "access denied"
 	// before it looks for the database, so "missing" logs in as admin.
 	admin := testenv.Need(t, "LOCAL_MYSQL_ADMIN_DSN")["LOCAL_MYSQL_ADMIN_DSN"]
-	missingMy := config.CheckSpec{Name: "inventory-db", Type: config.TypeMySQL, DSN: myAt(admin, l.myAddr, func(c *mysql.Config) { c.DBName = "no_such_db" })}
+	missingMy := spec("inventory-db", mysqlcheck.Spec{Spec: rds.Spec{DSN: myAt(admin, l.myAddr, func(c *mysql.Config) { c.DBName = "no_such_db" })}})
 	l.secrets = append(l.secrets, admin)
 
 	sqsDenied := fakeAWSAddr(t, 400, "application/x-amz-json-1.0", `{"__type":"com.amazonaws.sqs#AccessDenied","message":"not authorized"}`)
 	sqsThrottled := fakeAWSAddr(t, 400, "application/x-amz-json-1.0", `{"__type":"com.amazonaws.sqs#RequestThrottled","message":"slow down"}`)
 	s3Denied := fakeAWSAddr(t, 403, "", "")
 	s3Throttled := fakeAWSAddr(t, 503, "application/xml", `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`)
-	s3Probe := s3Spec
-	s3Probe.ProbeKey = "health-probe"
-	missingQueue := sqsSpec
-	missingQueue.QueueURL = strings.TrimSuffix(l.queue, "health-local") + "no-such-queue"
-	missingBucket := s3Spec
-	missingBucket.Bucket = "no-such-bucket-fault"
+	s3Probe := spec("assets", s3.Spec{Bucket: l.bucket, ProbeKey: "health-probe"})
+	missingQueue := spec("jobs", sqs.Spec{QueueURL: strings.TrimSuffix(l.queue, "health-local") + "no-such-queue"})
+	missingBucket := spec("assets", s3.Spec{Bucket: "no-such-bucket-fault"})
 
 	return []faultCase{
 		{"postgres", fHealthy, pg(l.pgAddr, nil), nil, pass, ""},
@@ -188,23 +193,23 @@ func faultCases(t *testing.T, l local) []faultCase {
 		{"mysql", fDenied, my(l.myAddr, wrongMy), nil, fail, health.ClassDenied},
 		{"mysql", fMissing, missingMy, nil, fail, health.ClassNotFound},
 
-		{"sqs", fHealthy, sqsSpec, []Option{awsAt(l.awsAddr)}, pass, ""},
-		{"sqs", fRefused, sqsSpec, []Option{awsAt(closed)}, fail, health.ClassRefused},
-		{"sqs", fHung, sqsSpec, []Option{awsAt(hung)}, fail, timeout},
-		{"sqs", fSlowHalf, sqsSpec, []Option{awsAt(slow(l.awsAddr, half))}, pass, ""},
-		{"sqs", fSlowPast, sqsSpec, []Option{awsAt(slow(l.awsAddr, past))}, fail, timeout},
-		{"sqs", fDenied, sqsSpec, []Option{awsAt(sqsDenied)}, fail, health.ClassDenied},
-		{"sqs", fMissing, missingQueue, []Option{awsAt(l.awsAddr)}, fail, health.ClassNotFound},
-		{"sqs", fThrottled, sqsSpec, []Option{awsAt(sqsThrottled)}, fail, health.ClassThrottled},
+		{"sqs", fHealthy, sqsSpec, awsAt(l.awsAddr), pass, ""},
+		{"sqs", fRefused, sqsSpec, awsAt(closed), fail, health.ClassRefused},
+		{"sqs", fHung, sqsSpec, awsAt(hung), fail, timeout},
+		{"sqs", fSlowHalf, sqsSpec, awsAt(slow(l.awsAddr, half)), pass, ""},
+		{"sqs", fSlowPast, sqsSpec, awsAt(slow(l.awsAddr, past)), fail, timeout},
+		{"sqs", fDenied, sqsSpec, awsAt(sqsDenied), fail, health.ClassDenied},
+		{"sqs", fMissing, missingQueue, awsAt(l.awsAddr), fail, health.ClassNotFound},
+		{"sqs", fThrottled, sqsSpec, awsAt(sqsThrottled), fail, health.ClassThrottled},
 
-		{"s3", fHealthy, s3Probe, []Option{awsAt(l.awsAddr)}, pass, ""},
-		{"s3", fRefused, s3Spec, []Option{awsAt(closed)}, fail, health.ClassRefused},
-		{"s3", fHung, s3Spec, []Option{awsAt(hung)}, fail, timeout},
-		{"s3", fSlowHalf, s3Spec, []Option{awsAt(slow(l.awsAddr, half))}, pass, ""},
-		{"s3", fSlowPast, s3Spec, []Option{awsAt(slow(l.awsAddr, past))}, fail, timeout},
-		{"s3", fDenied, s3Spec, []Option{awsAt(s3Denied)}, fail, health.ClassDenied},
-		{"s3", fMissing, missingBucket, []Option{awsAt(l.awsAddr)}, fail, health.ClassNotFound},
-		{"s3", fThrottled, s3Probe, []Option{awsAt(s3Throttled)}, fail, health.ClassThrottled},
+		{"s3", fHealthy, s3Probe, awsAt(l.awsAddr), pass, ""},
+		{"s3", fRefused, s3Spec, awsAt(closed), fail, health.ClassRefused},
+		{"s3", fHung, s3Spec, awsAt(hung), fail, timeout},
+		{"s3", fSlowHalf, s3Spec, awsAt(slow(l.awsAddr, half)), pass, ""},
+		{"s3", fSlowPast, s3Spec, awsAt(slow(l.awsAddr, past)), fail, timeout},
+		{"s3", fDenied, s3Spec, awsAt(s3Denied), fail, health.ClassDenied},
+		{"s3", fMissing, missingBucket, awsAt(l.awsAddr), fail, health.ClassNotFound},
+		{"s3", fThrottled, s3Probe, awsAt(s3Throttled), fail, health.ClassThrottled},
 
 		{"http", fHealthy, httpSpec(webAddr, "/"), nil, pass, ""},
 		{"http", fRefused, httpSpec(closed, "/"), nil, fail, health.ClassRefused},
@@ -232,12 +237,12 @@ func TestFaultMatrix(t *testing.T) {
 	var everything strings.Builder
 	for _, fc := range cases {
 		t.Run(fc.kind+"/"+fc.fault, func(t *testing.T) {
-			checks, err := Build(context.Background(), []config.CheckSpec{fc.spec}, fc.opts...)
+			built, err := Build(context.Background(), []config.CheckSpec{fc.spec}, fc.awsCfg)
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}
-			checks[0].Optional = false
-			o := checktest.Run(t, checks[0], faultBudget)
+			built[0].Optional = false
+			o := checktest.Run(t, built[0], faultBudget)
 			checktest.Expect(t, o, fc.wantStatus, fc.wantOutput, faultBudget)
 			everything.WriteString(o.Body + "\n" + o.Logs + "\n")
 			if cells[fc.kind] == nil {

@@ -5,79 +5,97 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"regexp"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
-// Check types.
-const (
-	TypePostgres = "postgres"
-	TypeMySQL    = "mysql"
-	TypeSQS      = "sqs"
-	TypeS3       = "s3"
-	TypeHTTP     = "http"
-	TypeTCP      = "tcp"
-)
-
-// CheckSpec is one element of HEALTH_CHECKS.
+// CheckSpec is one element of HEALTH_CHECKS: the common fields, and the
+// rest as its kind's typed spec.
 type CheckSpec struct {
-	Name     string        `json:"name"`
-	Type     string        `json:"type"`
-	Critical bool          `json:"-"`
-	Timeout  time.Duration `json:"-"`
-
-	// postgres, mysql
-	DSN       string `json:"dsn"`
-	Host      string `json:"host"`
-	Port      int    `json:"port"`
-	User      string `json:"user"`
-	Database  string `json:"database"`
-	IAMAuth   bool   `json:"iamAuth"`
-	SecretARN string `json:"secretArn"`
-	TLS       string `json:"tls"`
-
-	// sqs
-	QueueURL string `json:"queueUrl"`
-	MaxDepth *int64 `json:"maxDepth"`
-	DLQURL   string `json:"dlqUrl"`
-
-	// s3
-	Bucket   string `json:"bucket"`
-	ProbeKey string `json:"probeKey"`
-
-	// http
-	URL          string `json:"url"`
-	ExpectStatus string `json:"expectStatus"`
-
-	// tcp
-	Address string `json:"address"`
+	checks.Common
+	// Spec is the kind's spec; its Type is the check's "type".
+	Spec checks.Spec
 }
 
-// common fields, allowed for every type.
-var commonFields = []string{"name", "type", "critical", "timeout"}
-
-// typeFields lists the fields each type accepts besides the common ones.
-var typeFields = map[string][]string{
-	TypePostgres: {"dsn", "host", "port", "user", "database", "iamAuth", "secretArn", "tls"},
-	TypeMySQL:    {"dsn", "host", "port", "user", "database", "iamAuth", "secretArn", "tls"},
-	TypeSQS:      {"queueUrl", "maxDepth", "dlqUrl"},
-	TypeS3:       {"bucket", "probeKey"},
-	TypeHTTP:     {"url", "expectStatus"},
-	TypeTCP:      {"address"},
+// Type returns the check's type, "" without a spec.
+func (s CheckSpec) Type() string {
+	if s.Spec == nil {
+		return ""
+	}
+	return s.Spec.Type()
 }
 
-// TLS modes of the database checks.
-var tlsModes = []string{"disable", "require", "verify-full"}
+// MarshalJSON writes the check as ParseChecks reads it: the common fields,
+// "type", then the kind's fields, leaving out unset ones. URLs keep their
+// & < >: the value is an environment variable, not HTML.
+func (s CheckSpec) MarshalJSON() ([]byte, error) {
+	var fields map[string]json.RawMessage
+	for _, part := range []any{s.Common, struct {
+		Type string `json:"type"`
+	}{s.Type()}, s.Spec} {
+		b, err := marshal(part)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, err
+		}
+		if fields == nil {
+			fields = m
+			continue
+		}
+		for k, v := range m {
+			fields[k] = v
+		}
+	}
+	return marshal(fields)
+}
 
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// ParseChecks decodes and validates a HEALTH_CHECKS value, as Load does:
+// the error joins one FieldError per problem, each naming its field
+// ("HEALTH_CHECKS[0].queueUrl"). The CDK app validates ChecksJson with it.
+func ParseChecks(raw string) ([]CheckSpec, error) {
+	specs, errs := parseChecks(raw)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return specs, nil
+}
+
+// ValidateChecks reports the problems of specs built in Go (as the CDK
+// app's props are) with the same messages as ParseChecks.
+func ValidateChecks(specs []CheckSpec) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, s := range specs {
+		field := fieldOf(i)
+		if s.Spec == nil {
+			errs = append(errs, &FieldError{Field: field("type"), Problem: "required: one of " + strings.Join(registry.Types(), ", ")})
+			continue
+		}
+		errs = append(errs, validateSpec(s, seen, field)...)
+	}
+	return errors.Join(errs...)
+}
+
+func fieldOf(i int) func(string) string {
+	return func(name string) string { return fmt.Sprintf("HEALTH_CHECKS[%d].%s", i, name) }
+}
 
 // parseChecks decodes and validates HEALTH_CHECKS.
 func parseChecks(raw string) ([]CheckSpec, []error) {
@@ -105,172 +123,137 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 			bad(fmt.Sprintf("HEALTH_CHECKS[%d]", i), "must be a JSON object")
 			continue
 		}
-		field := func(name string) string { return fmt.Sprintf("HEALTH_CHECKS[%d].%s", i, name) }
+		field := fieldOf(i)
 		spec, ok := decodeSpec(item, field, bad)
 		if !ok {
 			continue
 		}
-		if seen[spec.Name] {
-			bad(field("name"), "duplicate name %q", spec.Name)
-		}
-		seen[spec.Name] = true
-		validateSpec(spec, field, bad)
+		errs = append(errs, validateSpec(spec, seen, field)...)
 		specs = append(specs, spec)
 	}
 	return specs, errs
 }
 
-// decodeSpec decodes one check object, checking that every field it has
-// belongs to its type.
+// decodeSpec decodes the common fields of one check object and hands the
+// rest to its kind, which rejects fields it does not have.
 func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad func(string, string, ...any)) (CheckSpec, bool) {
 	var spec CheckSpec
-	if err := json.Unmarshal(item["type"], &spec.Type); err != nil || spec.Type == "" {
-		bad(field("type"), "required: one of %s", strings.Join(typeNames(), ", "))
+	var typ string
+	if err := json.Unmarshal(item["type"], &typ); err != nil || typ == "" {
+		bad(field("type"), "required: one of %s", strings.Join(registry.Types(), ", "))
 		return spec, false
 	}
-	allowed, known := typeFields[spec.Type]
+	kind, known := registry.New(typ)
 	if !known {
-		bad(field("type"), "%q is not one of %s", spec.Type, strings.Join(typeNames(), ", "))
+		bad(field("type"), "%q is not one of %s", typ, strings.Join(registry.Types(), ", "))
 		return spec, false
 	}
 	ok := true
-	for _, k := range sortedKeys(item) {
-		if !slices.Contains(commonFields, k) && !slices.Contains(allowed, k) {
-			bad(field(k), "unknown field for type %s", spec.Type)
-			ok = false
+	common := map[string]json.RawMessage{}
+	for _, k := range commonFields {
+		if v, has := item[k]; has {
+			common[k] = v
+			delete(item, k)
 		}
 	}
-	spec.Critical = true
-	if v, has := item["critical"]; has {
-		if err := json.Unmarshal(v, &spec.Critical); err != nil {
+	delete(item, "type")
+	if v, has := common["critical"]; has {
+		var b bool
+		if err := json.Unmarshal(v, &b); err != nil {
 			bad(field("critical"), "must be true or false")
 			ok = false
+			delete(common, "critical")
 		}
 	}
-	if v, has := item["timeout"]; has {
-		var s string
-		d, err := time.Duration(0), json.Unmarshal(v, &s)
-		if err == nil {
-			d, err = time.ParseDuration(s)
-		}
-		if err != nil || d <= 0 {
+	if v, has := common["timeout"]; has {
+		var d checks.Duration
+		if err := json.Unmarshal(v, &d); err != nil || d <= 0 {
 			bad(field("timeout"), "must be a positive Go duration string such as \"500ms\"")
 			ok = false
+			delete(common, "timeout")
 		}
-		spec.Timeout = d
 	}
-	delete(item, "critical")
-	delete(item, "timeout")
-	body, _ := json.Marshal(item)
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&spec); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) {
-			bad(field(typ.Field), "has the wrong JSON type (%s)", typ.Value)
-		} else {
-			bad(field("type"), "could not be decoded")
-		}
+	body, _ := json.Marshal(common)
+	if err := json.Unmarshal(body, &spec.Common); err != nil {
+		decodeError(err, field, "name", bad)
 		return spec, false
 	}
+	for _, k := range sortedKeys(item) {
+		if !jsonFieldOf(kind, k) {
+			bad(field(k), "unknown field for type %s", typ)
+			ok = false
+			delete(item, k)
+		}
+	}
+	body, _ = json.Marshal(item)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(kind); err != nil {
+		decodeError(err, field, "type", bad)
+		return spec, false
+	}
+	spec.Spec = kind
 	return spec, ok
 }
 
-// validateSpec checks the fields a type requires. Secret-bearing values
-// (dsn) are never quoted.
-func validateSpec(s CheckSpec, field func(string) string, bad func(string, string, ...any)) {
-	if !namePattern.MatchString(s.Name) {
-		bad(field("name"), "%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", s.Name)
+// decodeError reports a decoding error on the field it concerns, or on
+// fallback.
+func decodeError(err error, field func(string) string, fallback string, bad func(string, string, ...any)) {
+	var typErr *json.UnmarshalTypeError
+	if errors.As(err, &typErr) {
+		bad(field(typErr.Field), "has the wrong JSON type (%s)", typErr.Value)
+		return
 	}
-	if s.Name == "drain" || s.Name == "startup" {
-		bad(field("name"), "%q is reserved", s.Name)
-	}
-	switch s.Type {
-	case TypePostgres, TypeMySQL:
-		validateDB(s, field, bad)
-	case TypeSQS:
-		if !isHTTPURL(s.QueueURL) {
-			bad(field("queueUrl"), "required: an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)")
-		}
-		if s.DLQURL != "" && !isHTTPURL(s.DLQURL) {
-			bad(field("dlqUrl"), "must be an SQS queue URL")
-		}
-		if s.MaxDepth != nil && *s.MaxDepth < 0 {
-			bad(field("maxDepth"), "must not be negative")
-		}
-	case TypeS3:
-		if !validBucket(s.Bucket) {
-			bad(field("bucket"), "required: an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
-		}
-		if strings.HasPrefix(s.ProbeKey, "/") {
-			bad(field("probeKey"), "must not start with /")
-		}
-	case TypeHTTP:
-		if !isHTTPURL(s.URL) {
-			bad(field("url"), "required: an absolute http or https URL")
-		}
-		if s.ExpectStatus != "" {
-			if _, err := ParseStatusSet(s.ExpectStatus); err != nil {
-				bad(field("expectStatus"), "%v", err)
-			}
-		}
-	case TypeTCP:
-		host, port, err := net.SplitHostPort(s.Address)
-		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-			bad(field("address"), "required: host:port with a port from 1 to 65535")
-		}
-	}
+	bad(field(fallback), "could not be decoded")
 }
 
-func validateDB(s CheckSpec, field func(string) string, bad func(string, string, ...any)) {
-	hasParts := s.Host != "" || s.Port != 0 || s.User != "" || s.Database != ""
-	switch {
-	case s.DSN != "" && (hasParts || s.IAMAuth || s.SecretARN != ""):
-		bad(field("dsn"), "set either dsn or host/port/user/database with iamAuth or secretArn, not both")
-	case s.DSN != "":
-	case s.SecretARN != "":
-		if !strings.HasPrefix(s.SecretARN, "arn:") {
-			bad(field("secretArn"), "must be an ARN (starting with arn:)")
-		}
-		if s.IAMAuth {
-			bad(field("iamAuth"), "set either iamAuth or secretArn, not both")
-		}
-	case s.IAMAuth:
-		if s.Host == "" {
-			bad(field("host"), "required with iamAuth")
-		}
-		if s.User == "" {
-			bad(field("user"), "required with iamAuth")
-		}
-		if s.TLS == "disable" {
-			bad(field("tls"), "IAM authentication requires TLS")
-		}
-	default:
-		bad(field("dsn"), "required: dsn, or host/port/user/database with iamAuth: true or secretArn")
-	}
-	if s.Port < 0 || s.Port > 65535 {
-		bad(field("port"), "must be from 1 to 65535")
-	}
-	if s.TLS != "" && !slices.Contains(tlsModes, s.TLS) {
-		bad(field("tls"), "%q is not one of %s", s.TLS, strings.Join(tlsModes, ", "))
-	}
+// commonFields are decoded here; every other field belongs to the kind.
+var commonFields = []string{"name", "critical", "timeout"}
+
+// jsonFieldOf reports whether the kind's spec decodes field: whether
+// decoding {field: null} into it succeeds with unknown fields rejected.
+func jsonFieldOf(kind checks.Spec, field string) bool {
+	body, _ := json.Marshal(map[string]any{field: nil})
+	probe, _ := registry.New(kind.Type())
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(probe) == nil
 }
 
-func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+// validateSpec checks the name and asks the kind for the rest, prefixing
+// its field errors with the check's place in HEALTH_CHECKS.
+func validateSpec(s CheckSpec, seen map[string]bool, field func(string) string) []error {
+	var errs []error
+	if problem := checks.ValidateName(s.Name); problem != "" {
+		errs = append(errs, &FieldError{Field: field("name"), Problem: problem})
+	}
+	if seen[s.Name] {
+		errs = append(errs, &FieldError{Field: field("name"), Problem: fmt.Sprintf("duplicate name %q", s.Name)})
+	}
+	seen[s.Name] = true
+	if s.Timeout < 0 {
+		errs = append(errs, &FieldError{Field: field("timeout"), Problem: "must be a positive Go duration string such as \"500ms\""})
+	}
+	for _, err := range unjoin(s.Spec.Validate()) {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, &FieldError{Field: field(fe.Field), Problem: fe.Problem})
+			continue
+		}
+		errs = append(errs, &FieldError{Field: field("type"), Problem: err.Error()})
+	}
+	return errs
 }
 
-var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-
-func validBucket(s string) bool { return bucketPattern.MatchString(s) }
-
-func typeNames() []string {
-	names := make([]string, 0, len(typeFields))
-	for k := range typeFields {
-		names = append(names, k)
+// unjoin returns the errors errors.Join joined into err.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
 	}
-	sort.Strings(names)
-	return names
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func sortedKeys(m map[string]json.RawMessage) []string {
@@ -280,36 +263,4 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// StatusSet is a set of accepted HTTP status codes.
-type StatusSet [][2]int
-
-// Contains reports whether code is in the set.
-func (s StatusSet) Contains(code int) bool {
-	for _, r := range s {
-		if code >= r[0] && code <= r[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// ParseStatusSet parses "200", "200-399" or a comma-separated list of both.
-func ParseStatusSet(v string) (StatusSet, error) {
-	var set StatusSet
-	for _, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		lo, hi, isRange := strings.Cut(part, "-")
-		if !isRange {
-			hi = lo
-		}
-		a, errA := strconv.Atoi(strings.TrimSpace(lo))
-		b, errB := strconv.Atoi(strings.TrimSpace(hi))
-		if errA != nil || errB != nil || a < 100 || b > 599 || a > b {
-			return nil, fmt.Errorf("%q is not a status code, range (200-399) or list of them", part)
-		}
-		set = append(set, [2]int{a, b})
-	}
-	return set, nil
 }

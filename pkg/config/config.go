@@ -8,12 +8,15 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // Defaults applied when a variable is unset.
 const (
-	DefaultBudget           = 2 * time.Second
-	DefaultCacheTTL         = 5 * time.Second
+	DefaultBudget           = health.DefaultBudget
+	DefaultCacheTTL         = health.DefaultCacheTTL
 	DefaultDetails          = "authorized"
 	DefaultMetricsNamespace = "ServiceHealth"
 	DefaultMetrics          = "api"
@@ -31,19 +34,10 @@ const (
 const MaxBudget = 15 * time.Minute
 
 // ErrInvalid is wrapped by every FieldError.
-var ErrInvalid = errors.New("invalid configuration")
+var ErrInvalid = checks.ErrInvalid
 
 // FieldError is one problem with one field.
-type FieldError struct {
-	Field   string
-	Problem string
-}
-
-// Error returns "FIELD: problem".
-func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
-
-// Unwrap returns ErrInvalid.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+type FieldError = checks.FieldError
 
 // Config is the validated configuration of the health and canary functions.
 type Config struct {

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 )
 
 func env(m map[string]string) Getenv { return func(k string) string { return m[k] } }
@@ -39,10 +42,12 @@ func TestValid(t *testing.T) {
 	if c.Budget != 1500*time.Millisecond || c.CacheTTL != 0 || c.Listen != "127.0.0.1:9090" || len(c.Checks) != 7 {
 		t.Errorf("config = %+v", c)
 	}
-	if !c.Checks[0].Critical || c.Checks[3].Critical {
-		t.Errorf("critical = %v, %v; want true (default), false", c.Checks[0].Critical, c.Checks[3].Critical)
+	if !c.Checks[0].IsCritical() || c.Checks[3].IsCritical() {
+		t.Errorf("critical = %v, %v; want true (default), false", c.Checks[0].IsCritical(), c.Checks[3].IsCritical())
 	}
-	if c.Checks[0].Timeout != 500*time.Millisecond || *c.Checks[3].MaxDepth != 1000 || !c.Checks[1].IAMAuth {
+	q, okQ := c.Checks[3].Spec.(*sqs.Spec)
+	db, okDB := c.Checks[1].Spec.(*mysql.Spec)
+	if time.Duration(c.Checks[0].Timeout) != 500*time.Millisecond || !okQ || *q.MaxDepth != 1000 || !okDB || !db.IAMAuth {
 		t.Errorf("check fields = %+v %+v", c.Checks[0], c.Checks[3])
 	}
 }
@@ -91,6 +96,9 @@ func TestInvalid(t *testing.T) {
 		{"iam no user", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"mysql","host":"h","iamAuth":true}]`}, "HEALTH_CHECKS[0].user"},
 		{"iam no tls", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"mysql","host":"h","user":"u","iamAuth":true,"tls":"disable"}]`}, "HEALTH_CHECKS[0].tls"},
 		{"tls mode", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"postgres://x","tls":"maybe"}]`}, "HEALTH_CHECKS[0].tls"},
+		{"pg dsn key=value without host", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"user=u password=p dbname=d"}]`}, "HEALTH_CHECKS[0].dsn"},
+		{"pg dsn a bare host name", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"orders-db.example.com"}]`}, "HEALTH_CHECKS[0].dsn"},
+		{"pg dsn url without host", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","dsn":"postgres:///orders?user=u"}]`}, "HEALTH_CHECKS[0].dsn"},
 		{"port range", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"postgres","host":"h","user":"u","iamAuth":true,"port":70000}]`}, "HEALTH_CHECKS[0].port"},
 	}
 	for _, tt := range tests {
@@ -137,30 +145,29 @@ func TestSecretsNotQuoted(t *testing.T) {
 	}
 }
 
-func TestParseStatusSet(t *testing.T) {
-	tests := []struct {
-		in      string
-		in200   bool
-		in404   bool
-		wantErr bool
-	}{
-		{"200", true, false, false},
-		{"200-399", true, false, false},
-		{"200, 404", true, true, false},
-		{"400-499", false, true, false},
-		{"2xx", false, false, true},
-		{"399-200", false, false, true},
-		{"", false, false, true},
-		{"99", false, false, true},
+// A PostgreSQL DSN must say where to connect: pgx would otherwise fall back
+// to its default host, and a function that cannot reach its database would
+// start and report a failing check at run time (issue 15, defect 10).
+func TestPostgresDSNSaysWhere(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://u:p@db.example:5432/orders",
+		"postgresql://u@db.example/orders?sslmode=require",
+		"postgres:///orders?host=/var/run/postgresql",
+		"host=db.example user=u dbname=orders",
+		"user=u hostaddr=10.0.0.7 dbname=orders",
+		"dbname=orders host='db.example'",
+	} {
+		checks := `[{"name":"db","type":"postgres","dsn":"` + strings.ReplaceAll(dsn, `"`, `\"`) + `"}]`
+		if _, err := Load(env(map[string]string{"HEALTH_CHECKS": checks})); err != nil {
+			t.Errorf("Load(dsn %q) error = %v; want nil", dsn, err)
+		}
 	}
-	for _, tt := range tests {
-		set, err := ParseStatusSet(tt.in)
-		if (err != nil) != tt.wantErr {
-			t.Errorf("ParseStatusSet(%q) error = %v; want error %v", tt.in, err, tt.wantErr)
-			continue
-		}
-		if err == nil && (set.Contains(200) != tt.in200 || set.Contains(404) != tt.in404) {
-			t.Errorf("ParseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
-		}
+	const pw = "Sup3r-s3cret"
+	_, err := Load(env(map[string]string{"HEALTH_CHECKS": `[{"name":"db","type":"postgres","dsn":"user=u password=` + pw + ` dbname=d"}]`}))
+	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0].dsn: ") || !strings.Contains(err.Error(), "host") {
+		t.Errorf("Load(dsn without a host) error = %v; want one naming HEALTH_CHECKS[0].dsn and saying a host is needed", err)
+	}
+	if err != nil && strings.Contains(err.Error(), pw) {
+		t.Errorf("error %q quotes the DSN", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 )
 
 // FuzzLoad feeds arbitrary values to the configuration: it must never
@@ -16,13 +18,13 @@ func FuzzLoad(f *testing.F) {
 	f.Add(`[{"name":"t","type":"tcp","address":"h:1","timeout":"1s","critical":false}]`, "0s", "")
 	f.Add(`[{"name":"db","type":"mysql","host":"h","user":"u","iamAuth":true,"dsn":"S3CRETPW"}]`, "-1s", "x")
 	f.Add(`[{`, "2", "always")
-	f.Fuzz(func(t *testing.T, checks, budget, details string) {
-		cfg, err := Load(env(map[string]string{"HEALTH_CHECKS": checks, "HEALTH_BUDGET": budget, "HEALTH_DETAILS": details}))
+	f.Fuzz(func(t *testing.T, checksJSON, budget, details string) {
+		cfg, err := Load(env(map[string]string{"HEALTH_CHECKS": checksJSON, "HEALTH_BUDGET": budget, "HEALTH_DETAILS": details}))
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("Load error %v does not wrap ErrInvalid", err)
 			}
-			if strings.Contains(checks, "S3CRETPW") && strings.Contains(err.Error(), "S3CRETPW") {
+			if strings.Contains(checksJSON, "S3CRETPW") && strings.Contains(err.Error(), "S3CRETPW") {
 				t.Fatalf("error %q quotes the secret", err)
 			}
 			return
@@ -31,7 +33,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("valid config with budget %v", cfg.Budget)
 		}
 		for _, c := range cfg.Checks {
-			if !namePattern.MatchString(c.Name) || typeFields[c.Type] == nil || c.Timeout < 0 {
+			if checks.ValidateName(c.Name) != "" || c.Spec == nil || c.Spec.Validate() != nil || c.Timeout < 0 {
 				t.Fatalf("valid config with unusable check %+v", c)
 			}
 		}

@@ -16,13 +16,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // DrainValue is the parameter value that drains.
 const DrainValue = "drain"
 
-// ErrEmptySecret is returned for a token secret with no string value.
-var ErrEmptySecret = errors.New("secret has no string value")
+// ErrEmptySecret is returned for a token secret with no string value; its
+// class is its text.
+var ErrEmptySecret = health.WithClass("secret has no string value", errors.New("empty secret"))
 
 // GetParameterAPI is the SSM call the drain switch makes; *ssm.Client fits.
 type GetParameterAPI interface {
@@ -61,7 +63,7 @@ type GetSecretValueAPI interface {
 func Token(ctx context.Context, api GetSecretValueAPI, secretARN string) (string, error) {
 	out, err := api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
 	if err != nil {
-		return "", fmt.Errorf("get secret value: %w", err)
+		return "", fmt.Errorf("get secret value: %w", awserr.Classify(err))
 	}
 	v := strings.TrimSpace(aws.ToString(out.SecretString))
 	if strings.HasPrefix(v, "{") {

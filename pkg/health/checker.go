@@ -147,9 +147,6 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 	return c, nil
 }
 
-// Checks returns the configured checks, in order.
-func (c *Checker) Checks() []Check { return append([]Check(nil), c.checks...) }
-
 // SetDraining forces readiness to fail (true) or lifts that (false), for
 // example while a server shuts down.
 func (c *Checker) SetDraining(d bool) { c.draining.Store(d) }

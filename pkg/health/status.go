@@ -11,29 +11,9 @@ const (
 	StatusFail Status = "fail"
 )
 
-// rank orders statuses so that the worst one wins.
-func (s Status) rank() int {
-	switch s {
-	case StatusPass:
-		return 0
-	case StatusWarn:
-		return 1
-	default:
-		return 2
-	}
-}
-
 // Valid reports whether s is one of the three statuses.
 func (s Status) Valid() bool {
 	return s == StatusPass || s == StatusWarn || s == StatusFail
-}
-
-// Worst returns the worse of a and b.
-func Worst(a, b Status) Status {
-	if b.rank() > a.rank() {
-		return b
-	}
-	return a
 }
 
 // Aggregate folds check results into one status: a failing critical check

@@ -25,17 +25,3 @@ func TestAggregate(t *testing.T) {
 		})
 	}
 }
-
-func TestWorst(t *testing.T) {
-	tests := []struct{ a, b, want Status }{
-		{StatusPass, StatusPass, StatusPass},
-		{StatusPass, StatusWarn, StatusWarn},
-		{StatusFail, StatusWarn, StatusFail},
-		{StatusWarn, StatusPass, StatusWarn},
-	}
-	for _, tt := range tests {
-		if got := Worst(tt.a, tt.b); got != tt.want {
-			t.Errorf("Worst(%q, %q) = %q; want %q", tt.a, tt.b, got, tt.want)
-		}
-	}
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
 	"strings"
 )
 
@@ -21,15 +20,6 @@ const (
 	// DetailsAlways shows details to every caller.
 	DetailsAlways Details = "always"
 )
-
-// ParseDetails parses a details policy.
-func ParseDetails(s string) (Details, error) {
-	switch d := Details(s); d {
-	case DetailsNever, DetailsAuthorized, DetailsAlways:
-		return d, nil
-	}
-	return "", fmt.Errorf("%q is not one of never, authorized, always", s)
-}
 
 // tokenMatcher compares bearer tokens in constant time. It keeps only the
 // token's SHA-256, so neither the comparison's time nor a memory dump of the

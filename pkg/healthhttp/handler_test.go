@@ -256,17 +256,6 @@ func TestRecover(t *testing.T) {
 	}
 }
 
-func TestParseDetails(t *testing.T) {
-	for _, s := range []string{"never", "authorized", "always"} {
-		if d, err := ParseDetails(s); err != nil || string(d) != s {
-			t.Errorf("ParseDetails(%q) = %q, %v", s, d, err)
-		}
-	}
-	if _, err := ParseDetails("sometimes"); err == nil {
-		t.Errorf("ParseDetails(sometimes) = nil error; want error")
-	}
-}
-
 // TestTokenWithSurroundingWhitespace: a token read with os.ReadFile ends
 // in a newline; the header's token is trimmed, so the configured one is too,
 // or it would never match. A token of whitespace alone is no token.

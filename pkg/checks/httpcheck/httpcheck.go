@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -20,30 +21,31 @@ type Doer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Checker probes one URL.
-type Checker struct {
+// New returns the check of the URL s describes, sent through client (nil:
+// a client of its own that does not follow redirects, so that a 3xx is
+// judged by the accepted statuses). It fails for an ExpectStatus that
+// ParseStatusSet rejects.
+func New(c checks.Common, s Spec, client Doer) (health.Check, error) {
+	expect := s.ExpectStatus
+	if expect == "" {
+		expect = DefaultExpectStatus
+	}
+	set, err := ParseStatusSet(expect)
+	if err != nil {
+		return health.Check{}, health.WithClass("expectStatus: "+err.Error(), err)
+	}
+	if client == nil {
+		client = defaultClient
+	}
+	p := &prober{url: s.URL, client: client, accept: set.Contains}
+	return c.Check(health.ComponentSystem, "", p.probe), nil
+}
+
+// prober probes one URL.
+type prober struct {
 	url    string
 	client Doer
 	accept func(code int) bool
-}
-
-// Option configures a Checker.
-type Option func(*Checker)
-
-// WithClient sets the HTTP client. Default: a client of its own that does
-// not follow redirects (a 3xx is judged by the accepted statuses).
-func WithClient(d Doer) Option { return func(c *Checker) { c.client = d } }
-
-// WithAccept sets which statuses pass. Default: 200 to 399.
-func WithAccept(accept func(code int) bool) Option { return func(c *Checker) { c.accept = accept } }
-
-// New returns a Checker for url.
-func New(url string, opts ...Option) *Checker {
-	c := &Checker{url: url, client: defaultClient, accept: func(code int) bool { return code >= 200 && code <= 399 }}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
 }
 
 var defaultClient = &http.Client{
@@ -57,9 +59,9 @@ var defaultClient = &http.Client{
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
-// Probe sends one GET. Its error never carries the URL, which may hold a
+// probe sends one GET. Its error never carries the URL, which may hold a
 // token in its query.
-func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
+func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
 		return health.Observation{}, health.WithClass("invalid url", errors.New("build request"))
@@ -67,7 +69,7 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 	req.Header.Set("User-Agent", "lambdahealth-check/1")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return health.Observation{}, classify(err)
+		return health.Observation{}, Classify(err)
 	}
 	defer resp.Body.Close()
 	// Read a little so the connection can be reused.
@@ -78,8 +80,9 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 	return health.Observation{}, nil
 }
 
-// classify strips the URL from a client error and keeps its cause.
-func classify(err error) error {
+// Classify strips the URL from a client error and keeps its cause, giving a
+// failed TLS handshake its class.
+func Classify(err error) error {
 	var uerr interface{ Unwrap() error }
 	if errors.As(err, &uerr) {
 		err = uerr.Unwrap()

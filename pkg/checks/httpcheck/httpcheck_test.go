@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -51,29 +51,32 @@ func TestProbe(t *testing.T) {
 	defer srv.Close()
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer tlsSrv.Close()
-	only204, _ := config.ParseStatusSet("204")
 
 	tests := []struct {
 		name       string
 		url        string
-		opts       []Option
+		expect     string
 		wantStatus health.Status
 		wantOutput string
 	}{
-		{"healthy", srv.URL + "/ok", nil, health.StatusPass, ""},
-		{"redirect counts as 3xx", srv.URL + "/redirect", nil, health.StatusPass, ""},
-		{"unexpected status", srv.URL + "/down", nil, health.StatusFail, "unexpected status 503"},
-		{"status not accepted", srv.URL + "/ok", []Option{WithAccept(only204.Contains)}, health.StatusFail, "unexpected status 200"},
-		{"slow at half the budget", srv.URL + "/half", nil, health.StatusPass, ""},
-		{"slow past the budget", srv.URL + "/slow", nil, health.StatusFail, "timeout after 1.5s"},
-		{"refused", "http://" + testenv.ClosedPort(t) + "/", nil, health.StatusFail, health.ClassRefused},
-		{"hung", "http://" + testenv.HungListener(t) + "/", nil, health.StatusFail, "timeout after 1.5s"},
-		{"untrusted certificate", tlsSrv.URL + "/?token=hunter2", nil, health.StatusFail, health.ClassTLS},
-		{"blackholed", "http://" + testenv.Blackhole(t) + "/", nil, health.StatusFail, "timeout after 1.5s"},
+		{"healthy", srv.URL + "/ok", "", health.StatusPass, ""},
+		{"redirect counts as 3xx", srv.URL + "/redirect", "", health.StatusPass, ""},
+		{"unexpected status", srv.URL + "/down", "", health.StatusFail, "unexpected status 503"},
+		{"status not accepted", srv.URL + "/ok", "204", health.StatusFail, "unexpected status 200"},
+		{"slow at half the budget", srv.URL + "/half", "", health.StatusPass, ""},
+		{"slow past the budget", srv.URL + "/slow", "", health.StatusFail, "timeout after 1.5s"},
+		{"refused", "http://" + testenv.ClosedPort(t) + "/", "", health.StatusFail, health.ClassRefused},
+		{"hung", "http://" + testenv.HungListener(t) + "/", "", health.StatusFail, "timeout after 1.5s"},
+		{"untrusted certificate", tlsSrv.URL + "/?token=hunter2", "", health.StatusFail, health.ClassTLS},
+		{"blackholed", "http://" + testenv.Blackhole(t) + "/", "", health.StatusFail, "timeout after 1.5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, elapsed := run(t, New(tt.url, tt.opts...).Probe)
+			check, err := New(checks.Common{Name: "web"}, Spec{URL: tt.url, ExpectStatus: tt.expect}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, elapsed := run(t, check.Probe)
 			if r.Status != tt.wantStatus || r.Output != tt.wantOutput {
 				t.Errorf("result = %q %q; want %q %q (err %v)", r.Status, r.Output, tt.wantStatus, tt.wantOutput, r.Err)
 			}
@@ -84,5 +87,33 @@ func TestProbe(t *testing.T) {
 				t.Errorf("output %q leaks the URL", r.Output)
 			}
 		})
+	}
+}
+
+func TestParseStatusSet(t *testing.T) {
+	tests := []struct {
+		in      string
+		in200   bool
+		in404   bool
+		wantErr bool
+	}{
+		{"200", true, false, false},
+		{"200-399", true, false, false},
+		{"200, 404", true, true, false},
+		{"400-499", false, true, false},
+		{"2xx", false, false, true},
+		{"399-200", false, false, true},
+		{"", false, false, true},
+		{"99", false, false, true},
+	}
+	for _, tt := range tests {
+		set, err := ParseStatusSet(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParseStatusSet(%q) error = %v; want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if err == nil && (set.Contains(200) != tt.in200 || set.Contains(404) != tt.in404) {
+			t.Errorf("ParseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
+		}
 	}
 }

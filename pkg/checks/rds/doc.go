@@ -1,6 +1,7 @@
-// Package rds checks a relational database, PostgreSQL (through pgx) or
-// MySQL and MariaDB (through go-sql-driver/mysql), such as an Amazon RDS or
-// Aurora instance.
+// Package rds is what the database kinds, packages postgres and mysql,
+// share: their HEALTH_CHECKS fields (Spec), the pool and its Pinger, TLS
+// modes, and logins by RDS IAM token or Secrets Manager secret. It links no
+// database driver: each kind links its own.
 //
 // A probe pings the database and runs SELECT 1 on a small connection pool
 // that is built once and reused by every probe of a warm instance, so a
@@ -19,9 +20,8 @@
 // DSN says, and is "require" for a host-based configuration, since RDS
 // always offers TLS and IAM authentication demands it.
 //
-// Errors are mapped to safe classes: a failed login (PostgreSQL SQLSTATE
-// 28P01 or 28000, MySQL error 1045, 1044 or 1698) is "access denied", an
-// unknown database (3D000, 1049) "not found", a failed handshake
-// "tls handshake failed". The internal error may keep the driver's text,
-// which can name the user, host and database but never holds the password.
+// Each kind maps its driver's errors to safe classes (see their package
+// docs); a failed handshake is "tls handshake failed" for both. The internal
+// error may keep the driver's text, which can name the user, host and
+// database but never holds the password.
 package rds

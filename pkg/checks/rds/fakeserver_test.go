@@ -1,4 +1,4 @@
-package rds
+package rds_test
 
 import (
 	"crypto/ecdsa"

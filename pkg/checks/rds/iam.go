@@ -34,14 +34,15 @@ func WithIAMAuth(region string, sign TokenSigner) Option {
 	}
 }
 
-// credentialsFor returns the CredentialsFunc of new connections to
-// host:port as user, or nil when the configured password is used as it is.
-func (o options) credentialsFor(engine Engine, host string, port int, user string) CredentialsFunc {
+// Credentials returns the CredentialsFunc of new connections to host:port
+// as user, or nil when the configured password is used as it is.
+func (l Login) Credentials(engine Engine, host string, port int, user string) CredentialsFunc {
+	o := l.o
 	if o.iamSigner == nil {
 		return o.credentials
 	}
 	if port == 0 {
-		port = defaultPort(engine)
+		port = DefaultPort(engine)
 	}
 	sign, region, ep := o.iamSigner, o.iamRegion, endpoint(host, port)
 	return func(ctx context.Context) (Credentials, error) {

@@ -11,13 +11,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // Engine names a database engine.
 type Engine string
 
-// The engines a Checker speaks to.
+// The engines of the database checks.
 const (
 	Postgres Engine = "postgres"
 	MySQL    Engine = "mysql"
@@ -93,13 +94,14 @@ func (c Credentials) GoString() string { return c.String() }
 // the configured one.
 type CredentialsFunc func(ctx context.Context) (Credentials, error)
 
-// Checker pings one database through a pool it keeps for its lifetime.
-type Checker struct {
-	engine Engine
-	db     *sql.DB
+// Pinger pings one database through a pool it keeps for its lifetime.
+type Pinger struct {
+	engine   Engine
+	db       *sql.DB
+	classify func(error) error
 }
 
-// Option configures a Checker.
+// Option configures how new connections log in.
 type Option func(*options)
 
 type options struct {
@@ -113,39 +115,56 @@ type options struct {
 // (SecretSource.Credentials). Default: the Config's user and password.
 func WithCredentials(fn CredentialsFunc) Option { return func(o *options) { o.credentials = fn } }
 
-// New returns a Checker for the database cfg describes. It opens no
-// connection: the first probe does.
-func New(cfg Config, opts ...Option) (*Checker, error) {
-	var o options
+// Login is how the new connections of one database check log in, as its
+// options say.
+type Login struct{ o options }
+
+// NewLogin applies opts.
+func NewLogin(opts ...Option) Login {
+	var l Login
 	for _, opt := range opts {
-		opt(&o)
+		opt(&l.o)
 	}
+	return l
+}
+
+// IAM reports whether connections log in with IAM tokens (WithIAMAuth).
+func (l Login) IAM() bool { return l.o.iamSigner != nil }
+
+// Prepare checks cfg against what every engine needs and fills in the
+// TLS default: "require" for a host-based configuration.
+func (l Login) Prepare(cfg Config) (Config, error) {
 	if cfg.DSN == "" && cfg.Host == "" {
-		return nil, fmt.Errorf("host or dsn is required: %w", ErrInvalidConfig)
+		return cfg, fmt.Errorf("host or dsn is required: %w", ErrInvalidConfig)
 	}
 	switch cfg.TLS {
 	case "", TLSDisable, TLSRequire, TLSVerifyFull:
 	default:
-		return nil, fmt.Errorf("tls mode %q is not one of disable, require, verify-full: %w", cfg.TLS, ErrInvalidConfig)
+		return cfg, fmt.Errorf("tls mode %q is not one of disable, require, verify-full: %w", cfg.TLS, ErrInvalidConfig)
 	}
 	if cfg.TLS == "" && cfg.DSN == "" {
 		cfg.TLS = TLSRequire
 	}
-	if o.iamSigner != nil && cfg.TLS == TLSDisable {
-		return nil, fmt.Errorf("IAM authentication requires TLS: %w", ErrInvalidConfig)
+	if l.IAM() && cfg.TLS == TLSDisable {
+		return cfg, fmt.Errorf("IAM authentication requires TLS: %w", ErrInvalidConfig)
 	}
-	var (
-		conn driver.Connector
-		err  error
-	)
-	switch cfg.Engine {
-	case Postgres:
-		conn, err = postgresConnector(cfg, o)
-	case MySQL:
-		conn, err = mysqlConnector(cfg, o)
-	default:
-		return nil, fmt.Errorf("engine %q is not postgres or mysql: %w", cfg.Engine, ErrInvalidConfig)
+	return cfg, nil
+}
+
+// Connector makes an engine's driver connector for cfg, whose new
+// connections log in as login says.
+type Connector func(cfg Config, login Login) (driver.Connector, error)
+
+// Open returns a Pinger of the database cfg describes, through the
+// engine's connector, its errors classified by classify (the engine's
+// classifier). It opens no connection: the first probe does.
+func Open(engine Engine, cfg Config, opts []Option, connect Connector, classify func(error) error) (*Pinger, error) {
+	login := NewLogin(opts...)
+	cfg, err := login.Prepare(cfg)
+	if err != nil {
+		return nil, err
 	}
+	conn, err := connect(cfg, login)
 	if err != nil {
 		return nil, err
 	}
@@ -154,18 +173,28 @@ func New(cfg Config, opts ...Option) (*Checker, error) {
 	db.SetMaxIdleConns(MaxIdleConns)
 	db.SetConnMaxIdleTime(MaxIdleTime)
 	db.SetConnMaxLifetime(MaxLifetime)
-	return &Checker{engine: cfg.Engine, db: db}, nil
+	return &Pinger{engine: engine, db: db, classify: classify}, nil
+}
+
+// NewCheck returns the complete check of a database opened by open (an
+// engine's Open).
+func NewCheck(c checks.Common, open func(Config, ...Option) (*Pinger, error), cfg Config, opts ...Option) (health.Check, error) {
+	p, err := open(cfg, opts...)
+	if err != nil {
+		return health.Check{}, err
+	}
+	return c.Check(health.ComponentDatastore, "", p.Probe), nil
 }
 
 // Probe pings the database and runs SELECT 1, under ctx. A pass is a zero
 // Observation: the engine reports the response time.
-func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
+func (c *Pinger) Probe(ctx context.Context) (health.Observation, error) {
 	if err := c.db.PingContext(ctx); err != nil {
-		return health.Observation{}, fmt.Errorf("ping %s: %w", c.engine, classify(err))
+		return health.Observation{}, fmt.Errorf("ping %s: %w", c.engine, c.classify(err))
 	}
 	var one int
 	if err := c.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return health.Observation{}, fmt.Errorf("select 1: %w", classify(err))
+		return health.Observation{}, fmt.Errorf("select 1: %w", c.classify(err))
 	}
 	if one != 1 {
 		return health.Observation{}, health.WithClass("unexpected answer", fmt.Errorf("SELECT 1 returned %d", one))
@@ -173,12 +202,9 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 	return health.Observation{}, nil
 }
 
-// Close closes the pool.
-func (c *Checker) Close() error { return c.db.Close() }
-
-// tlsConfig returns the client TLS configuration of a mode, nil for
-// "disable".
-func tlsConfig(mode, host string) *tls.Config {
+// TLSConfig returns the client TLS configuration of a mode for host, nil
+// for "disable".
+func TLSConfig(mode, host string) *tls.Config {
 	switch mode {
 	case TLSRequire:
 		// libpq's "require": encrypted, the certificate is not verified.
@@ -189,8 +215,8 @@ func tlsConfig(mode, host string) *tls.Config {
 	return nil
 }
 
-// defaultPort returns the engine's usual port.
-func defaultPort(e Engine) int {
+// DefaultPort returns the engine's usual port.
+func DefaultPort(e Engine) int {
 	if e == MySQL {
 		return 3306
 	}
@@ -202,9 +228,9 @@ func endpoint(host string, port int) string {
 	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 
-// loginError gives an error of a CredentialsFunc a safe class, unless it
+// LoginError gives an error of a CredentialsFunc a safe class, unless it
 // has one.
-func loginError(err error) error {
+func LoginError(err error) error {
 	var ce *health.ClassError
 	if errors.As(err, &ce) {
 		return err

@@ -1,4 +1,4 @@
-package rds
+package rds_test
 
 // Integration tests against the local PostgreSQL (127.0.0.1:55432) and
 // MariaDB (127.0.0.1:53306) of scripts/local-up.sh. They skip without the
@@ -23,6 +23,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+
+	. "github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 )
 
 func dbCheck(t *testing.T, name string, cfg Config, opts ...Option) health.Check {
@@ -246,7 +248,7 @@ func TestIntegrationMySQLReusesOneConnection(t *testing.T) {
 	if got := connects.Load(); got != 1 {
 		t.Errorf("50 checks logged in %d times; want 1", got)
 	}
-	if got := chk.db.Stats().OpenConnections; got != 1 {
+	if got := DB(chk).Stats().OpenConnections; got != 1 {
 		t.Errorf("open connections = %d; want 1", got)
 	}
 }

@@ -1,4 +1,4 @@
-package rds
+package rds_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+
+	. "github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 )
 
 // fakeSigner is a TokenSigner that records its calls and returns
@@ -31,16 +33,16 @@ func (f *fakeSigner) sign(_ context.Context, endpoint, region, user string) (str
 }
 
 // openTwo opens two connections at once, so the pool must log in twice.
-func openTwo(t *testing.T, c *Checker) {
+func openTwo(t *testing.T, c *Pinger) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	a, err := c.db.Conn(ctx)
+	a, err := DB(c).Conn(ctx)
 	if err != nil {
 		t.Fatalf("first connection: %v", err)
 	}
 	defer a.Close()
-	b, err := c.db.Conn(ctx)
+	b, err := DB(c).Conn(ctx)
 	if err != nil {
 		t.Fatalf("second connection: %v", err)
 	}
@@ -193,7 +195,7 @@ func TestProbeReusesOneConnection(t *testing.T) {
 	if got := len(srv.logins()); got != 1 {
 		t.Errorf("50 probes opened %d connections; want 1", got)
 	}
-	if got := c.db.Stats().OpenConnections; got != 1 {
+	if got := DB(c).Stats().OpenConnections; got != 1 {
 		t.Errorf("open connections = %d; want 1", got)
 	}
 }

@@ -1,4 +1,4 @@
-package rds
+package rds_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+
+	. "github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 )
 
 const secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc"
@@ -163,7 +165,7 @@ func TestSecretSourceRefresh(t *testing.T) {
 	}}
 	now := time.Unix(1000, 0)
 	src := NewSecretSource(client, secretARN, WithSecretRefresh(time.Minute))
-	src.now = func() time.Time { return now }
+	SetNow(src, func() time.Time { return now })
 	ctx := context.Background()
 	if _, err := src.Fetch(ctx); err != nil {
 		t.Fatalf("Fetch() error = %v", err)

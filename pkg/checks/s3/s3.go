@@ -13,6 +13,7 @@ import (
 
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -29,8 +30,15 @@ type API interface {
 	DeleteObject(ctx context.Context, in *awss3.DeleteObjectInput, optFns ...func(*awss3.Options)) (*awss3.DeleteObjectOutput, error)
 }
 
-// Checker checks one bucket.
-type Checker struct {
+// New returns the check of the bucket s describes, through client.
+func New(c checks.Common, s Spec, client API) health.Check {
+	p := &prober{client: client, bucket: s.Bucket, probeKey: strings.TrimSuffix(s.ProbeKey, "/"),
+		cleanupTimeout: DefaultCleanupTimeout, now: time.Now}
+	return c.Check(health.ComponentDatastore, "", p.probe)
+}
+
+// prober checks one bucket.
+type prober struct {
 	client         API
 	bucket         string
 	probeKey       string
@@ -38,35 +46,12 @@ type Checker struct {
 	now            func() time.Time
 }
 
-// Option configures a Checker.
-type Option func(*Checker)
-
-// WithProbeKey makes the check write, read and delete an object under the
-// key prefix instead of calling HeadBucket. Default: no probe key
-// (HeadBucket).
-func WithProbeKey(prefix string) Option {
-	return func(c *Checker) { c.probeKey = strings.TrimSuffix(prefix, "/") }
-}
-
-// WithCleanupTimeout sets how long the delete of the probe object may run
-// once the probe's own context is done. Default DefaultCleanupTimeout (2s).
-func WithCleanupTimeout(d time.Duration) Option { return func(c *Checker) { c.cleanupTimeout = d } }
-
-// New returns a Checker for bucket.
-func New(client API, bucket string, opts ...Option) *Checker {
-	c := &Checker{client: client, bucket: bucket, cleanupTimeout: DefaultCleanupTimeout, now: time.Now}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
-}
-
-// Probe checks the bucket: HeadBucket, or the write-read-delete round trip
+// probe checks the bucket: HeadBucket, or the write-read-delete round trip
 // when a probe key is set.
-func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
+func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	if c.probeKey == "" {
 		if _, err := c.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: &c.bucket}); err != nil {
-			return health.Observation{}, fmt.Errorf("head bucket: %w", awserr.Classify(err))
+			return health.Observation{}, fmt.Errorf("head bucket: %w", Classify(err))
 		}
 		return health.Observation{}, nil
 	}
@@ -74,7 +59,7 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 }
 
 // roundTrip writes, reads and deletes one object of its own.
-func (c *Checker) roundTrip(ctx context.Context) (err error) {
+func (c *prober) roundTrip(ctx context.Context) (err error) {
 	key, err := c.newKey()
 	if err != nil {
 		return err
@@ -89,7 +74,7 @@ func (c *Checker) roundTrip(ctx context.Context) (err error) {
 		_, derr := c.client.DeleteObject(dctx, &awss3.DeleteObjectInput{Bucket: &c.bucket, Key: &key})
 		if derr != nil && err == nil {
 			// Every run would leave an object behind: that is a failure.
-			err = fmt.Errorf("delete probe object: %w", awserr.Classify(derr))
+			err = fmt.Errorf("delete probe object: %w", Classify(derr))
 		}
 	}()
 	if _, err := c.client.PutObject(ctx, &awss3.PutObjectInput{
@@ -98,11 +83,11 @@ func (c *Checker) roundTrip(ctx context.Context) (err error) {
 		Body:        bytes.NewReader(body),
 		ContentType: strPtr("text/plain"),
 	}); err != nil {
-		return fmt.Errorf("put probe object: %w", awserr.Classify(err))
+		return fmt.Errorf("put probe object: %w", Classify(err))
 	}
 	out, err := c.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: &c.bucket, Key: &key})
 	if err != nil {
-		return fmt.Errorf("get probe object: %w", awserr.Classify(err))
+		return fmt.Errorf("get probe object: %w", Classify(err))
 	}
 	got, err := io.ReadAll(io.LimitReader(out.Body, int64(len(body))+1))
 	out.Body.Close()
@@ -117,7 +102,7 @@ func (c *Checker) roundTrip(ctx context.Context) (err error) {
 
 // newKey returns a key under the probe prefix that no other run uses: the
 // time and 8 random bytes.
-func (c *Checker) newKey() (string, error) {
+func (c *prober) newKey() (string, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("probe key: %w", err)
@@ -126,3 +111,9 @@ func (c *Checker) newKey() (string, error) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// Classify gives a recognised S3 error its safe class (S3's codes, such as
+// NoSuchBucket and SlowDown, are in awserr's table, and HeadBucket's
+// bodiless answers are classed by their status); other errors are left to
+// health.Classify.
+func Classify(err error) error { return awserr.Classify(err) }

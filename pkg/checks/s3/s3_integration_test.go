@@ -22,7 +22,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/buildtest"
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -30,7 +30,7 @@ func TestIntegrationHealthy(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	bucket := testenv.Need(t, "LOCAL_BUCKET")["LOCAL_BUCKET"]
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: bucket}, budget)
+	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: bucket}), budget)
 	checktest.Expect(t, o, health.StatusPass, "", budget)
 }
 
@@ -39,7 +39,7 @@ func TestIntegrationProbeKeyLeavesNothing(t *testing.T) {
 	bucket := testenv.Need(t, "LOCAL_BUCKET")["LOCAL_BUCKET"]
 	prefix := "health-it-" + testenv.RandomSuffix(t)
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: bucket, ProbeKey: prefix}, budget)
+	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: bucket, ProbeKey: prefix}), budget)
 	checktest.Expect(t, o, health.StatusPass, "", budget)
 
 	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
@@ -62,7 +62,7 @@ func TestIntegrationMissingBucket(t *testing.T) {
 	for _, probeKey := range []string{"", "health"} {
 		t.Run("probeKey="+probeKey, func(t *testing.T) {
 			const budget = 2 * time.Second
-			o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: bucket, ProbeKey: probeKey}, budget)
+			o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: bucket, ProbeKey: probeKey}), budget)
 			checktest.Expect(t, o, health.StatusFail, health.ClassNotFound, budget)
 		})
 	}
@@ -70,13 +70,13 @@ func TestIntegrationMissingBucket(t *testing.T) {
 
 func TestIntegrationRefused(t *testing.T) {
 	const budget = time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: "health-local"}, budget, buildtest.StaticAWS("http://"+testenv.ClosedPort(t)))
+	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: "health-local"}), budget, buildtest.StaticAWS("http://"+testenv.ClosedPort(t)))
 	checktest.Expect(t, o, health.StatusFail, health.ClassRefused, budget)
 }
 
 func TestIntegrationHung(t *testing.T) {
 	const budget = 500 * time.Millisecond
-	o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: "health-local"}, budget, buildtest.StaticAWS("http://"+testenv.HungListener(t)))
+	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: "health-local"}), budget, buildtest.StaticAWS("http://"+testenv.HungListener(t)))
 	checktest.Expect(t, o, health.StatusFail, "timeout after 500ms", budget)
 }
 
@@ -99,7 +99,7 @@ func TestIntegrationBadCredentials(t *testing.T) {
 	for _, probeKey := range []string{"", "health"} {
 		t.Run("probeKey="+probeKey, func(t *testing.T) {
 			const budget = 2 * time.Second
-			o := buildtest.Run(t, config.CheckSpec{Name: "files", Type: config.TypeS3, Bucket: "health-local", ProbeKey: probeKey}, budget, buildtest.StaticAWS(srv.URL))
+			o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: "health-local", ProbeKey: probeKey}), budget, buildtest.StaticAWS(srv.URL))
 			checktest.Expect(t, o, health.StatusFail, health.ClassDenied, budget)
 			for what, text := range map[string]string{"response": o.Body, "logs": o.Logs} {
 				if strings.Contains(text, "AKIDEXAMPLE") || strings.Contains(text, "Secret-Key-Example-123") {

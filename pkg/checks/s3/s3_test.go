@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -113,7 +114,7 @@ func TestProbeHeadBucket(t *testing.T) {
 				}
 				return &awss3.HeadBucketOutput{}, tt.err
 			}
-			obs, err := New(f, "orders-bucket").Probe(context.Background())
+			obs, err := bucketCheck(f, "").Probe(context.Background())
 			if obs != (health.Observation{}) {
 				t.Errorf("Probe() observation = %+v; want zero", obs)
 			}
@@ -136,7 +137,7 @@ func TestProbeRoundTrip(t *testing.T) {
 	f.headBucket = func(context.Context, *awss3.HeadBucketInput) (*awss3.HeadBucketOutput, error) {
 		return nil, errors.New("HeadBucket must not be called with a probe key")
 	}
-	c := New(f, "orders-bucket", WithProbeKey("health/"))
+	c := bucketCheck(f, "health/")
 	for range 3 {
 		if _, err := c.Probe(context.Background()); err != nil {
 			t.Fatalf("Probe() error = %v; want nil", err)
@@ -246,7 +247,7 @@ func TestProbeRoundTripCleansUp(t *testing.T) {
 				ctx, cancel = tt.ctx()
 			}
 			defer cancel()
-			_, err := New(f, "orders-bucket", WithProbeKey("health")).Probe(ctx)
+			_, err := bucketCheck(f, "health").Probe(ctx)
 			if got := health.Classify(err, time.Second); err == nil || got != tt.want {
 				t.Errorf("Probe() error = %v (class %q); want class %q", err, got, tt.want)
 			}
@@ -261,4 +262,9 @@ func TestProbeRoundTripCleansUp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bucketCheck is the check of orders-bucket with probeKey.
+func bucketCheck(client API, probeKey string) health.Check {
+	return New(checks.Common{Name: "files"}, Spec{Bucket: "orders-bucket", ProbeKey: probeKey}, client)
 }

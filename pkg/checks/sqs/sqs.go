@@ -10,6 +10,7 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -26,33 +27,23 @@ type API interface {
 	GetQueueAttributes(ctx context.Context, in *awssqs.GetQueueAttributesInput, optFns ...func(*awssqs.Options)) (*awssqs.GetQueueAttributesOutput, error)
 }
 
-// Checker reads the depth of one queue and, optionally, of its dead-letter
+// New returns the check of the queue s describes, read through client.
+// Its observed value is the queue's depth (Measurement, Unit).
+func New(c checks.Common, s Spec, client API) health.Check {
+	p := &prober{client: client, queueURL: s.QueueURL, maxDepth: -1, dlqURL: s.DLQURL}
+	if s.MaxDepth != nil {
+		p.maxDepth = *s.MaxDepth
+	}
+	return c.Check(health.ComponentComponent, Measurement, p.probe)
+}
+
+// prober reads the depth of one queue and, optionally, of its dead-letter
 // queue.
-type Checker struct {
+type prober struct {
 	client   API
 	queueURL string
 	maxDepth int64 // negative: no limit
 	dlqURL   string
-}
-
-// Option configures a Checker.
-type Option func(*Checker)
-
-// WithMaxDepth makes the check warn when the queue holds more than n
-// messages. Default: no limit.
-func WithMaxDepth(n int64) Option { return func(c *Checker) { c.maxDepth = n } }
-
-// WithDeadLetterQueue makes the check warn when the queue at url holds any
-// message. Default: no dead-letter queue is read.
-func WithDeadLetterQueue(url string) Option { return func(c *Checker) { c.dlqURL = url } }
-
-// New returns a Checker for the queue at queueURL.
-func New(client API, queueURL string, opts ...Option) *Checker {
-	c := &Checker{client: client, queueURL: queueURL, maxDepth: -1}
-	for _, o := range opts {
-		o(c)
-	}
-	return c
 }
 
 // depth is the answer of one GetQueueAttributes call.
@@ -61,9 +52,9 @@ type depth struct {
 	err error
 }
 
-// Probe reads the queue's depth (and the dead-letter queue's, in parallel).
+// probe reads the queue's depth (and the dead-letter queue's, in parallel).
 // Its observed value is the queue's ApproximateNumberOfMessages.
-func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
+func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	var dlq chan depth
 	if c.dlqURL != "" {
 		dlq = make(chan depth, 1) // buffered: the sender never blocks
@@ -74,7 +65,7 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 	}
 	n, err := c.depth(ctx, c.queueURL)
 	if err != nil {
-		return health.Observation{}, fmt.Errorf("queue: %w", classify(err, ""))
+		return health.Observation{}, fmt.Errorf("queue: %w", Classify(err, ""))
 	}
 	obs := health.Observation{Value: n, Unit: Unit}
 	var warnings []string
@@ -89,7 +80,7 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 			d.err = ctx.Err()
 		}
 		if d.err != nil {
-			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", classify(d.err, "dead-letter queue: "))
+			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", Classify(d.err, "dead-letter queue: "))
 		}
 		if d.n > 0 {
 			warnings = append(warnings, fmt.Sprintf("dead-letter queue holds %d messages", d.n))
@@ -103,7 +94,7 @@ func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
 }
 
 // depth returns the ApproximateNumberOfMessages of the queue at url.
-func (c *Checker) depth(ctx context.Context, url string) (int64, error) {
+func (c *prober) depth(ctx context.Context, url string) (int64, error) {
 	out, err := c.client.GetQueueAttributes(ctx, &awssqs.GetQueueAttributesInput{
 		QueueUrl:       &url,
 		AttributeNames: []types.QueueAttributeName{types.QueueAttributeNameApproximateNumberOfMessages},
@@ -122,9 +113,9 @@ func (c *Checker) depth(ctx context.Context, url string) (int64, error) {
 	return n, nil
 }
 
-// classify gives a recognised AWS error its safe class, prefixed to say
+// Classify gives a recognised SQS error its safe class, prefixed to say
 // which queue it concerns; other errors are left to health.Classify.
-func classify(err error, prefix string) error {
+func Classify(err error, prefix string) error {
 	var missing *types.QueueDoesNotExist
 	class := awserr.Class(err)
 	if errors.As(err, &missing) {

@@ -23,7 +23,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/buildtest"
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -64,7 +64,7 @@ func TestIntegrationHealthy(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	queue := testenv.Need(t, "LOCAL_QUEUE_URL")["LOCAL_QUEUE_URL"]
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: queue}, budget)
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: queue}), budget)
 	checktest.Expect(t, o, health.StatusPass, "", budget)
 	if _, ok := o.Result.ObservedValue.(int64); !ok || o.Result.ObservedUnit != "messages" {
 		t.Errorf("observed = %v %q; want a message count", o.Result.ObservedValue, o.Result.ObservedUnit)
@@ -79,7 +79,7 @@ func TestIntegrationOverMaxDepth(t *testing.T) {
 	queue := tempQueue(t, client, 3)
 	depth := int64(2)
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: queue, MaxDepth: &depth}, budget)
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: queue, MaxDepth: &depth}), budget)
 	checktest.Expect(t, o, health.StatusWarn, "queue depth 3 above 2", budget)
 	if o.Result.ObservedValue != int64(3) {
 		t.Errorf("observed value = %v; want 3", o.Result.ObservedValue)
@@ -91,7 +91,7 @@ func TestIntegrationDeadLetterQueueNotEmpty(t *testing.T) {
 	queue := tempQueue(t, client, 0)
 	dlq := tempQueue(t, client, 2)
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: queue, DLQURL: dlq}, budget)
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: queue, DLQURL: dlq}), budget)
 	checktest.Expect(t, o, health.StatusWarn, "dead-letter queue holds 2 messages", budget)
 	if o.Result.ObservedValue != int64(0) {
 		t.Errorf("observed value = %v; want 0", o.Result.ObservedValue)
@@ -103,21 +103,21 @@ func TestIntegrationMissingQueue(t *testing.T) {
 	queue := testenv.Need(t, "LOCAL_QUEUE_URL")["LOCAL_QUEUE_URL"]
 	missing := queue[:strings.LastIndex(queue, "/")+1] + "health-it-no-such-queue"
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: missing}, budget)
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: missing}), budget)
 	checktest.Expect(t, o, health.StatusFail, health.ClassNotFound, budget)
 }
 
 func TestIntegrationRefused(t *testing.T) {
 	endpoint := "http://" + testenv.ClosedPort(t)
 	const budget = time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: endpoint + "/000000000000/orders"}, budget, buildtest.StaticAWS(endpoint))
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: endpoint + "/000000000000/orders"}), budget, buildtest.StaticAWS(endpoint))
 	checktest.Expect(t, o, health.StatusFail, health.ClassRefused, budget)
 }
 
 func TestIntegrationHung(t *testing.T) {
 	endpoint := "http://" + testenv.HungListener(t)
 	const budget = 500 * time.Millisecond
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: endpoint + "/000000000000/orders"}, budget, buildtest.StaticAWS(endpoint))
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: endpoint + "/000000000000/orders"}), budget, buildtest.StaticAWS(endpoint))
 	checktest.Expect(t, o, health.StatusFail, "timeout after 500ms", budget)
 }
 
@@ -134,7 +134,7 @@ func TestIntegrationBadCredentials(t *testing.T) {
 	}))
 	defer srv.Close()
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, config.CheckSpec{Name: "orders", Type: config.TypeSQS, QueueURL: srv.URL + "/000000000000/orders"}, budget, buildtest.StaticAWS(srv.URL))
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: srv.URL + "/000000000000/orders"}), budget, buildtest.StaticAWS(srv.URL))
 	checktest.Expect(t, o, health.StatusFail, health.ClassDenied, budget)
 	for what, text := range map[string]string{"response": o.Body, "logs": o.Logs} {
 		if strings.Contains(text, "Secret-Key-Example-123") || strings.Contains(text, "security token") {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -52,7 +53,7 @@ func TestProbe(t *testing.T) {
 	tests := []struct {
 		name       string
 		client     *fakeSQS
-		opts       []Option
+		spec       Spec
 		wantValue  int64
 		wantStatus health.Status // "" for a zero status (pass)
 		wantOutput string        // observation output, or the error's class
@@ -60,19 +61,19 @@ func TestProbe(t *testing.T) {
 		{
 			name:      "healthy",
 			client:    depths(map[string]int{queueURL: 3}, nil),
-			opts:      []Option{WithMaxDepth(10), WithDeadLetterQueue(dlqURL)},
+			spec:      Spec{MaxDepth: depthPtr(10), DLQURL: dlqURL},
 			wantValue: 3,
 		},
 		{
 			name:      "at max depth passes",
 			client:    depths(map[string]int{queueURL: 10}, nil),
-			opts:      []Option{WithMaxDepth(10)},
+			spec:      Spec{MaxDepth: depthPtr(10)},
 			wantValue: 10,
 		},
 		{
 			name:       "above max depth warns",
 			client:     depths(map[string]int{queueURL: 11}, nil),
-			opts:       []Option{WithMaxDepth(10)},
+			spec:       Spec{MaxDepth: depthPtr(10)},
 			wantValue:  11,
 			wantStatus: health.StatusWarn,
 			wantOutput: "queue depth 11 above 10",
@@ -80,7 +81,7 @@ func TestProbe(t *testing.T) {
 		{
 			name:       "max depth zero warns on any message",
 			client:     depths(map[string]int{queueURL: 1}, nil),
-			opts:       []Option{WithMaxDepth(0)},
+			spec:       Spec{MaxDepth: depthPtr(0)},
 			wantValue:  1,
 			wantStatus: health.StatusWarn,
 			wantOutput: "queue depth 1 above 0",
@@ -88,7 +89,7 @@ func TestProbe(t *testing.T) {
 		{
 			name:       "dlq not empty warns",
 			client:     depths(map[string]int{queueURL: 0, dlqURL: 2}, nil),
-			opts:       []Option{WithDeadLetterQueue(dlqURL)},
+			spec:       Spec{DLQURL: dlqURL},
 			wantValue:  0,
 			wantStatus: health.StatusWarn,
 			wantOutput: "dead-letter queue holds 2 messages",
@@ -96,7 +97,7 @@ func TestProbe(t *testing.T) {
 		{
 			name:       "both warn",
 			client:     depths(map[string]int{queueURL: 50, dlqURL: 1}, nil),
-			opts:       []Option{WithMaxDepth(5), WithDeadLetterQueue(dlqURL)},
+			spec:       Spec{MaxDepth: depthPtr(5), DLQURL: dlqURL},
 			wantValue:  50,
 			wantStatus: health.StatusWarn,
 			wantOutput: "queue depth 50 above 5; dead-letter queue holds 1 messages",
@@ -134,7 +135,7 @@ func TestProbe(t *testing.T) {
 		{
 			name:       "dlq denied",
 			client:     depths(map[string]int{queueURL: 0}, map[string]error{dlqURL: apiErr("AccessDeniedException")}),
-			opts:       []Option{WithDeadLetterQueue(dlqURL)},
+			spec:       Spec{DLQURL: dlqURL},
 			wantStatus: health.StatusFail,
 			wantOutput: "dead-letter queue: " + health.ClassDenied,
 		},
@@ -149,7 +150,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obs, err := New(tt.client, queueURL, tt.opts...).Probe(context.Background())
+			obs, err := withQueue(tt.spec, tt.client).Probe(context.Background())
 			if tt.wantStatus == health.StatusFail {
 				if err == nil {
 					t.Fatalf("Probe() = %+v, nil; want an error", obs)
@@ -179,10 +180,18 @@ func TestProbeHonoursContext(t *testing.T) {
 	}}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	_, err := New(client, queueURL, WithDeadLetterQueue(dlqURL)).Probe(ctx)
+	_, err := withQueue(Spec{DLQURL: dlqURL}, client).Probe(ctx)
 	if got := health.Classify(err, 20*time.Millisecond); got != "timeout after 20ms" {
 		t.Errorf("Probe() error class = %q; want %q", got, "timeout after 20ms")
 	}
 }
 
 func strPtr(s string) *string { return &s }
+
+func depthPtr(n int64) *int64 { return &n }
+
+// withQueue is the check of queueURL with the rest of s.
+func withQueue(s Spec, client API) health.Check {
+	s.QueueURL = queueURL
+	return New(checks.Common{Name: "orders"}, s, client)
+}

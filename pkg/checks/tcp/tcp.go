@@ -1,46 +1,69 @@
 // Package tcp checks that a TCP address accepts connections.
+//
+// HEALTH_CHECKS fields: "address" (host:port). The check opens and closes
+// one connection; it needs no IAM permission. Its errors are network errors,
+// which health.Classify names ("connection refused", "timeout after …",
+// "host not found").
 package tcp
 
 import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
+
+// Type is the kind's "type" in HEALTH_CHECKS.
+const Type = "tcp"
+
+// Spec is a tcp check's HEALTH_CHECKS fields.
+type Spec struct {
+	// Address is host:port. Required.
+	Address string `json:"address"`
+}
+
+// Type returns Type.
+func (Spec) Type() string { return Type }
+
+// Validate names every field that is wrong.
+func (s Spec) Validate() error {
+	var p checks.Problems
+	host, port, err := net.SplitHostPort(s.Address)
+	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+		p.Add("address", "required: host:port with a port from 1 to 65535")
+	}
+	return p.Err()
+}
+
+// Permissions is none: the check calls no AWS API.
+func (Spec) Permissions() []checks.Permission { return nil }
+
+// Check builds the check with a plain dialer.
+func (s Spec) Check(_ context.Context, c checks.Common, _ *checks.Env) (health.Check, error) {
+	return New(c, s, nil), nil
+}
 
 // Dialer opens connections; *net.Dialer fits.
 type Dialer interface {
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
 
-// Checker dials one address.
-type Checker struct {
-	address string
-	dialer  Dialer
-}
-
-// Option configures a Checker.
-type Option func(*Checker)
-
-// WithDialer sets the dialer. Default: a plain *net.Dialer.
-func WithDialer(d Dialer) Option { return func(c *Checker) { c.dialer = d } }
-
-// New returns a Checker for address (host:port).
-func New(address string, opts ...Option) *Checker {
-	c := &Checker{address: address, dialer: &net.Dialer{}}
-	for _, o := range opts {
-		o(c)
+// New returns the check of the address s names, dialled with dialer (nil:
+// a plain *net.Dialer).
+func New(c checks.Common, s Spec, dialer Dialer) health.Check {
+	if dialer == nil {
+		dialer = &net.Dialer{}
 	}
-	return c
-}
-
-// Probe opens and closes one connection.
-func (c *Checker) Probe(ctx context.Context) (health.Observation, error) {
-	conn, err := c.dialer.DialContext(ctx, "tcp", c.address)
-	if err != nil {
-		return health.Observation{}, fmt.Errorf("dial: %w", err)
-	}
-	_ = conn.Close()
-	return health.Observation{}, nil
+	address := s.Address
+	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
+		conn, err := dialer.DialContext(ctx, "tcp", address)
+		if err != nil {
+			return health.Observation{}, fmt.Errorf("dial: %w", err)
+		}
+		_ = conn.Close()
+		return health.Observation{}, nil
+	})
 }

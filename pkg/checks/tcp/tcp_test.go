@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -23,7 +24,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := health.NewChecker([]health.Check{{Name: "x", Probe: New(tt.address).Probe}},
+			c, err := health.NewChecker([]health.Check{{Name: "x", Probe: New(checks.Common{}, Spec{Address: tt.address}, nil).Probe}},
 				health.WithBudget(budget))
 			if err != nil {
 				t.Fatal(err)

@@ -1,0 +1,12 @@
+// Package checks is what every dependency kind under pkg/checks/<kind>
+// shares: the common fields of a HEALTH_CHECKS object (Common), the
+// interface a kind's typed spec satisfies (Spec), field errors that name the
+// JSON field, a Duration that reads Go duration strings, IAM permissions as
+// data (Permission), and the AWS configuration and clients a kind's
+// constructor is given (Env).
+//
+// Each kind owns its whole vertical in its own package: its Spec (JSON
+// fields, validation, IAM needs, construction into a complete health.Check)
+// and its error classifier. Package registry maps a type name to its kind;
+// nothing else in the tree knows the kinds' fields.
+package checks

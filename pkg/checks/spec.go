@@ -1,0 +1,131 @@
+package checks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// Common holds the fields every HEALTH_CHECKS object has besides its type.
+type Common struct {
+	// Name identifies the check in routes, results, metrics and alarms.
+	Name string `json:"name"`
+	// Critical says whether a failure fails readiness; nil means true, the
+	// JSON default.
+	Critical *bool `json:"critical,omitempty"`
+	// Timeout caps one run; zero means the request budget.
+	Timeout Duration `json:"timeout,omitzero"`
+}
+
+// IsCritical reports whether the check is critical: unless Critical is false.
+func (c Common) IsCritical() bool { return c.Critical == nil || *c.Critical }
+
+// Check returns a health.Check with c's name, critical flag and timeout and
+// the given component type, measurement and probe: what every kind's
+// constructor returns.
+func (c Common) Check(componentType, measurement string, probe health.Probe) health.Check {
+	return health.Check{
+		Name:          c.Name,
+		ComponentType: componentType,
+		Measurement:   measurement,
+		Optional:      !c.IsCritical(),
+		Timeout:       time.Duration(c.Timeout),
+		Probe:         probe,
+	}
+}
+
+// Spec is a kind's typed spec: the fields of one HEALTH_CHECKS object that
+// belong to its type, decoded by encoding/json with unknown fields rejected.
+type Spec interface {
+	// Type is the kind's "type" value.
+	Type() string
+	// Validate reports every problem, each a *FieldError naming the JSON
+	// field, joined; nil when the spec is usable.
+	Validate() error
+	// Permissions are the IAM permissions the check needs.
+	Permissions() []Permission
+	// Check builds the complete check, with clients from env.
+	Check(ctx context.Context, c Common, env *Env) (health.Check, error)
+}
+
+// Permission is one IAM grant a check needs: its actions on one resource.
+type Permission struct {
+	Actions []string
+	// Resource is the ARN the actions are granted on, derived from the
+	// spec. It may use the CloudFormation pseudo parameters
+	// ${AWS::Partition}, ${AWS::Region} and ${AWS::AccountId} for what the
+	// spec does not say (as in Fn::Sub). Empty when the spec does not name
+	// the resource: then Parameter names the deployment setting (a
+	// template.yaml parameter) that must supply it.
+	Resource string
+	// Parameter is the template.yaml parameter that grants the actions on
+	// the resource when the stack is deployed with SAM.
+	Parameter string
+}
+
+// ErrInvalid is wrapped by every FieldError.
+var ErrInvalid = errors.New("invalid configuration")
+
+// FieldError is one problem with one field.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+// Error returns "FIELD: problem".
+func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
+
+// Unwrap returns ErrInvalid.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// Problems collects FieldErrors; its zero value is ready to use.
+type Problems []error
+
+// Add records a problem with field.
+func (p *Problems) Add(field, format string, args ...any) {
+	*p = append(*p, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// Err returns the problems joined, or nil.
+func (p Problems) Err() error { return errors.Join(p...) }
+
+// namePattern is what a check name may be: it becomes a route segment, a
+// metric dimension and part of an alarm's name.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// ValidateName returns the problem with a check name, or "".
+func ValidateName(name string) string {
+	switch {
+	case !namePattern.MatchString(name):
+		return fmt.Sprintf("%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	case name == health.DrainCheckName || name == health.StartupCheckName:
+		return fmt.Sprintf("%q is reserved", name)
+	}
+	return ""
+}
+
+// Duration is a time.Duration written in JSON as a Go duration string
+// ("500ms", "2s").
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a Go duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a Go duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errors.New("must be a Go duration string such as \"500ms\"")
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a Go duration such as \"500ms\"", s)
+	}
+	*d = Duration(v)
+	return nil
+}
