@@ -22,14 +22,14 @@ import (
 const DefaultStackName = "LambdaHealth"
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(awscdk.NewApp(nil)); err != nil {
 		fmt.Fprintf(os.Stderr, "infra: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	app := awscdk.NewApp(nil)
+// run synthesizes the stack that app's context describes.
+func run(app awscdk.App) error {
 	get := func(key string) any { return app.Node().TryGetContext(jsii.String(key)) }
 	params, err := parametersFromContext(get)
 	if err != nil {

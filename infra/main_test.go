@@ -2,7 +2,13 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
 func TestParametersFromContext(t *testing.T) {
@@ -39,5 +45,33 @@ func TestParametersFromContextRejectsObjects(t *testing.T) {
 	})
 	if err == nil {
 		t.Error("parametersFromContext(BucketName: object) = nil error; want one naming BucketName")
+	}
+}
+
+// TestBadCheckFailsSynth: a ChecksJson with a bad field fails the CDK app
+// (and so cdk synth) with the message the functions print at start-up.
+func TestBadCheckFailsSynth(t *testing.T) {
+	const checks = `[{"name":"jobs","type":"sqs","queueUrl":"not a url","maxDepht":10}]`
+	_, startup := config.Load(func(k string) string {
+		if k == "HEALTH_CHECKS" {
+			return checks
+		}
+		return ""
+	})
+	if startup == nil {
+		t.Fatal("config.Load() = nil error; want the start-up error")
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{
+		Context: &map[string]any{"ChecksJson": checks},
+		Outdir:  jsii.String(t.TempDir()),
+	})
+	err := run(app)
+	if err == nil {
+		t.Fatal("run() = nil error; want ChecksJson rejected")
+	}
+	for _, line := range strings.Split(startup.Error(), "\n") {
+		if !strings.Contains(err.Error(), "parameter ChecksJson: "+line) {
+			t.Errorf("run() error = %q; want it to say %q, as the functions do at start-up", err, line)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package healthstack
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
 // ParameterNames lists the parameters of template.yaml, in the template's
@@ -106,10 +107,16 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.DrainParameter = str("DrainParameterName")
 	checksOK := true
 	if v := str("ChecksJson"); v != "" {
-		if err := json.Unmarshal([]byte(v), &p.Checks); err != nil {
-			bad("ChecksJson", "not a JSON array of checks: %v", err)
+		// The functions' own parser and validator: a bad field fails synth
+		// with the message the functions would print at start-up.
+		checks, err := config.ParseChecks(v)
+		if err != nil {
+			for _, e := range unjoin(err) {
+				bad("ChecksJson", "%v", e)
+			}
 			checksOK = false
 		}
+		p.Checks = checks
 	}
 	p.MetricsNamespace = str("MetricsNamespace")
 	p.Metrics = MetricsMode(str("MetricsMode"))

@@ -1,8 +1,6 @@
 package healthstack
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -12,17 +10,21 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // Defaults applied to zero-valued props; they are the defaults of the SAM
 // template's parameters and of the functions' own configuration.
 const (
 	DefaultService          = "health"
-	DefaultBudget           = 2 * time.Second
-	DefaultCacheTTL         = 5 * time.Second
-	DefaultDetails          = DetailsAuthorized
-	DefaultMetricsNamespace = "ServiceHealth"
-	DefaultMetrics          = MetricsAPI
+	DefaultBudget           = config.DefaultBudget
+	DefaultCacheTTL         = config.DefaultCacheTTL
+	DefaultDetails          = DetailsMode(config.DefaultDetails)
+	DefaultMetricsNamespace = config.DefaultMetricsNamespace
+	DefaultMetrics          = MetricsMode(config.DefaultMetrics)
 	DefaultCanarySchedule   = "rate(1 minute)"
 	DefaultLogRetention     = awslogs.RetentionDays_ONE_MONTH
 	DefaultALBRulePriority  = 100
@@ -34,9 +36,9 @@ type DetailsMode string
 
 // Details modes.
 const (
-	DetailsNever      DetailsMode = "never"
-	DetailsAuthorized DetailsMode = "authorized"
-	DetailsAlways     DetailsMode = "always"
+	DetailsNever      = DetailsMode(healthhttp.DetailsNever)
+	DetailsAuthorized = DetailsMode(healthhttp.DetailsAuthorized)
+	DetailsAlways     = DetailsMode(healthhttp.DetailsAlways)
 )
 
 // MetricsMode is HEALTH_METRICS: how the canary records its metrics.
@@ -44,9 +46,9 @@ type MetricsMode string
 
 // Metrics modes.
 const (
-	MetricsAPI  MetricsMode = "api"
-	MetricsEMF  MetricsMode = "emf"
-	MetricsBoth MetricsMode = "both"
+	MetricsAPI  = MetricsMode(metrics.ModeAPI)
+	MetricsEMF  = MetricsMode(metrics.ModeEMF)
+	MetricsBoth = MetricsMode(metrics.ModeBoth)
 )
 
 // FunctionURLAuthType is the auth type of the optional Function URL; the
@@ -88,10 +90,14 @@ type HealthStackProps struct {
 	// of the SSM parameter whose value "drain" fails readiness; health function
 	// only.
 	DrainParameter string
-	// Checks is HEALTH_CHECKS (ChecksJson). Default none ("[]"). Every
-	// critical check (Critical nil or true) gets an alarm of its own
-	// (CriticalCheckNames); the SAM template, which has no loops, takes their
-	// names in five parameters, CriticalCheck1..CriticalCheck5, instead.
+	// Checks is HEALTH_CHECKS (ChecksJson), in the specs of the check kinds
+	// (pkg/checks/<kind>), validated as the functions validate them at
+	// start-up. Default none ("[]"). Every critical check (Critical nil or
+	// true) gets an alarm of its own (CriticalCheckNames); the SAM template,
+	// which has no loops, takes their names in five parameters,
+	// CriticalCheck1..CriticalCheck5, instead. Both functions are granted
+	// the IAM permissions of every check whose resource the check names
+	// (Permissions); the props below grant the others.
 	Checks []Check
 	// MetricsNamespace is HEALTH_METRICS_NAMESPACE (MetricsNamespace), watched
 	// by the alarms. Default DefaultMetricsNamespace.
@@ -112,17 +118,21 @@ type HealthStackProps struct {
 	SubnetIDs        []string
 	SecurityGroupIDs []string
 
-	// QueueARNs grants sqs:GetQueueAttributes on these queues (QueueArns).
+	// QueueARNs grants sqs:GetQueueAttributes on these queues (QueueArns),
+	// besides the queues of the sqs checks that have AWS queue URLs.
 	QueueARNs []string
-	// Bucket grants s3:ListBucket on this bucket (BucketName).
+	// Bucket grants s3:ListBucket on this bucket (BucketName), besides the
+	// buckets of the s3 checks.
 	Bucket string
 	// ProbePrefix grants s3:PutObject, s3:GetObject and s3:DeleteObject on
 	// Bucket/ProbePrefix/* (ProbePrefix); no leading or trailing slash.
 	ProbePrefix string
-	// DBUserARNs grants rds-db:connect on these rds-db user ARNs (DbUserArns).
+	// DBUserARNs grants rds-db:connect on these rds-db user ARNs
+	// (DbUserArns): the database checks with iamAuth need them, since their
+	// ARNs hold the instance's resource ID, which no check names.
 	DBUserARNs []string
 	// SecretARNs grants secretsmanager:GetSecretValue on these full secret
-	// ARNs (SecretArns).
+	// ARNs (SecretArns), besides the secretArn of every database check.
 	SecretARNs []string
 
 	// AlarmEmail is subscribed to the alarm topic (AlarmEmail).
@@ -154,45 +164,9 @@ type HealthStackProps struct {
 	AssetDir string
 }
 
-// Check is one element of HEALTH_CHECKS; see README.md, "Checks". Fields
-// that do not belong to the check's type must stay zero.
-type Check struct {
-	Name string
-	Type string
-	// Critical defaults to true when nil.
-	Critical *bool
-	// Timeout defaults to the budget when zero.
-	Timeout time.Duration
-
-	// postgres, mysql
-	DSN       string
-	Host      string
-	Port      int
-	User      string
-	Database  string
-	IAMAuth   bool
-	SecretARN string
-	TLS       string
-
-	// sqs
-	QueueURL string
-	MaxDepth *int64
-	DLQURL   string
-
-	// s3
-	Bucket   string
-	ProbeKey string
-
-	// http
-	URL          string
-	ExpectStatus string
-
-	// tcp
-	Address string
-}
-
-// IsCritical reports whether the check is critical: unless Critical is false.
-func (c Check) IsCritical() bool { return c.Critical == nil || *c.Critical }
+// Check is one element of HEALTH_CHECKS: the common fields and its
+// kind's spec, as the functions read it.
+type Check = config.CheckSpec
 
 // CriticalCheckNames are the names of the critical checks in Checks, in
 // order: the checks that get an alarm of their own (CheckAlarm1, ...).
@@ -206,98 +180,26 @@ func (p HealthStackProps) CriticalCheckNames() []string {
 	return names
 }
 
-// checkJSON is the wire form of Check, as pkg/config reads it.
-type checkJSON struct {
-	Name         string `json:"name"`
-	Type         string `json:"type"`
-	Critical     *bool  `json:"critical,omitempty"`
-	Timeout      string `json:"timeout,omitempty"`
-	DSN          string `json:"dsn,omitempty"`
-	Host         string `json:"host,omitempty"`
-	Port         int    `json:"port,omitempty"`
-	User         string `json:"user,omitempty"`
-	Database     string `json:"database,omitempty"`
-	IAMAuth      bool   `json:"iamAuth,omitempty"`
-	SecretARN    string `json:"secretArn,omitempty"`
-	TLS          string `json:"tls,omitempty"`
-	QueueURL     string `json:"queueUrl,omitempty"`
-	MaxDepth     *int64 `json:"maxDepth,omitempty"`
-	DLQURL       string `json:"dlqUrl,omitempty"`
-	Bucket       string `json:"bucket,omitempty"`
-	ProbeKey     string `json:"probeKey,omitempty"`
-	URL          string `json:"url,omitempty"`
-	ExpectStatus string `json:"expectStatus,omitempty"`
-	Address      string `json:"address,omitempty"`
-}
-
-// MarshalJSON writes the check as pkg/config reads it, leaving out unset fields.
-func (c Check) MarshalJSON() ([]byte, error) {
-	w := checkJSON{
-		Name: c.Name, Type: c.Type, Critical: c.Critical,
-		DSN: c.DSN, Host: c.Host, Port: c.Port, User: c.User, Database: c.Database,
-		IAMAuth: c.IAMAuth, SecretARN: c.SecretARN, TLS: c.TLS,
-		QueueURL: c.QueueURL, MaxDepth: c.MaxDepth, DLQURL: c.DLQURL,
-		Bucket: c.Bucket, ProbeKey: c.ProbeKey, URL: c.URL, ExpectStatus: c.ExpectStatus,
-		Address: c.Address,
-	}
-	if c.Timeout > 0 {
-		w.Timeout = c.Timeout.String()
-	}
-	// URLs keep their & < >: the value is an environment variable, not HTML.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(w); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// UnmarshalJSON reads a check as pkg/config does; unknown fields are errors.
-func (c *Check) UnmarshalJSON(b []byte) error {
-	var w checkJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return err
-	}
-	*c = Check{
-		Name: w.Name, Type: w.Type, Critical: w.Critical,
-		DSN: w.DSN, Host: w.Host, Port: w.Port, User: w.User, Database: w.Database,
-		IAMAuth: w.IAMAuth, SecretARN: w.SecretARN, TLS: w.TLS,
-		QueueURL: w.QueueURL, MaxDepth: w.MaxDepth, DLQURL: w.DLQURL,
-		Bucket: w.Bucket, ProbeKey: w.ProbeKey, URL: w.URL, ExpectStatus: w.ExpectStatus,
-		Address: w.Address,
-	}
-	if w.Timeout != "" {
-		d, err := time.ParseDuration(w.Timeout)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("check %q: timeout %q is not a positive Go duration", w.Name, w.Timeout)
-		}
-		c.Timeout = d
-	}
-	return nil
-}
-
 // ChecksJSON renders checks as the HEALTH_CHECKS value: "[]" when there are none.
 func ChecksJSON(checks []Check) (string, error) {
 	if len(checks) == 0 {
 		return "[]", nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(checks); err != nil {
-		return "", fmt.Errorf("encode checks: %w", err)
+	parts := make([]string, len(checks))
+	for i, c := range checks {
+		b, err := c.MarshalJSON()
+		if err != nil {
+			return "", fmt.Errorf("encode checks[%d]: %w", i, err)
+		}
+		parts[i] = string(b)
 	}
-	return strings.TrimSpace(buf.String()), nil
+	return "[" + strings.Join(parts, ",") + "]", nil
 }
 
 var (
-	namePattern  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-	envPattern   = regexp.MustCompile(`^[A-Za-z0-9._-]{0,64}$`)
-	checkPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	nsPattern    = regexp.MustCompile(`^[0-9A-Za-z._/#: -]{1,255}$`)
+	namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	envPattern  = regexp.MustCompile(`^[A-Za-z0-9._-]{0,64}$`)
+	nsPattern   = regexp.MustCompile(`^[0-9A-Za-z._/#: -]{1,255}$`)
 )
 
 // withDefaults returns a copy of p with every zero field set to its default.
@@ -406,15 +308,15 @@ func (p HealthStackProps) Validate() error {
 		bad("ALBRulePriority", "%d is not from 1 to 50000", p.ALBRulePriority)
 	}
 	errs = append(errs, p.Route53.problems()...)
-	names := map[string]bool{}
-	for i, c := range p.Checks {
-		if !checkPattern.MatchString(c.Name) {
-			bad(fmt.Sprintf("Checks[%d].Name", i), "%q must be 1-64 letters, digits, '.', '_' or '-'", c.Name)
+	for _, problem := range p.ungranted() {
+		bad("Checks", "%s", problem)
+	}
+	// The functions' own validation, with the messages they would print at
+	// start-up.
+	if err := config.ValidateChecks(p.Checks); err != nil {
+		for _, e := range unjoin(err) {
+			errs = append(errs, fmt.Errorf("HealthStackProps.Checks: %w", e))
 		}
-		if names[c.Name] {
-			bad(fmt.Sprintf("Checks[%d].Name", i), "duplicate name %q", c.Name)
-		}
-		names[c.Name] = true
 	}
 	return errors.Join(errs...)
 }
@@ -444,4 +346,12 @@ var retentionDays = map[awslogs.RetentionDays]int{
 	awslogs.RetentionDays_EIGHT_YEARS:     2922,
 	awslogs.RetentionDays_NINE_YEARS:      3288,
 	awslogs.RetentionDays_TEN_YEARS:       3653,
+}
+
+// unjoin returns the errors that errors.Join joined into err.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

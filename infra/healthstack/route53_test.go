@@ -16,7 +16,7 @@ func route53Props(mode Route53Mode, interval, threshold int) HealthStackProps {
 // (TestParityConfigs).
 func route53AlarmProps() HealthStackProps {
 	p := route53Props(Route53Alarm, 0, 0)
-	p.Checks = []Check{{Name: "orders-db", Type: "tcp", Address: "orders-db.internal:5432"}}
+	p.Checks = []Check{tcpCheck("orders-db", "orders-db.internal:5432")}
 	return p
 }
 

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // FunctionTagKey is the tag that names each function's role ("health" or
@@ -143,26 +145,18 @@ func (b *builder) environment(health bool) *map[string]*string {
 }
 
 // dependencyStatements are the grants both functions need to run the
-// checks; each exists only when its prop is set.
+// checks (Grants).
 func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
-	p := b.p
 	var s []awsiam.PolicyStatement
-	if len(p.QueueARNs) > 0 {
-		s = append(s, allow([]string{"sqs:GetQueueAttributes"}, p.QueueARNs...))
-	}
-	if p.Bucket != "" {
-		// HeadBucket is authorized by s3:ListBucket.
-		s = append(s, allow([]string{"s3:ListBucket"}, arn(":s3:::"+p.Bucket)))
-		if p.ProbePrefix != "" {
-			s = append(s, allow([]string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject"},
-				arn(":s3:::"+p.Bucket+"/"+p.ProbePrefix+"/*")))
+	for _, g := range b.p.Grants() {
+		resources := make([]string, len(g.Resources))
+		for i, r := range g.Resources {
+			resources[i] = r
+			if strings.Contains(r, "${") {
+				resources[i] = *awscdk.Fn_Sub(jsii.String(r), nil)
+			}
 		}
-	}
-	if len(p.DBUserARNs) > 0 {
-		s = append(s, allow([]string{"rds-db:connect"}, p.DBUserARNs...))
-	}
-	if len(p.SecretARNs) > 0 {
-		s = append(s, allow([]string{"secretsmanager:GetSecretValue"}, p.SecretARNs...))
+		s = append(s, allow(g.Actions, resources...))
 	}
 	return s
 }
@@ -413,10 +407,10 @@ func (b *builder) alarmTopic() *string {
 }
 
 // EnvironmentDimension is the Environment dimension value the canary
-// publishes for env (pkg/metrics.DefaultEnvironment when empty).
+// publishes for env (metrics.DefaultEnvironment when empty).
 func EnvironmentDimension(env string) string {
 	if env == "" {
-		return "default"
+		return metrics.DefaultEnvironment
 	}
 	return env
 }
@@ -436,16 +430,16 @@ func (b *builder) alarms(canary awslambda.Function) {
 	}
 	success := func(id, desc, check string) awscloudwatch.CfnAlarm {
 		dims := []any{
-			dimension("Service", jsii.String(p.Service)),
-			dimension("Environment", jsii.String(EnvironmentDimension(p.Environment))),
+			dimension(metrics.DimService, jsii.String(p.Service)),
+			dimension(metrics.DimEnvironment, jsii.String(EnvironmentDimension(p.Environment))),
 		}
 		if check != "" {
-			dims = append(dims, dimension("Check", jsii.String(check)))
+			dims = append(dims, dimension(metrics.DimCheck, jsii.String(check)))
 		}
 		return awscloudwatch.NewCfnAlarm(b.stack, jsii.String(id), &awscloudwatch.CfnAlarmProps{
 			AlarmDescription:   jsii.String(desc),
 			Namespace:          jsii.String(p.MetricsNamespace),
-			MetricName:         jsii.String("Success"),
+			MetricName:         jsii.String(metrics.MetricSuccess),
 			Dimensions:         &dims,
 			Statistic:          jsii.String("Minimum"),
 			Period:             jsii.Number(60),

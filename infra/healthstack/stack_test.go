@@ -16,6 +16,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
@@ -35,6 +44,10 @@ func assetDir(t *testing.T) string {
 
 func ptr[T any](v T) *T { return &v }
 
+func tcpCheck(name, address string) Check {
+	return Check{Common: checks.Common{Name: name}, Spec: tcp.Spec{Address: address}}
+}
+
 // fullProps switches every optional part on; infra/testdata/parity-full.json
 // holds the same settings as template.yaml parameters (TestParityConfigs).
 func fullProps() HealthStackProps {
@@ -48,15 +61,12 @@ func fullProps() HealthStackProps {
 		TokenSecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
 		DrainParameter: "/orders/prod/drain",
 		Checks: []Check{
-			{Name: "orders-db", Type: "postgres", Host: "orders.cluster-abc.us-east-1.rds.amazonaws.com", Port: 5432,
-				User: "health", Database: "orders", IAMAuth: true, TLS: "verify-full", Timeout: 800 * time.Millisecond},
-			{Name: "ledger-db", Type: "mysql", Host: "ledger.cluster-def.us-east-1.rds.amazonaws.com", Database: "ledger",
-				SecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"},
-			{Name: "jobs", Type: "sqs", QueueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs", MaxDepth: ptr(int64(1000)),
-				DLQURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs-dlq", Critical: ptr(false)},
-			{Name: "assets", Type: "s3", Bucket: "orders-assets", ProbeKey: "health-probe"},
-			{Name: "payments", Type: "http", URL: "https://payments.example.com/health", ExpectStatus: "200-299", Critical: ptr(false)},
-			{Name: "cache", Type: "tcp", Address: "cache.internal:6379"},
+			Check{Common: checks.Common{Name: "orders-db", Timeout: checks.Duration(800 * time.Millisecond)}, Spec: postgres.Spec{Spec: rds.Spec{Host: "orders.cluster-abc.us-east-1.rds.amazonaws.com", Port: 5432, User: "health", Database: "orders", IAMAuth: true, TLS: "verify-full"}}},
+			Check{Common: checks.Common{Name: "ledger-db"}, Spec: mysql.Spec{Spec: rds.Spec{Host: "ledger.cluster-def.us-east-1.rds.amazonaws.com", Database: "ledger", SecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"}}},
+			Check{Common: checks.Common{Name: "jobs", Critical: ptr(false)}, Spec: sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs", MaxDepth: ptr(int64(1000)), DLQURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs-dlq"}},
+			Check{Common: checks.Common{Name: "assets"}, Spec: s3.Spec{Bucket: "orders-assets", ProbeKey: "health-probe"}},
+			Check{Common: checks.Common{Name: "payments", Critical: ptr(false)}, Spec: httpcheck.Spec{URL: "https://payments.example.com/health", ExpectStatus: "200-299"}},
+			Check{Common: checks.Common{Name: "cache"}, Spec: tcp.Spec{Address: "cache.internal:6379"}},
 		},
 		MetricsNamespace: "Orders/Health",
 		Metrics:          MetricsBoth,
@@ -544,7 +554,7 @@ func topicProps() HealthStackProps {
 		FunctionURLAuthType: FunctionURLIAM,
 		AlarmTopicARN:       "arn:aws:sns:us-east-1:123456789012:oncall",
 		AlarmEmail:          "billing@example.com",
-		Checks:              []Check{{Name: "reports", Type: "s3", Bucket: "billing-reports"}},
+		Checks:              []Check{{Common: checks.Common{Name: "reports"}, Spec: s3.Spec{Bucket: "billing-reports"}}},
 	}
 }
 
@@ -587,10 +597,10 @@ func TestTopicEMFStack(t *testing.T) {
 // TestAlarmPerCriticalCheck: every critical check gets its alarm, with no
 // limit of five (the SAM template's slots), and no other check does.
 func TestAlarmPerCriticalCheck(t *testing.T) {
-	var checks []Check
+	var specs []Check
 	var want []string
 	for i := 1; i <= 7; i++ {
-		c := Check{Name: fmt.Sprintf("c%d", i), Type: "tcp", Address: fmt.Sprintf("h%d:1", i)}
+		c := Check{Common: checks.Common{Name: fmt.Sprintf("c%d", i)}, Spec: tcp.Spec{Address: fmt.Sprintf("h%d:1", i)}}
 		switch i {
 		case 2:
 			c.Critical = ptr(false)
@@ -600,9 +610,9 @@ func TestAlarmPerCriticalCheck(t *testing.T) {
 		if i != 2 {
 			want = append(want, c.Name)
 		}
-		checks = append(checks, c)
+		specs = append(specs, c)
 	}
-	props := HealthStackProps{Checks: checks}
+	props := HealthStackProps{Checks: specs}
 	if got := props.CriticalCheckNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("CriticalCheckNames() = %q; want %q", got, want)
 	}
@@ -639,7 +649,10 @@ func TestValidate(t *testing.T) {
 		{"bad url auth", HealthStackProps{FunctionURLAuthType: "OPEN"}, "FunctionURLAuthType"},
 		{"bad retention", HealthStackProps{LogRetention: "FOREVER"}, "LogRetention"},
 		{"bad priority", HealthStackProps{ALBRulePriority: 50001}, "ALBRulePriority"},
-		{"duplicate check", HealthStackProps{Checks: []Check{{Name: "a", Type: "tcp"}, {Name: "a", Type: "tcp"}}}, "Checks[1].Name"},
+		{"duplicate check", HealthStackProps{Checks: []Check{tcpCheck("a", "h:1"), tcpCheck("a", "h:2")}}, "Checks: HEALTH_CHECKS[1].name"},
+		{"bad check field", HealthStackProps{Checks: []Check{{Common: checks.Common{Name: "q"}, Spec: sqs.Spec{}}}}, "Checks: HEALTH_CHECKS[0].queueUrl"},
+		{"iam auth without a db user", HealthStackProps{Checks: []Check{{Common: checks.Common{Name: "db"},
+			Spec: postgres.Spec{Spec: rds.Spec{Host: "h", User: "u", IAMAuth: true}}}}}, "Checks: check db (Checks[0]) needs rds-db:connect on a resource it does not name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

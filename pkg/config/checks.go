@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -29,31 +30,43 @@ func (s CheckSpec) Type() string {
 	return s.Spec.Type()
 }
 
-// MarshalJSON writes the check as ParseChecks reads it: the common fields,
-// "type", then the kind's fields, leaving out unset ones. URLs keep their
-// & < >: the value is an environment variable, not HTML.
+// MarshalJSON writes the check as ParseChecks reads it: "name", "type",
+// the other common fields, then the kind's, leaving out unset ones. URLs
+// keep their & < >: the value is an environment variable, not HTML.
 func (s CheckSpec) MarshalJSON() ([]byte, error) {
-	var fields map[string]json.RawMessage
-	for _, part := range []any{s.Common, struct {
-		Type string `json:"type"`
-	}{s.Type()}, s.Spec} {
-		b, err := marshal(part)
+	common, err := marshal(s.Common)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := marshal(s.Name)
+	typ, _ := marshal(s.Type())
+	// common is {"name":NAME} or {"name":NAME,...}: type goes after the name.
+	head := `{"name":` + string(name)
+	rest, ok := strings.CutPrefix(string(common), head)
+	if !ok {
+		return nil, fmt.Errorf("check %q: unexpected encoding of the common fields", s.Name)
+	}
+	out := head + `,"type":` + string(typ) + strings.TrimSuffix(rest, "}")
+	if s.Spec != nil {
+		kind, err := marshal(s.Spec)
 		if err != nil {
 			return nil, err
 		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, err
-		}
-		if fields == nil {
-			fields = m
-			continue
-		}
-		for k, v := range m {
-			fields[k] = v
+		if fields := strings.TrimSuffix(strings.TrimPrefix(string(kind), "{"), "}"); fields != "" {
+			out += "," + fields
 		}
 	}
-	return marshal(fields)
+	return []byte(out + "}"), nil
+}
+
+// UnmarshalJSON reads one check as ParseChecks does, with the same errors.
+func (s *CheckSpec) UnmarshalJSON(b []byte) error {
+	specs, err := ParseChecks("[" + string(b) + "]")
+	if err != nil {
+		return err
+	}
+	*s = specs[0]
+	return nil
 }
 
 func marshal(v any) ([]byte, error) {
@@ -192,7 +205,8 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 		decodeError(err, field, "type", bad)
 		return spec, false
 	}
-	spec.Spec = kind
+	// The spec is kept as a value, as a Go literal would write it.
+	spec.Spec = reflect.ValueOf(kind).Elem().Interface().(checks.Spec)
 	return spec, ok
 }
 

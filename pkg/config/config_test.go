@@ -45,8 +45,8 @@ func TestValid(t *testing.T) {
 	if !c.Checks[0].IsCritical() || c.Checks[3].IsCritical() {
 		t.Errorf("critical = %v, %v; want true (default), false", c.Checks[0].IsCritical(), c.Checks[3].IsCritical())
 	}
-	q, okQ := c.Checks[3].Spec.(*sqs.Spec)
-	db, okDB := c.Checks[1].Spec.(*mysql.Spec)
+	q, okQ := c.Checks[3].Spec.(sqs.Spec)
+	db, okDB := c.Checks[1].Spec.(mysql.Spec)
 	if time.Duration(c.Checks[0].Timeout) != 500*time.Millisecond || !okQ || *q.MaxDepth != 1000 || !okDB || !db.IAMAuth {
 		t.Errorf("check fields = %+v %+v", c.Checks[0], c.Checks[3])
 	}

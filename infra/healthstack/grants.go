@@ -1,0 +1,92 @@
+package healthstack
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Grant is one statement of the grants both functions need to run the
+// checks: actions on resources. A resource may use the pseudo parameters
+// ${AWS::Partition}, ${AWS::Region} and ${AWS::AccountId}, as in Fn::Sub.
+type Grant struct {
+	Actions   []string
+	Resources []string
+}
+
+// Grants are the IAM grants of the checks: the permissions of each check,
+// as its kind states them (checks.Spec.Permissions), on the resource the
+// check names, and besides them the resources of the props QueueARNs,
+// Bucket, ProbePrefix, DBUserARNs and SecretARNs (the SAM template's
+// parameters, which also cover what no check names, such as an rds-db user
+// ARN). One grant per set of actions, in order of first appearance, each
+// resource once.
+func (p HealthStackProps) Grants() []Grant {
+	var grants []Grant
+	add := func(actions []string, resources ...string) {
+		for i := range grants {
+			if slices.Equal(grants[i].Actions, actions) {
+				for _, r := range resources {
+					if !slices.Contains(grants[i].Resources, r) {
+						grants[i].Resources = append(grants[i].Resources, r)
+					}
+				}
+				return
+			}
+		}
+		if len(resources) > 0 {
+			grants = append(grants, Grant{Actions: actions, Resources: slices.Compact(slices.Clone(resources))})
+		}
+	}
+	for _, c := range p.Checks {
+		if c.Spec == nil {
+			continue
+		}
+		for _, perm := range c.Spec.Permissions() {
+			if perm.Resource != "" {
+				add(perm.Actions, perm.Resource)
+			}
+		}
+	}
+	add([]string{"sqs:GetQueueAttributes"}, p.QueueARNs...)
+	if p.Bucket != "" {
+		// HeadBucket is authorized by s3:ListBucket.
+		add([]string{"s3:ListBucket"}, "arn:${AWS::Partition}:s3:::"+p.Bucket)
+		if p.ProbePrefix != "" {
+			add([]string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}, "arn:${AWS::Partition}:s3:::"+p.Bucket+"/"+p.ProbePrefix+"/*")
+		}
+	}
+	add([]string{"rds-db:connect"}, p.DBUserARNs...)
+	add([]string{"secretsmanager:GetSecretValue"}, p.SecretARNs...)
+	return grants
+}
+
+// ungranted reports the checks whose permissions name no resource (such as
+// rds-db:connect for iamAuth) and that no prop grants either.
+func (p HealthStackProps) ungranted() []string {
+	var problems []string
+	granted := map[string]bool{}
+	for _, g := range p.Grants() {
+		for _, a := range g.Actions {
+			granted[a] = true
+		}
+	}
+	for i, c := range p.Checks {
+		if c.Spec == nil {
+			continue
+		}
+		for _, perm := range c.Spec.Permissions() {
+			if perm.Resource == "" && !granted[perm.Actions[0]] {
+				problems = append(problems, fmt.Sprintf("check %s (Checks[%d]) needs %s on a resource it does not name: set %s (template.yaml: %s)",
+					c.Name, i, strings.Join(perm.Actions, ", "), propOf[perm.Parameter], perm.Parameter))
+			}
+		}
+	}
+	return problems
+}
+
+// propOf maps a template.yaml parameter to the prop of the same meaning.
+var propOf = map[string]string{
+	"QueueArns": "QueueARNs", "BucketName": "Bucket", "ProbePrefix": "ProbePrefix",
+	"DbUserArns": "DBUserARNs", "SecretArns": "SecretARNs",
+}
