@@ -17,8 +17,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 )
 
-// everyKind holds one check or more of every registered kind, with every
-// permission a kind can ask for; dbUser is the rds-db user ARN its iamAuth
+// everyKind holds one check or more of every registered kind (at least of
+// every kind that calls AWS), with every permission a kind can ask for; dbUser is the rds-db user ARN its iamAuth
 // check needs, which no check names.
 func everyKind() (specs []Check, dbUser string) {
 	c := func(name string, s checks.Spec) Check { return Check{Common: checks.Common{Name: name}, Spec: s} }
@@ -39,15 +39,17 @@ func everyKind() (specs []Check, dbUser string) {
 // nothing more and nothing less.
 func TestGrantsAreTheKindsIAMData(t *testing.T) {
 	specs, dbUser := everyKind()
-	var kinds []string
+	// Every kind that calls AWS (whose zero spec already asks for a
+	// permission) must be in everyKind.
+	have := map[string]bool{}
 	for _, s := range specs {
-		if !slices.Contains(kinds, s.Type()) {
-			kinds = append(kinds, s.Type())
-		}
+		have[s.Type()] = true
 	}
-	sort.Strings(kinds)
-	if !slices.Equal(kinds, registry.Types()) {
-		t.Fatalf("everyKind() has the kinds %v; want every registered kind %v", kinds, registry.Types())
+	for _, typ := range registry.Types() {
+		zero, _ := registry.New(typ)
+		if len(zero.Permissions()) > 0 && !have[typ] {
+			t.Errorf("everyKind() has no %s check; want every kind that needs IAM permissions", typ)
+		}
 	}
 
 	var want []string
