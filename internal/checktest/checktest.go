@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 )
@@ -90,4 +92,11 @@ func Expect(t testing.TB, o Outcome, status health.Status, output string, budget
 	if output != "" && !strings.Contains(o.Body, `"output":"`+output) {
 		t.Errorf("response body %s; want output %q in it", o.Body, output)
 	}
+}
+
+// APIError is the error the AWS SDK returns for an API error with code,
+// with an ARN in its message (which must never reach an output).
+func APIError(code string) error {
+	return &smithy.OperationError{ServiceID: "Fake", OperationName: "Call",
+		Err: &smithy.GenericAPIError{Code: code, Message: "User arn:aws:iam::123456789012:user/x is not authorized"}}
 }

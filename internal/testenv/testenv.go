@@ -106,6 +106,16 @@ func SetAWSEnv(t *testing.T) {
 	}
 }
 
+// SetAWSServiceEnv is SetAWSEnv plus the per-service endpoints named (such
+// as AWS_ENDPOINT_URL_DYNAMODB, for a service another emulator serves).
+func SetAWSServiceEnv(t *testing.T, keys ...string) {
+	t.Helper()
+	SetAWSEnv(t)
+	for k, v := range Need(t, keys...) {
+		t.Setenv(k, v)
+	}
+}
+
 // ClosedPort returns a loopback address on which nothing listens.
 func ClosedPort(t testing.TB) string {
 	t.Helper()

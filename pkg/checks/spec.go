@@ -68,6 +68,13 @@ type Permission struct {
 	Parameter string
 }
 
+// ARN returns the ARN of resource (such as "table/orders") of service in
+// the stack's own partition, region and account, as pseudo parameters: the
+// resource of a check that names its resource by name only.
+func ARN(service, resource string) string {
+	return "arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource
+}
+
 // ErrInvalid is wrapped by every FieldError.
 var ErrInvalid = errors.New("invalid configuration")
 

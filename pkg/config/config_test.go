@@ -76,7 +76,7 @@ func TestInvalid(t *testing.T) {
 		{"element not object", map[string]string{"HEALTH_CHECKS": `[7]`}, "HEALTH_CHECKS[0]"},
 		{"null element", map[string]string{"HEALTH_CHECKS": `[null]`}, "HEALTH_CHECKS[0]"},
 		{"no type", map[string]string{"HEALTH_CHECKS": `[{"name":"a"}]`}, "HEALTH_CHECKS[0].type"},
-		{"unknown type", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"redis"}]`}, "HEALTH_CHECKS[0].type"},
+		{"unknown type", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"oracle"}]`}, "HEALTH_CHECKS[0].type"},
 		{"unknown field", map[string]string{"HEALTH_CHECKS": `[{"name":"a","type":"tcp","address":"h:1","url":"http://x"}]`}, "HEALTH_CHECKS[0].url"},
 		{"bad name", map[string]string{"HEALTH_CHECKS": `[{"name":"a b","type":"tcp","address":"h:1"}]`}, "HEALTH_CHECKS[0].name"},
 		{"reserved name", map[string]string{"HEALTH_CHECKS": `[{"name":"drain","type":"tcp","address":"h:1"}]`}, "HEALTH_CHECKS[0].name"},

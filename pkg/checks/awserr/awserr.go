@@ -22,9 +22,12 @@ var codes = map[string]string{
 	"NoSuchBucket":                            health.ClassNotFound,
 	"NoSuchKey":                               health.ClassNotFound,
 	"ResourceNotFoundException":               health.ClassNotFound,
+	"NotFoundException":                       health.ClassNotFound,
+	"TableNotFoundException":                  health.ClassNotFound,
 
 	// The caller may not do it, or is not who it says.
 	"AccessDenied":                health.ClassDenied,
+	"AuthorizationError":          health.ClassDenied,
 	"AccessDeniedException":       health.ClassDenied,
 	"Forbidden":                   health.ClassDenied,
 	"InvalidClientTokenId":        health.ClassDenied,
@@ -43,6 +46,7 @@ var codes = map[string]string{
 	"Throttling":                             health.ClassThrottled,
 	"ThrottlingException":                    health.ClassThrottled,
 	"ThrottledException":                     health.ClassThrottled,
+	"Throttled":                              health.ClassThrottled,
 	"RequestThrottled":                       health.ClassThrottled,
 	"RequestThrottledException":              health.ClassThrottled,
 	"TooManyRequestsException":               health.ClassThrottled,
@@ -51,6 +55,8 @@ var codes = map[string]string{
 	"SlowDown":                               health.ClassThrottled,
 	"ProvisionedThroughputExceededException": health.ClassThrottled,
 	"KMS.ThrottlingException":                health.ClassThrottled,
+	"LimitExceededException":                 health.ClassThrottled,
+	"RequestLimitExceededException":          health.ClassThrottled,
 }
 
 // statuses maps HTTP statuses to safe classes, for API errors whose code is

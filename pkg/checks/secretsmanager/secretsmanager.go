@@ -1,0 +1,121 @@
+// Package secretsmanager checks an AWS Secrets Manager secret without ever
+// reading its value: the kind "secretsmanager" of HEALTH_CHECKS.
+//
+// Field: "secretId" (its name or ARN). The check calls DescribeSecret: it
+// fails when the secret is scheduled for deletion, and warns when rotation
+// is enabled and the last rotation is older than the rotation interval plus
+// a day, which means rotation is stuck. IAM: secretsmanager:DescribeSecret
+// on the secret (never GetSecretValue). Errors: ResourceNotFoundException is
+// "not found", AccessDeniedException "access denied", throttling
+// "throttled".
+package secretsmanager
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// Type is the kind's "type" in HEALTH_CHECKS.
+const Type = "secretsmanager"
+
+// RotationGrace is how much later than its interval a rotation may be
+// before the check warns that rotation is stuck.
+const RotationGrace = 24 * time.Hour
+
+// Spec is a secretsmanager check's HEALTH_CHECKS fields.
+type Spec struct {
+	// SecretID is the secret's name or ARN. Required.
+	SecretID string `json:"secretId"`
+}
+
+// Type returns Type.
+func (Spec) Type() string { return Type }
+
+// Validate names every field that is wrong.
+func (s Spec) Validate() error {
+	var p checks.Problems
+	if s.SecretID == "" || len(s.SecretID) > 2048 {
+		p.Add("secretId", "required: a secret name or ARN")
+	}
+	return p.Err()
+}
+
+// Permissions is secretsmanager:DescribeSecret on the secret: the ARN, or
+// for a name the ARN with the six random characters Secrets Manager adds.
+func (s Spec) Permissions() []checks.Permission {
+	arn := s.SecretID
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = checks.ARN("secretsmanager", "secret:"+s.SecretID+"-??????")
+	}
+	return []checks.Permission{{Actions: []string{"secretsmanager:DescribeSecret"}, Resource: arn, Parameter: "DescribedSecretArns"}}
+}
+
+// Check builds the check with the env's Secrets Manager client.
+func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
+	client, err := checks.Client(env, "secretsmanager", func(cfg aws.Config, _ func(string) string) *awssm.Client {
+		return awssm.NewFromConfig(cfg)
+	})
+	if err != nil {
+		return health.Check{}, err
+	}
+	return New(c, s, client, time.Now), nil
+}
+
+// API is the part of the Secrets Manager client the check calls;
+// *secretsmanager.Client fits.
+type API interface {
+	DescribeSecret(ctx context.Context, in *awssm.DescribeSecretInput, optFns ...func(*awssm.Options)) (*awssm.DescribeSecretOutput, error)
+}
+
+// New returns the check of the secret s names, through client; now tells
+// the time (time.Now).
+func New(c checks.Common, s Spec, client API, now func() time.Time) health.Check {
+	id := s.SecretID
+	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
+		out, err := client.DescribeSecret(ctx, &awssm.DescribeSecretInput{SecretId: &id})
+		if err != nil {
+			return health.Observation{}, fmt.Errorf("describe secret: %w", Classify(err))
+		}
+		if out.DeletedDate != nil {
+			return health.Observation{}, health.WithClass("scheduled for deletion", fmt.Errorf("deleted on %s", out.DeletedDate))
+		}
+		if stuck(out, now()) {
+			last := "never rotated"
+			if out.LastRotatedDate != nil {
+				last = "last rotated " + out.LastRotatedDate.UTC().Format(time.RFC3339)
+			}
+			return health.Observation{Status: health.StatusWarn, Output: "rotation stuck: " + last}, nil
+		}
+		return health.Observation{}, nil
+	})
+}
+
+// stuck reports whether rotation is enabled and overdue by RotationGrace.
+// A schedule given only as an expression has no interval to compare with.
+func stuck(out *awssm.DescribeSecretOutput, now time.Time) bool {
+	if !aws.ToBool(out.RotationEnabled) || out.RotationRules == nil || out.RotationRules.AutomaticallyAfterDays == nil {
+		return false
+	}
+	last := out.LastRotatedDate
+	if last == nil {
+		last = out.CreatedDate
+	}
+	if last == nil {
+		return false
+	}
+	interval := time.Duration(*out.RotationRules.AutomaticallyAfterDays) * 24 * time.Hour
+	return now.Sub(*last) > interval+RotationGrace
+}
+
+// Classify gives a recognised Secrets Manager error its safe class
+// (awserr's table); other errors are left to health.Classify.
+func Classify(err error) error { return awserr.Classify(err) }
