@@ -17,9 +17,10 @@ type Grant struct {
 // Grants are the IAM grants of the checks: the permissions of each check,
 // as its kind states them (checks.Spec.Permissions), on the resource the
 // check names, and besides them the resources of the props QueueARNs,
-// Bucket, ProbePrefix, DBUserARNs and SecretARNs (the SAM template's
-// parameters, which also cover what no check names, such as an rds-db user
-// ARN). One grant per set of actions, in order of first appearance, each
+// Bucket, ProbePrefix, DBUserARNs, SecretARNs, TableARNs, TableProbeARNs,
+// TopicARNs, StreamARNs, EventBusARNs, DescribedSecretARNs and CacheARNs
+// (the SAM template's parameters, which also cover what no check names,
+// such as an rds-db user ARN). One grant per set of actions, in order of first appearance, each
 // resource once.
 func (p HealthStackProps) Grants() []Grant {
 	var grants []Grant
@@ -58,6 +59,13 @@ func (p HealthStackProps) Grants() []Grant {
 	}
 	add([]string{"rds-db:connect"}, p.DBUserARNs...)
 	add([]string{"secretsmanager:GetSecretValue"}, p.SecretARNs...)
+	add([]string{"dynamodb:DescribeTable"}, p.TableARNs...)
+	add([]string{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"}, p.TableProbeARNs...)
+	add([]string{"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"}, p.TopicARNs...)
+	add([]string{"kinesis:DescribeStreamSummary"}, p.StreamARNs...)
+	add([]string{"events:DescribeEventBus"}, p.EventBusARNs...)
+	add([]string{"secretsmanager:DescribeSecret"}, p.DescribedSecretARNs...)
+	add([]string{"elasticache:Connect"}, p.CacheARNs...)
 	return grants
 }
 
@@ -88,5 +96,7 @@ func (p HealthStackProps) ungranted() []string {
 // propOf maps a template.yaml parameter to the prop of the same meaning.
 var propOf = map[string]string{
 	"QueueArns": "QueueARNs", "BucketName": "Bucket", "ProbePrefix": "ProbePrefix",
-	"DbUserArns": "DBUserARNs", "SecretArns": "SecretARNs",
+	"DbUserArns": "DBUserARNs", "SecretArns": "SecretARNs", "TableArns": "TableARNs", "TableProbeArns": "TableProbeARNs",
+	"TopicArns": "TopicARNs", "StreamArns": "StreamARNs", "EventBusArns": "EventBusARNs",
+	"DescribedSecretArns": "DescribedSecretARNs", "CacheArns": "CacheARNs",
 }

@@ -7,12 +7,18 @@ import (
 	"testing"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/kinesis"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/redis"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 )
@@ -30,6 +36,12 @@ func everyKind() (specs []Check, dbUser string) {
 		c("uploads", s3.Spec{Bucket: "orders-uploads", ProbeKey: "health"}),
 		c("payments", httpcheck.Spec{URL: "https://payments.example/health"}),
 		c("cache", tcp.Spec{Address: "cache.internal:6379"}),
+		c("orders-table", dynamodb.Spec{Table: "orders", ProbeKey: "health"}),
+		c("sessions", redis.Spec{Endpoint: "sessions.internal:6379", AuthSecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:redis-AbCdEf"}),
+		c("events", sns.Spec{TopicARN: "arn:aws:sns:us-east-1:123456789012:events"}),
+		c("clicks", kinesis.Spec{Stream: "arn:aws:kinesis:us-east-1:123456789012:stream/clicks"}),
+		c("bus", eventbridge.Spec{}),
+		c("api-key", secretsmanager.Spec{SecretID: "orders/api-key"}),
 	}, "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABC/health"
 }
 

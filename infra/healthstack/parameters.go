@@ -21,7 +21,8 @@ var ParameterNames = []string{
 	"ServiceName", "EnvironmentName", "ServiceVersion", "Budget", "CacheTtl", "Details",
 	"TokenSecretArn", "DrainParameterName", "ChecksJson", "MetricsNamespace", "MetricsMode",
 	"CanarySchedule", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
-	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns",
+	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns", "TableArns", "TableProbeArns", "TopicArns",
+	"StreamArns", "EventBusArns", "DescribedSecretArns", "CacheArns",
 	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
 	"Route53HealthCheck", "Route53HealthCheckInterval", "Route53FailureThreshold",
@@ -135,6 +136,13 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.ProbePrefix = str("ProbePrefix")
 	p.DBUserARNs = list("DbUserArns")
 	p.SecretARNs = list("SecretArns")
+	p.TableARNs = list("TableArns")
+	p.TableProbeARNs = list("TableProbeArns")
+	p.TopicARNs = list("TopicArns")
+	p.StreamARNs = list("StreamArns")
+	p.EventBusARNs = list("EventBusArns")
+	p.DescribedSecretARNs = list("DescribedSecretArns")
+	p.CacheARNs = list("CacheArns")
 	p.AlarmEmail = str("AlarmEmail")
 	p.AlarmTopicARN = str("AlarmTopicArn")
 	switch v := str("RestApi"); v {

@@ -132,8 +132,25 @@ type HealthStackProps struct {
 	// ARNs hold the instance's resource ID, which no check names.
 	DBUserARNs []string
 	// SecretARNs grants secretsmanager:GetSecretValue on these full secret
-	// ARNs (SecretArns), besides the secretArn of every database check.
+	// ARNs (SecretArns), besides the secretArn of every database check and
+	// the authSecretArn of every redis check.
 	SecretARNs []string
+	// TableARNs grants dynamodb:DescribeTable (TableArns), TableProbeARNs
+	// dynamodb:PutItem, GetItem and DeleteItem (TableProbeArns), TopicARNs
+	// sns:GetTopicAttributes and sns:ListSubscriptionsByTopic (TopicArns),
+	// StreamARNs kinesis:DescribeStreamSummary (StreamArns), EventBusARNs
+	// events:DescribeEventBus (EventBusArns), DescribedSecretARNs
+	// secretsmanager:DescribeSecret (DescribedSecretArns), besides the
+	// resources the checks name; CacheARNs grants elasticache:Connect
+	// (CacheArns), which the redis checks with iamAuth need, since their
+	// cache and user ARNs are not in the checks.
+	TableARNs           []string
+	TableProbeARNs      []string
+	TopicARNs           []string
+	StreamARNs          []string
+	EventBusARNs        []string
+	DescribedSecretARNs []string
+	CacheARNs           []string
 
 	// AlarmEmail is subscribed to the alarm topic (AlarmEmail).
 	AlarmEmail string
@@ -280,7 +297,9 @@ func (p HealthStackProps) Validate() error {
 	if p.ALBListenerARN != "" && !strings.HasPrefix(p.ALBListenerARN, "arn:") {
 		bad("ALBListenerARN", "not an ARN (must start with arn:)")
 	}
-	for field, arns := range map[string][]string{"QueueARNs": p.QueueARNs, "DBUserARNs": p.DBUserARNs, "SecretARNs": p.SecretARNs} {
+	for field, arns := range map[string][]string{"QueueARNs": p.QueueARNs, "DBUserARNs": p.DBUserARNs, "SecretARNs": p.SecretARNs,
+		"TableARNs": p.TableARNs, "TableProbeARNs": p.TableProbeARNs, "TopicARNs": p.TopicARNs, "StreamARNs": p.StreamARNs,
+		"EventBusARNs": p.EventBusARNs, "DescribedSecretARNs": p.DescribedSecretARNs, "CacheARNs": p.CacheARNs} {
 		for i, a := range arns {
 			if !strings.HasPrefix(a, "arn:") {
 				bad(fmt.Sprintf("%s[%d]", field, i), "not an ARN (must start with arn:)")

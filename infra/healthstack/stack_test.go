@@ -18,11 +18,17 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/kinesis"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/redis"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 )
@@ -67,6 +73,14 @@ func fullProps() HealthStackProps {
 			Check{Common: checks.Common{Name: "assets"}, Spec: s3.Spec{Bucket: "orders-assets", ProbeKey: "health-probe"}},
 			Check{Common: checks.Common{Name: "payments", Critical: ptr(false)}, Spec: httpcheck.Spec{URL: "https://payments.example.com/health", ExpectStatus: "200-299"}},
 			Check{Common: checks.Common{Name: "cache"}, Spec: tcp.Spec{Address: "cache.internal:6379"}},
+			Check{Common: checks.Common{Name: "orders-table", Critical: ptr(false)}, Spec: dynamodb.Spec{Table: "orders", ProbeKey: "health-probe"}},
+			Check{Common: checks.Common{Name: "sessions", Critical: ptr(false)}, Spec: redis.Spec{Endpoint: "master.orders-cache.abc123.use1.cache.amazonaws.com:6379",
+				User: "health", IAMAuth: true}},
+			Check{Common: checks.Common{Name: "order-events", Critical: ptr(false)}, Spec: sns.Spec{TopicARN: "arn:aws:sns:us-east-1:123456789012:orders-events"}},
+			Check{Common: checks.Common{Name: "clicks", Critical: ptr(false)}, Spec: kinesis.Spec{Stream: "orders-clicks"}},
+			Check{Common: checks.Common{Name: "bus", Critical: ptr(false)}, Spec: eventbridge.Spec{EventBus: "orders"}},
+			Check{Common: checks.Common{Name: "api-key", Critical: ptr(false)}, Spec: secretsmanager.Spec{
+				SecretID: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/api-key-AbCdEf"}},
 		},
 		MetricsNamespace: "Orders/Health",
 		Metrics:          MetricsBoth,
@@ -80,6 +94,14 @@ func fullProps() HealthStackProps {
 		ProbePrefix:         "health-probe",
 		DBUserARNs:          []string{"arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKL0123456789/health"},
 		SecretARNs:          []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"},
+		TableARNs:           []string{"arn:aws:dynamodb:us-east-1:123456789012:table/orders"},
+		TableProbeARNs:      []string{"arn:aws:dynamodb:us-east-1:123456789012:table/orders"},
+		TopicARNs:           []string{"arn:aws:sns:us-east-1:123456789012:orders-events"},
+		StreamARNs:          []string{"arn:aws:kinesis:us-east-1:123456789012:stream/orders-clicks"},
+		EventBusARNs:        []string{"arn:aws:events:us-east-1:123456789012:event-bus/orders"},
+		DescribedSecretARNs: []string{"arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/api-key-AbCdEf"},
+		CacheARNs: []string{"arn:aws:elasticache:us-east-1:123456789012:replicationgroup:orders-cache",
+			"arn:aws:elasticache:us-east-1:123456789012:user:health"},
 		AlarmEmail:          "oncall@example.com",
 		RestAPI:             true,
 		FunctionURLAuthType: FunctionURLOpen,
@@ -450,6 +472,25 @@ func TestFullStackGrants(t *testing.T) {
 		"Allow secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123",
 		"Allow sqs:GetQueueAttributes on arn:aws:sqs:us-east-1:123456789012:orders-jobs",
 		"Allow sqs:GetQueueAttributes on arn:aws:sqs:us-east-1:123456789012:orders-jobs-dlq",
+		// The new kinds: each resource from its check (a name becomes an ARN in the
+		// stack's own region and account) and from its TableArns-style prop.
+		"Allow dynamodb:DescribeTable on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders",
+		"Allow dynamodb:DescribeTable on arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+		"Allow dynamodb:PutItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders",
+		"Allow dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+		"Allow dynamodb:GetItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders",
+		"Allow dynamodb:GetItem on arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+		"Allow dynamodb:DeleteItem on arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders",
+		"Allow dynamodb:DeleteItem on arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+		"Allow elasticache:Connect on arn:aws:elasticache:us-east-1:123456789012:replicationgroup:orders-cache",
+		"Allow elasticache:Connect on arn:aws:elasticache:us-east-1:123456789012:user:health",
+		"Allow sns:GetTopicAttributes on arn:aws:sns:us-east-1:123456789012:orders-events",
+		"Allow sns:ListSubscriptionsByTopic on arn:aws:sns:us-east-1:123456789012:orders-events",
+		"Allow kinesis:DescribeStreamSummary on arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/orders-clicks",
+		"Allow kinesis:DescribeStreamSummary on arn:aws:kinesis:us-east-1:123456789012:stream/orders-clicks",
+		"Allow events:DescribeEventBus on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/orders",
+		"Allow events:DescribeEventBus on arn:aws:events:us-east-1:123456789012:event-bus/orders",
+		"Allow secretsmanager:DescribeSecret on arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/api-key-AbCdEf",
 	}
 	health := append([]string{
 		"Allow logs:CreateLogStream on ${HealthLogGroup.Arn}",
