@@ -232,7 +232,7 @@ func faultCases(t *testing.T, l local) []faultCase {
 
 func TestFaultMatrix(t *testing.T) {
 	l := loadLocal(t)
-	cases := faultCases(t, l)
+	cases := append(faultCases(t, l), newKindCases(t, &l)...)
 	cells := map[string]map[string]string{}
 	var everything strings.Builder
 	for _, fc := range cases {
@@ -281,14 +281,14 @@ func faultTable(cells map[string]map[string]string) string {
 	}
 	sort.Strings(kinds)
 	var b strings.Builder
-	fmt.Fprintf(&b, "fault matrix (budget %s)\n%-9s %-15s %s\n", faultBudget, "kind", "fault", "status output, answer time")
+	fmt.Fprintf(&b, "fault matrix (budget %s)\n%-14s %-15s %s\n", faultBudget, "kind", "fault", "status output, answer time")
 	for _, k := range kinds {
 		for _, f := range faultOrder {
 			v := cells[k][f]
 			if v == "" {
 				v = "n/a"
 			}
-			fmt.Fprintf(&b, "%-9s %-15s %s\n", k, f, v)
+			fmt.Fprintf(&b, "%-14s %-15s %s\n", k, f, v)
 		}
 	}
 	return b.String()

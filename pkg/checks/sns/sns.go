@@ -5,7 +5,8 @@
 // published to it. The attribute SubscriptionsConfirmed says so in AWS; when
 // it says "0" the check counts with ListSubscriptionsByTopic (a subscription
 // whose ARN is not "PendingConfirmation"), because emulators (LocalStack,
-// moto) report "0" whatever the subscriptions. IAM: sns:GetTopicAttributes
+// moto) report "0" whatever the subscriptions. Both calls go out at once,
+// so a probe costs one round trip. IAM: sns:GetTopicAttributes
 // and sns:ListSubscriptionsByTopic on the topic. Errors:
 // NotFound is "not found", AuthorizationError "access denied", Throttled
 // "throttled".
@@ -74,6 +75,17 @@ type API interface {
 func New(c checks.Common, s Spec, client API) health.Check {
 	topic := s.TopicARN
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
+		// Both calls at once, so that the probe costs one round trip: the
+		// list is only needed when the attribute says "0".
+		type listed struct {
+			confirmed bool
+			err       error
+		}
+		list := make(chan listed, 1) // buffered: the sender never blocks
+		go func() {
+			ok, err := anyConfirmed(ctx, client, topic)
+			list <- listed{ok, err}
+		}()
 		out, err := client.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: &topic})
 		if err != nil {
 			return health.Observation{}, fmt.Errorf("get topic attributes: %w", Classify(err))
@@ -81,11 +93,16 @@ func New(c checks.Common, s Spec, client API) health.Check {
 		if n := out.Attributes["SubscriptionsConfirmed"]; n != "0" && n != "" {
 			return health.Observation{}, nil
 		}
-		confirmed, err := anyConfirmed(ctx, client, topic)
-		if err != nil {
-			return health.Observation{}, fmt.Errorf("list subscriptions: %w", Classify(err))
+		var l listed
+		select {
+		case l = <-list:
+		case <-ctx.Done():
+			l.err = ctx.Err()
 		}
-		if !confirmed {
+		if l.err != nil {
+			return health.Observation{}, fmt.Errorf("list subscriptions: %w", Classify(l.err))
+		}
+		if !l.confirmed {
 			return health.Observation{Status: health.StatusWarn, Output: "no confirmed subscription"}, nil
 		}
 		return health.Observation{}, nil
