@@ -185,3 +185,42 @@ func awsConfig(t *testing.T) aws.Config {
 	}
 	return cfg
 }
+
+// TestNewKindMetricsReachCloudWatch: the canary publishes per-check metrics
+// for the kinds DynamoDB, Redis, SNS, Kinesis, EventBridge and Secrets
+// Manager like the others, read back from LocalStack's CloudWatch.
+func TestNewKindMetricsReachCloudWatch(t *testing.T) {
+	testenv.SetAWSServiceEnv(t, "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_KINESIS")
+	if v, ok := testenv.Lookup("AWS_ENDPOINT_URL_SNS"); ok {
+		t.Setenv("AWS_ENDPOINT_URL_SNS", v)
+	}
+	env := testenv.Need(t, "LOCAL_TABLE", "LOCAL_REDIS_ENDPOINT", "LOCAL_TOPIC_ARN", "LOCAL_STREAM", "LOCAL_EVENT_BUS", "LOCAL_SECRET_ID")
+	service := "canary-kinds-" + time.Now().Format("150405.000000")
+	checks, _ := json.Marshal([]map[string]string{
+		{"name": "table", "type": "dynamodb", "table": env["LOCAL_TABLE"]},
+		{"name": "cache", "type": "redis", "endpoint": env["LOCAL_REDIS_ENDPOINT"]},
+		{"name": "topic", "type": "sns", "topicArn": env["LOCAL_TOPIC_ARN"]},
+		{"name": "stream", "type": "kinesis", "stream": env["LOCAL_STREAM"]},
+		{"name": "bus", "type": "eventbridge", "eventBus": env["LOCAL_EVENT_BUS"]},
+		{"name": "secret", "type": "secretsmanager", "secretId": env["LOCAL_SECRET_ID"]},
+	})
+	t.Setenv("HEALTH_CHECKS", string(checks))
+	t.Setenv("HEALTH_METRICS", "api")
+	t.Setenv("HEALTH_SERVICE", service)
+	t.Setenv("HEALTH_ENVIRONMENT", "it")
+	t.Setenv("HEALTH_METRICS_NAMESPACE", "LambdaHealthIT")
+	runner, _, err := setupWith(context.Background(), discard(), failingWriter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-time.Minute)
+	if _, err := runner.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	rb := readback{cw: cloudwatch.NewFromConfig(awsConfig(t)), namespace: "LambdaHealthIT", service: service, environment: "it", since: start}
+	var wants []want
+	for _, name := range []string{"table", "cache", "topic", "stream", "bus", "secret"} {
+		wants = append(wants, want{name, "Success", types.StandardUnitNone, 1}, want{name, "Duration", types.StandardUnitMilliseconds, -1})
+	}
+	rb.expect(t, wants)
+}
