@@ -2,7 +2,8 @@
 # make dev: the whole thing, locally, in one command.
 #   1. the local stack (PostgreSQL, MariaDB, LocalStack on 127.0.0.1; scripts/local-up.sh)
 #   2. the health API on 127.0.0.1:${PORT:-8080}, checking local PostgreSQL, MariaDB,
-#      S3 and SQS (the same bootstrap that runs in Lambda, in its local-server mode)
+#      S3, SQS, DynamoDB and Redis (the same bootstrap that runs in Lambda, in its
+#      local-server mode)
 #   3. the canary, once, publishing to LocalStack's CloudWatch
 # then prints the URLs and waits. Ctrl-C stops the API and the stack
 # (DEV_KEEP_STACK=1 keeps the stack running).
@@ -25,11 +26,13 @@ make --no-print-directory "build/health/$ARCH/bootstrap" "build/canary/$ARCH/boo
 
 export HEALTH_SERVICE=lambdahealth-dev HEALTH_ENVIRONMENT=local HEALTH_VERSION=0.0.0-dev
 export HEALTH_DETAILS=always HEALTH_CACHE_TTL=2s HEALTH_METRICS=api HEALTH_SHUTDOWN_DELAY=0s
-HEALTH_CHECKS="$(printf '[%s,%s,%s,%s]' \
+HEALTH_CHECKS="$(printf '[%s,%s,%s,%s,%s,%s]' \
   "{\"name\":\"orders-db\",\"type\":\"postgres\",\"dsn\":\"$LOCAL_PG_DSN\",\"timeout\":\"1s\"}" \
   "{\"name\":\"inventory-db\",\"type\":\"mysql\",\"dsn\":\"$LOCAL_MYSQL_DSN\",\"timeout\":\"1s\"}" \
   "{\"name\":\"assets\",\"type\":\"s3\",\"bucket\":\"$LOCAL_BUCKET\",\"probeKey\":\"health-probe\"}" \
-  "{\"name\":\"jobs\",\"type\":\"sqs\",\"queueUrl\":\"$LOCAL_QUEUE_URL\",\"dlqUrl\":\"$LOCAL_DLQ_URL\",\"maxDepth\":1000,\"critical\":false}")"
+  "{\"name\":\"jobs\",\"type\":\"sqs\",\"queueUrl\":\"$LOCAL_QUEUE_URL\",\"dlqUrl\":\"$LOCAL_DLQ_URL\",\"maxDepth\":1000,\"critical\":false}" \
+  "{\"name\":\"sessions\",\"type\":\"dynamodb\",\"table\":\"$LOCAL_TABLE\",\"probeKey\":\"health-probe\"}" \
+  "{\"name\":\"cache\",\"type\":\"redis\",\"endpoint\":\"$LOCAL_REDIS_ENDPOINT\"}")"
 export HEALTH_CHECKS
 mkdir -p .local/dev
 declare -p HEALTH_SERVICE HEALTH_ENVIRONMENT HEALTH_VERSION HEALTH_DETAILS HEALTH_CACHE_TTL HEALTH_METRICS HEALTH_CHECKS |
