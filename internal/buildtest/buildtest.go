@@ -15,6 +15,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // Spec is the check named name with the kind's spec s, critical.
@@ -52,5 +53,25 @@ func StaticAWS(endpoint string) *aws.Config {
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "Secret-Key-Example-123", ""),
 		BaseEndpoint: aws.String(endpoint),
+	}
+}
+
+// Case is one expected outcome of a spec.
+type Case struct {
+	Name   string
+	Spec   checks.Spec
+	Status health.Status
+	Output string
+}
+
+// RunCases runs each case's spec through Run (the SDK's default AWS
+// configuration) and expects its status and output inside budget.
+func RunCases(t *testing.T, budget time.Duration, cases ...Case) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			o := Run(t, Spec("dep", c.Spec), budget)
+			checktest.Expect(t, o, c.Status, c.Output, budget)
+		})
 	}
 }

@@ -82,13 +82,9 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's DynamoDB client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awsddb.Client {
+	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsddb.Client {
 		return awsddb.NewFromConfig(cfg)
-	})
-	if err != nil {
-		return health.Check{}, err
-	}
-	return New(c, s, client), nil
+	}, func(client *awsddb.Client) health.Check { return New(c, s, client) })
 }
 
 // API is the part of the DynamoDB client the check calls; *dynamodb.Client

@@ -1,7 +1,7 @@
 package eventbridge_test
 
-// Integration tests against the local stack's EventBridge (LocalStack), through
-// checkbuild.Build. They skip without the stack and fail under
+// Integration test against the local stack's EventBridge (LocalStack), through
+// checkbuild.Build. It skips without the stack and fails under
 // HEALTH_REQUIRE_INTEGRATION=1.
 
 import (
@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/internal/buildtest"
-	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -18,20 +17,8 @@ import (
 func TestIntegration(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	local := testenv.Need(t, "LOCAL_EVENT_BUS")["LOCAL_EVENT_BUS"]
-	const budget = 2 * time.Second
-	tests := []struct {
-		name       string
-		spec       eventbridge.Spec
-		wantStatus health.Status
-		wantOutput string
-	}{
-		{"healthy", eventbridge.Spec{EventBus: local}, health.StatusPass, ""},
-		{"missing", eventbridge.Spec{EventBus: "no-such-bus-" + testenv.RandomSuffix(t)}, health.StatusFail, health.ClassNotFound},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			o := buildtest.Run(t, buildtest.Spec("dep", tt.spec), budget)
-			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, budget)
-		})
-	}
+	buildtest.RunCases(t, 2*time.Second,
+		buildtest.Case{Name: "healthy", Spec: eventbridge.Spec{EventBus: local}, Status: health.StatusPass},
+		buildtest.Case{Name: "missing", Spec: eventbridge.Spec{EventBus: "no-such-bus-" + testenv.RandomSuffix(t)}, Status: health.StatusFail, Output: health.ClassNotFound},
+	)
 }

@@ -62,13 +62,9 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's Kinesis client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awskinesis.Client {
+	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awskinesis.Client {
 		return awskinesis.NewFromConfig(cfg)
-	})
-	if err != nil {
-		return health.Check{}, err
-	}
-	return New(c, s, client), nil
+	}, func(client *awskinesis.Client) health.Check { return New(c, s, client) })
 }
 
 // API is the part of the Kinesis client the check calls; *kinesis.Client

@@ -8,10 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -122,9 +120,7 @@ func (s Spec) Build(ctx context.Context, c checks.Common, env *checks.Env, engin
 		}
 		opts = append(opts, WithIAMAuth(awsCfg.Region, AWSTokenSigner(awsCfg.Credentials)))
 	case s.SecretARN != "":
-		client, err := checks.Client(env, "secretsmanager", func(cfg aws.Config, _ func(string) string) *secretsmanager.Client {
-			return secretsmanager.NewFromConfig(cfg)
-		})
+		client, err := sm.Client(env)
 		if err != nil {
 			return health.Check{}, err
 		}

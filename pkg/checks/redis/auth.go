@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
+	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -36,9 +37,7 @@ func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (heal
 		host := strings.Split(s.Endpoint, ":")[0]
 		return New(c, s, IAMToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host))), nil
 	case s.AuthSecretARN != "":
-		client, err := checks.Client(env, "secretsmanager", func(cfg aws.Config, _ func(string) string) *secretsmanager.Client {
-			return secretsmanager.NewFromConfig(cfg)
-		})
+		client, err := sm.Client(env)
 		if err != nil {
 			return health.Check{}, err
 		}

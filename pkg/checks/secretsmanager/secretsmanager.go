@@ -61,13 +61,19 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's Secrets Manager client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, "secretsmanager", func(cfg aws.Config, _ func(string) string) *awssm.Client {
-		return awssm.NewFromConfig(cfg)
-	})
+	client, err := Client(env)
 	if err != nil {
 		return health.Check{}, err
 	}
 	return New(c, s, client, time.Now), nil
+}
+
+// Client returns the env's Secrets Manager client, which every check that
+// reads or describes a secret shares (the database and Redis logins too).
+func Client(env *checks.Env) (*awssm.Client, error) {
+	return checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awssm.Client {
+		return awssm.NewFromConfig(cfg)
+	})
 }
 
 // API is the part of the Secrets Manager client the check calls;

@@ -56,13 +56,9 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's SNS client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awssns.Client {
+	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssns.Client {
 		return awssns.NewFromConfig(cfg)
-	})
-	if err != nil {
-		return health.Check{}, err
-	}
-	return New(c, s, client), nil
+	}, func(client *awssns.Client) health.Check { return New(c, s, client) })
 }
 
 // API is the part of the SNS client the check calls; *sns.Client fits.

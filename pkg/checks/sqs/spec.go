@@ -62,13 +62,9 @@ func permission(queueURL string) checks.Permission {
 
 // Check builds the check with the env's SQS client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awssqs.Client {
+	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssqs.Client {
 		return awssqs.NewFromConfig(cfg)
-	})
-	if err != nil {
-		return health.Check{}, err
-	}
-	return New(c, s, client), nil
+	}, func(client *awssqs.Client) health.Check { return New(c, s, client) })
 }
 
 // queueHost matches the host of an SQS queue URL in AWS:
