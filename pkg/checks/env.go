@@ -85,6 +85,16 @@ func (e *Env) AWS() (aws.Config, error) {
 	return *e.awsCfg, nil
 }
 
+// SigningAWS returns the AWS configuration to sign IAM authentication
+// tokens with, which needs a region; its errors name the iamAuth field.
+func (e *Env) SigningAWS() (aws.Config, error) {
+	cfg, err := e.AWS()
+	if err == nil && cfg.Region == "" {
+		err = health.WithClass("iamAuth: no AWS region to sign the token for (set AWS_REGION)", errors.New("no region"))
+	}
+	return cfg, err
+}
+
 // Getenv reads an environment variable.
 func (e *Env) Getenv(key string) string { return e.getenv(key) }
 

@@ -111,12 +111,9 @@ func (s Spec) Build(ctx context.Context, c checks.Common, env *checks.Env, engin
 	var opts []Option
 	switch {
 	case s.IAMAuth:
-		awsCfg, err := env.AWS()
+		awsCfg, err := env.SigningAWS()
 		if err != nil {
 			return health.Check{}, err
-		}
-		if awsCfg.Region == "" {
-			return health.Check{}, health.WithClass("iamAuth: no AWS region to sign the token for (set AWS_REGION)", errors.New("no region"))
 		}
 		opts = append(opts, WithIAMAuth(awsCfg.Region, AWSTokenSigner(awsCfg.Credentials)))
 	case s.SecretARN != "":

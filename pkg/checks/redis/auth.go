@@ -27,12 +27,9 @@ import (
 func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	switch {
 	case s.IAMAuth:
-		cfg, err := env.AWS()
+		cfg, err := env.SigningAWS()
 		if err != nil {
 			return health.Check{}, err
-		}
-		if cfg.Region == "" {
-			return health.Check{}, health.WithClass("iamAuth: no AWS region to sign the token for (set AWS_REGION)", errors.New("no region"))
 		}
 		host := strings.Split(s.Endpoint, ":")[0]
 		return New(c, s, IAMToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host))), nil
