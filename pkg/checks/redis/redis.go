@@ -163,6 +163,7 @@ func New(c checks.Common, s Spec, credentials Credentials) health.Check {
 // endpoint, and a check does not log (the engine logs its safe result).
 type quiet struct{}
 
+// Printf drops the line.
 func (quiet) Printf(context.Context, string, ...any) {}
 
 var quietOnce sync.Once
