@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
 # Starts the local test stack on loopback, without Docker, and provisions it:
 #
-#   PostgreSQL  127.0.0.1:55432  data .local/pg/data     db healthdb, user health
-#   MariaDB     127.0.0.1:53306  data .local/mysql/data  db healthdb, user health
-#   LocalStack  127.0.0.1:4566   S3 bucket health-local, SQS queues health-local(+ -dlq)
+#   PostgreSQL  127.0.0.1:55432  db healthdb, user health
+#   MariaDB     127.0.0.1:53306  db healthdb, user health
+#   Redis       127.0.0.1:56379  Debian's redis-server; ACL user health
+#   LocalStack  127.0.0.1:4566   S3 bucket, SQS queues (+ DLQ), SNS topic subscribed to the
+#                                queue, EventBridge bus, Secrets Manager secret: all health-local
+#   moto        127.0.0.1:4580   DynamoDB table and Kinesis stream health-local
 #
 # and writes .local/env (shell `export` lines; `source .local/env` before the tests).
+# Every port can be moved with LOCAL_PG_PORT, LOCAL_MY_PORT, LOCAL_REDIS_PORT, LOCAL_LS_PORT
+# and LOCAL_MOTO_PORT (scripts/local-lib.sh), e.g. to run a second stack beside the first.
+# PostgreSQL, MariaDB and Redis keep data, logs and sockets in a per-checkout state dir
+# under /var/tmp that their users can reach wherever the checkout is (even under a 0700
+# directory such as /root); see scripts/local-lib.sh and docs/LOCAL_STACK.md.
 #
 # Idempotent: a service that is already up (pid file alive AND port answering) is left
 # alone, so a second run only re-applies the (idempotent) provisioning and takes ~2 s.
-# Needs root (initdb and mariadbd run as the postgres/mysql users via runuser/--user) and
+# Needs root (initdb, mariadbd and redis-server run as the postgres/mysql/redis users) and
 # scripts/tools.sh to have run. Stop everything with scripts/local-down.sh.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL="$ROOT/.local"
-VENV="$ROOT/.venv"
+LOG_TAG=local-up
+# shellcheck source=scripts/local-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/local-lib.sh"
+ROOT="$LOCAL_ROOT"
+VENV="$LOCAL_VENV"
 
-# ---- fixed settings (ports, names, local-only passwords) -----------------------------
-PG_PORT=55432
-MY_PORT=53306
-LS_PORT=4566
+# ---- fixed settings (names, local-only passwords) ------------------------------------
 APP_DB=healthdb
 APP_USER=health
 APP_PW=health-pw-local
@@ -30,36 +37,19 @@ ADMIN_PW=admin-pw-local
 BUCKET=health-local
 QUEUE=health-local
 DLQ=health-local-dlq
+TOPIC=health-local
+EVENT_BUS=health-local
+SECRET=health-local
+TABLE=health-local
+STREAM=health-local
 REGION=us-east-1
-LS_SERVICES=s3,sqs,cloudwatch,events,ssm,secretsmanager,logs,sts
+LS_SERVICES=s3,sqs,sns,cloudwatch,events,ssm,secretsmanager,logs,sts
 
 PG_TIMEOUT="${LOCAL_PG_TIMEOUT:-60}"
 MY_TIMEOUT="${LOCAL_MYSQL_TIMEOUT:-60}"
 LS_TIMEOUT="${LOCAL_LS_TIMEOUT:-90}"
-
-# ---- paths ---------------------------------------------------------------------------
-PG_DIR="$LOCAL/pg"
-PGDATA="$PG_DIR/data"
-PG_LOG="$PG_DIR/postgres.log"
-MY_DIR="$LOCAL/mysql"
-MY_DATA="$MY_DIR/data"
-MY_PID="$MY_DIR/mysqld.pid"
-MY_LOG="$MY_DIR/error.log"
-LS_DIR="$LOCAL/localstack"
-LS_PID="$LS_DIR/localstack.pid"
-LS_LOG="$LS_DIR/localstack.log"
-
-# Unix sockets live under .local too, unless the checkout path is so long that a socket
-# path would exceed the kernel's 107-byte limit; then a short per-checkout dir in /tmp.
-SOCK_DIR="$LOCAL/run"
-if ((${#SOCK_DIR} > 80)); then
-  SOCK_DIR="/tmp/lh-local-$(printf '%s' "$ROOT" | sha256sum | cut -c1-10)"
-fi
-PG_SOCK_DIR="$SOCK_DIR/pg"
-MY_SOCK="$SOCK_DIR/mysql/mysqld.sock"
-
-log() { printf '[local-up] %s\n' "$*" >&2; }
-die() { printf '[local-up] ERROR: %s\n' "$*" >&2; exit 1; }
+REDIS_TIMEOUT="${LOCAL_REDIS_TIMEOUT:-30}"
+MOTO_TIMEOUT="${LOCAL_MOTO_TIMEOUT:-60}"
 
 # Prints the end of a log file, for error messages.
 log_tail() {
@@ -67,8 +57,6 @@ log_tail() {
   tail -n 40 "$1" >&2 2>/dev/null || echo "(no log)" >&2
   printf -- '----\n' >&2
 }
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # daemonize PIDFILE LOGFILE CMD...: starts CMD in its own session, detached from this
 # script, and records its pid. The pid is written by the child itself right before the
@@ -89,15 +77,6 @@ daemonize() {
   die "could not start $1 (no pid written to $pidfile)"
 }
 
-# pid_alive FILE PATTERN: the pid in FILE is a live process whose command line matches.
-pid_alive() {
-  local pid
-  [[ -s "$1" ]] || return 1
-  pid="$(head -n1 "$1" | tr -dc '0-9')"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
-}
-
 # wait_until NAME TIMEOUT LOGFILE PIDFILE PATTERN CMD...: retries CMD until it succeeds;
 # fails early if the server process is gone, and shows the log tail on failure.
 wait_until() {
@@ -105,10 +84,10 @@ wait_until() {
   shift 5
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
-    if [[ -n "$pidfile" ]] && ! pid_alive "$pidfile" "$pattern"; then
+    if [[ -n "$pidfile" ]] && ! pid_alive "$pidfile" "$pattern" >/dev/null; then
       # The pid file may appear a moment after the process starts; give it a grace second.
       sleep 1
-      if ! pid_alive "$pidfile" "$pattern" && ! "$@" >/dev/null 2>&1; then
+      if ! pid_alive "$pidfile" "$pattern" >/dev/null && ! "$@" >/dev/null 2>&1; then
         log_tail "$logfile"
         die "$name exited during startup (log: $logfile)"
       fi
@@ -122,19 +101,25 @@ wait_until() {
 }
 
 # ---- preconditions -------------------------------------------------------------------
-[[ $EUID -eq 0 ]] || die "run as root: initdb/mariadbd are started as the postgres/mysql users via runuser"
+[[ $EUID -eq 0 ]] || die "run as root: initdb, mariadbd and redis-server are started as the postgres/mysql/redis users"
 [[ -x "$VENV/bin/python" ]] || die ".venv missing: run scripts/tools.sh first"
-PG_BIN="$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n1 || true)"
+[[ -x "$VENV/moto/bin/moto_server" ]] || die ".venv/moto missing: run scripts/tools.sh first"
 [[ -n "$PG_BIN" ]] || die "PostgreSQL not installed: run scripts/tools.sh first"
 command -v mariadbd >/dev/null || die "MariaDB not installed: run scripts/tools.sh first"
-id postgres >/dev/null 2>&1 || die "system user postgres missing (comes with Debian's postgresql package)"
-id mysql >/dev/null 2>&1 || die "system user mysql missing (comes with Debian's mariadb-server package)"
+command -v redis-server >/dev/null || die "redis-server not installed: run scripts/tools.sh first"
+for u in postgres mysql redis; do
+  id "$u" >/dev/null 2>&1 || die "system user $u missing (comes with Debian's package of its server)"
+done
 
-mkdir -p "$LOCAL" "$SOCK_DIR"
-chmod 755 "$LOCAL" "$SOCK_DIR"
+mkdir -p "$LOCAL"
+chmod 755 "$LOCAL"
 # Serialize concurrent runs (e.g. two test jobs calling local-up at once).
 exec 9>"$LOCAL/.up.lock"
 flock -w 300 9 || die "another local-up.sh holds $LOCAL/.up.lock"
+stop_legacy 9>&-
+state_dir_make
+mkdir -p "$SOCK_DIR"
+chmod 755 "$SOCK_DIR"
 
 T0=$SECONDS
 
@@ -142,7 +127,7 @@ T0=$SECONDS
 # PostgreSQL
 # =======================================================================================
 pg_init() {
-  log "postgres: initdb in ${PGDATA#"$ROOT"/}"
+  log "postgres: initdb in $PGDATA"
   rm -rf "$PGDATA"
   mkdir -p "$PG_DIR"
   chown postgres:postgres "$PG_DIR"
@@ -182,7 +167,7 @@ EOF
 
 pg_up() {
   [[ -f "$PGDATA/PG_VERSION" ]] || pg_init
-  if pid_alive "$PGDATA/postmaster.pid" postgres && port_open "$PG_PORT"; then
+  if pid_alive "$PGDATA/postmaster.pid" postgres >/dev/null && port_open "$PG_PORT"; then
     log "postgres: already running (pid $(head -n1 "$PGDATA/postmaster.pid"), 127.0.0.1:$PG_PORT)"
   else
     pg_configure
@@ -217,7 +202,7 @@ EOF
 # MariaDB
 # =======================================================================================
 my_init() {
-  log "mariadb: mariadb-install-db in ${MY_DATA#"$ROOT"/}"
+  log "mariadb: mariadb-install-db in $MY_DATA"
   rm -rf "$MY_DATA"
   mkdir -p "$MY_DATA"
   chown -R mysql:mysql "$MY_DIR"
@@ -234,9 +219,9 @@ my_up() {
   [[ -d "$MY_DATA/mysql" ]] || my_init
   mkdir -p "$(dirname "$MY_SOCK")"
   chown mysql:mysql "$MY_DIR" "$(dirname "$MY_SOCK")"
-  if pid_alive "$MY_PID" mariadbd && port_open "$MY_PORT"; then
+  if pid_alive "$MY_PID" mariadbd >/dev/null && port_open "$MY_PORT"; then
     log "mariadb: already running (pid $(head -n1 "$MY_PID"), 127.0.0.1:$MY_PORT)"
-  elif pid_alive "$MY_PID" mariadbd; then
+  elif pid_alive "$MY_PID" mariadbd >/dev/null; then
     log "mariadb: process up, waiting for the port"
   else
     port_open "$MY_PORT" && die "port $MY_PORT is taken by a process that is not ours ($MY_PID)"
@@ -285,11 +270,26 @@ ls_healthy() {
   done
 }
 
+# ls_lacks_service: the running LocalStack answers but does not serve every service of
+# LS_SERVICES (it was started with a shorter SERVICES list, e.g. by an older local-up.sh).
+ls_lacks_service() {
+  local body svc
+  body="$(curl -sf -m 5 "http://127.0.0.1:$LS_PORT/_localstack/health")" || return 1
+  for svc in ${LS_SERVICES//,/ }; do
+    grep -Eq "\"$svc\": \"disabled\"" <<<"$body" && return 0
+  done
+  return 1
+}
+
 ls_up() {
   mkdir -p "$LS_DIR"
-  if pid_alive "$LS_PID" localstack.runtime.main && port_open "$LS_PORT"; then
+  if pid_alive "$LS_PID" localstack.runtime.main >/dev/null && port_open "$LS_PORT" && ls_lacks_service; then
+    log "localstack: running without some of $LS_SERVICES: restarting it"
+    stop_pidfile localstack "$LS_PID" localstack.runtime.main 30
+  fi
+  if pid_alive "$LS_PID" localstack.runtime.main >/dev/null && port_open "$LS_PORT"; then
     log "localstack: already running (pid $(cat "$LS_PID"), 127.0.0.1:$LS_PORT)"
-  elif pid_alive "$LS_PID" localstack.runtime.main; then
+  elif pid_alive "$LS_PID" localstack.runtime.main >/dev/null; then
     log "localstack: process up, waiting for the port"
   else
     port_open "$LS_PORT" && die "port $LS_PORT is taken by a process that is not ours ($LS_PID)"
@@ -323,21 +323,26 @@ ls_up() {
   wait_until localstack "$LS_TIMEOUT" "$LS_LOG" "$LS_PID" localstack.runtime.main ls_healthy
   log "localstack: ready ($(curl -sf "http://127.0.0.1:$LS_PORT/_localstack/health" | grep -o '"version": "[^"]*"'))"
 
-  # Provision (idempotent) with the venv's boto3; prints the two queue URLs.
+  # Provision (idempotent) with the venv's boto3; prints KEY=VALUE lines for .local/env.
   local out
   out="$(AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "$VENV/bin/python" - \
-    "http://127.0.0.1:$LS_PORT" "$REGION" "$BUCKET" "$QUEUE" "$DLQ" <<'EOF'
-import json, sys
+    "http://127.0.0.1:$LS_PORT" "$REGION" "$BUCKET" "$QUEUE" "$DLQ" "$TOPIC" "$EVENT_BUS" "$SECRET" \
+    "{\"username\":\"$APP_USER\",\"password\":\"$APP_PW\"}" <<'EOF'
+import json, sys, time
 import boto3
 from botocore.exceptions import ClientError
 
-endpoint, region, bucket, queue, dlq = sys.argv[1:6]
+endpoint, region, bucket, queue, dlq, topic, bus, secret, secret_value = sys.argv[1:10]
 kw = dict(endpoint_url=endpoint, region_name=region)
+
+def code(e):
+    return e.response["Error"]["Code"]
+
 s3 = boto3.client("s3", **kw)
 try:
     s3.create_bucket(Bucket=bucket)
 except ClientError as e:
-    if e.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+    if code(e) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
         raise
 s3.head_bucket(Bucket=bucket)
 
@@ -345,16 +350,140 @@ sqs = boto3.client("sqs", **kw)
 dlq_url = sqs.create_queue(QueueName=dlq)["QueueUrl"]
 dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 queue_url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={
     "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})})
-print(queue_url)
-print(dlq_url)
+
+# SNS: the topic, subscribed to the queue. An SQS subscription needs no confirmation
+# round trip (as in AWS for a queue of the same account), so it is confirmed at once;
+# wait for SubscriptionsConfirmed all the same, since the sns check warns without one.
+sns = boto3.client("sns", **kw)
+topic_arn = sns.create_topic(Name=topic)["TopicArn"]  # idempotent: same ARN again
+sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)  # idempotent
+for _ in range(50):
+    attrs = sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+    if int(attrs.get("SubscriptionsConfirmed", "0")) >= 1:
+        break
+    time.sleep(0.1)
+else:
+    sys.exit(f"SNS topic {topic}: no confirmed subscription ({attrs})")
+
+events = boto3.client("events", **kw)
+try:
+    events.create_event_bus(Name=bus)
+except ClientError as e:
+    if code(e) != "ResourceAlreadyExistsException":
+        raise
+events.describe_event_bus(Name=bus)
+
+sm = boto3.client("secretsmanager", **kw)
+try:
+    sm.create_secret(Name=secret, SecretString=secret_value)
+except ClientError as e:
+    if code(e) != "ResourceExistsException":
+        raise
+sm.describe_secret(SecretId=secret)
+
+print(f"LOCAL_QUEUE_URL={queue_url}")
+print(f"LOCAL_DLQ_URL={dlq_url}")
+print(f"LOCAL_TOPIC_ARN={topic_arn}")
 EOF
-  )" || { log_tail "$LS_LOG"; die "creating the LocalStack bucket/queues failed"; }
-  QUEUE_URL="$(sed -n 1p <<<"$out")"
-  DLQ_URL="$(sed -n 2p <<<"$out")"
-  [[ -n "$QUEUE_URL" && -n "$DLQ_URL" ]] || die "no queue URLs from LocalStack"
-  log "localstack: bucket $BUCKET, queues $QUEUE, $DLQ"
+  )" || { log_tail "$LS_LOG"; die "provisioning LocalStack failed"; }
+  mapfile -t LS_ENV <<<"$out"
+  [[ ${#LS_ENV[@]} -eq 3 && "${LS_ENV[*]}" == *LOCAL_TOPIC_ARN=arn:* ]] || die "unexpected output from provisioning LocalStack: $out"
+  log "localstack: bucket $BUCKET, queues $QUEUE and $DLQ, topic $TOPIC (subscribed: $QUEUE), bus $EVENT_BUS, secret $SECRET"
+}
+
+# =======================================================================================
+# Redis (Debian's redis-server, as the redis user, no persistence)
+# =======================================================================================
+redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+
+redis_up() {
+  mkdir -p "$REDIS_DIR"
+  chown redis:redis "$REDIS_DIR"
+  chmod 750 "$REDIS_DIR"
+  if pid_alive "$REDIS_PID" redis-server >/dev/null && port_open "$REDIS_PORT"; then
+    log "redis: already running (pid $(cat "$REDIS_PID"), 127.0.0.1:$REDIS_PORT)"
+  else
+    port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by a process that is not ours ($REDIS_PID)"
+    # Rewritten on every start. The default user (no password) serves the plain check;
+    # the ACL user is for checks with `user` and an AUTH token (WRONGPASS when wrong).
+    cat >"$STATE/redis.conf" <<EOF
+# Written by scripts/local-up.sh: loopback only, own port, nothing written to disk.
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize no
+dir $REDIS_DIR
+logfile $REDIS_LOG
+save ""
+appendonly no
+user default on nopass ~* &* +@all
+user $APP_USER on >$APP_PW ~* &* +@all
+EOF
+    chmod 644 "$STATE/redis.conf"
+    log "redis: starting on 127.0.0.1:$REDIS_PORT"
+    # setpriv execs redis-server as the redis user (no runuser parent): the pid is redis's.
+    daemonize "$REDIS_PID" "$REDIS_DIR/stdout.log" \
+      setpriv --reuid=redis --regid=redis --init-groups -- redis-server "$STATE/redis.conf"
+  fi
+  wait_until redis "$REDIS_TIMEOUT" "$REDIS_LOG" "$REDIS_PID" redis-server redis_cli ping
+  [[ "$(redis_cli --user "$APP_USER" --pass "$APP_PW" --no-auth-warning ping)" == PONG ]] ||
+    die "redis: cannot AUTH as $APP_USER"
+  log "redis: ready, user $APP_USER"
+}
+
+# =======================================================================================
+# moto (moto[server] in .venv/moto): DynamoDB and Kinesis, which LocalStack cannot serve
+# offline (docs/LOCAL_STACK.md)
+# =======================================================================================
+moto_up() {
+  mkdir -p "$MOTO_DIR"
+  if pid_alive "$MOTO_PID" moto_server >/dev/null && port_open "$MOTO_PORT"; then
+    log "moto: already running (pid $(cat "$MOTO_PID"), 127.0.0.1:$MOTO_PORT)"
+  else
+    port_open "$MOTO_PORT" && die "port $MOTO_PORT is taken by a process that is not ours ($MOTO_PID)"
+    log "moto: starting on 127.0.0.1:$MOTO_PORT"
+    daemonize "$MOTO_PID" "$MOTO_LOG" "$VENV/moto/bin/python" "$VENV/moto/bin/moto_server" \
+      -H 127.0.0.1 -p "$MOTO_PORT"
+  fi
+  wait_until moto "$MOTO_TIMEOUT" "$MOTO_LOG" "$MOTO_PID" moto_server \
+    curl -sf -m 5 -o /dev/null "http://127.0.0.1:$MOTO_PORT/moto-api/"
+
+  # Provision (idempotent): moto keeps state in memory only.
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "$VENV/bin/python" - \
+    "http://127.0.0.1:$MOTO_PORT" "$REGION" "$TABLE" "$STREAM" <<'EOF' || { log_tail "$MOTO_LOG"; die "provisioning moto failed"; }
+import sys, time
+import boto3
+from botocore.exceptions import ClientError
+
+endpoint, region, table, stream = sys.argv[1:5]
+kw = dict(endpoint_url=endpoint, region_name=region)
+ddb = boto3.client("dynamodb", **kw)
+try:
+    ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+except ClientError as e:
+    if e.response["Error"]["Code"] != "ResourceInUseException":
+        raise
+kinesis = boto3.client("kinesis", **kw)
+try:
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+except ClientError as e:
+    if e.response["Error"]["Code"] != "ResourceInUseException":
+        raise
+for _ in range(50):
+    t = ddb.describe_table(TableName=table)["Table"]["TableStatus"]
+    s = kinesis.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]["StreamStatus"]
+    if (t, s) == ("ACTIVE", "ACTIVE"):
+        break
+    time.sleep(0.1)
+else:
+    sys.exit(f"table {table} is {t}, stream {stream} is {s}; want ACTIVE")
+EOF
+  log "moto: table $TABLE (partition key pk, string), stream $STREAM"
 }
 
 PG_DSN="postgres://$APP_USER:$APP_PW@127.0.0.1:$PG_PORT/$APP_DB?sslmode=disable"
@@ -364,6 +493,8 @@ MY_ADMIN_DSN="$MY_ADMIN_USER:$ADMIN_PW@tcp(127.0.0.1:$MY_PORT)/"
 
 pg_up
 my_up
+redis_up
+moto_up
 ls_up
 
 # =======================================================================================
@@ -379,6 +510,8 @@ write_env() {
 }
 write_env \
   "AWS_ENDPOINT_URL=http://127.0.0.1:$LS_PORT" \
+  "AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$MOTO_PORT" \
+  "AWS_ENDPOINT_URL_KINESIS=http://127.0.0.1:$MOTO_PORT" \
   "AWS_REGION=$REGION" \
   "AWS_DEFAULT_REGION=$REGION" \
   "AWS_ACCESS_KEY_ID=test" \
@@ -390,9 +523,15 @@ write_env \
   "LOCAL_MYSQL_DSN=$MY_DSN" \
   "LOCAL_MYSQL_ADMIN_DSN=$MY_ADMIN_DSN" \
   "LOCAL_BUCKET=$BUCKET" \
-  "LOCAL_QUEUE_URL=$QUEUE_URL" \
-  "LOCAL_DLQ_URL=$DLQ_URL" \
+  "${LS_ENV[@]}" \
+  "LOCAL_EVENT_BUS=$EVENT_BUS" \
+  "LOCAL_SECRET_ID=$SECRET" \
+  "LOCAL_TABLE=$TABLE" \
+  "LOCAL_STREAM=$STREAM" \
+  "LOCAL_REDIS_ENDPOINT=127.0.0.1:$REDIS_PORT" \
+  "LOCAL_REDIS_USER=$APP_USER" \
+  "LOCAL_REDIS_PASSWORD=$APP_PW" \
   >"$LOCAL/env.tmp"
 mv -f "$LOCAL/env.tmp" "$LOCAL/env"
 
-log "all up in $((SECONDS - T0))s; wrote ${LOCAL#"$ROOT"/}/env"
+log "all up in $((SECONDS - T0))s; wrote .local/env (state: $STATE)"

@@ -5,23 +5,20 @@
 #   scripts/pg-ctl.sh start    # start again and wait until it accepts TCP connections
 #   scripts/pg-ctl.sh status   # exit 0 when running, 3 when stopped
 #
-# The cluster itself is created by scripts/local-up.sh (data dir: .local/pg/data, which is
-# also exported as LOCAL_PG_DATA in .local/env). All settings (port, listen address,
-# socket dir) live in the data dir, so a plain start brings back the same server.
+# The cluster itself is created by scripts/local-up.sh, in the checkout's state dir
+# (scripts/local-lib.sh: /var/tmp/lambdahealth-<hash>/pg/data, exported as LOCAL_PG_DATA
+# in .local/env). All settings (port, listen address, socket dir) live in the data dir, so
+# a plain start brings back the same server; the port is read from there too.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PG_DIR="$ROOT/.local/pg"
-PGDATA="${LOCAL_PG_DATA:-$PG_DIR/data}"
-PG_LOG="$PG_DIR/postgres.log"
-PG_PORT=55432
+LOG_TAG=pg-ctl
+# shellcheck source=scripts/local-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/local-lib.sh"
 START_TIMEOUT="${PG_START_TIMEOUT:-60}"
+if [[ -z "${LOCAL_PG_PORT:-}" && -f "$PGDATA/local-stack.conf" ]]; then
+  PG_PORT="$(sed -n 's/^port = \([0-9]*\)$/\1/p' "$PGDATA/local-stack.conf")"
+fi
 
-log() { printf '[pg-ctl] %s\n' "$*" >&2; }
-die() { printf '[pg-ctl] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# Newest PostgreSQL installed from Debian's packages.
-PG_BIN="$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n1 || true)"
 if [[ -z "$PG_BIN" ]]; then
   # Nothing can be running without the binaries: "stop" is then a no-op.
   [[ "${1:-}" == stop ]] && { log "PostgreSQL not installed, nothing to stop"; exit 0; }
@@ -37,8 +34,6 @@ as_pg() {
   fi
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 is_running() { as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA" >/dev/null 2>&1; }
 
 case "${1:-}" in
@@ -48,8 +43,7 @@ case "${1:-}" in
       exit 0
     fi
     if is_running; then
-      as_pg "$PG_BIN/pg_ctl" stop -D "$PGDATA" -m fast -w -t 60 >/dev/null
-      log "PostgreSQL stopped"
+      pg_stop "$PGDATA"
     else
       log "PostgreSQL already stopped"
     fi
