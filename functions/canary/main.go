@@ -24,6 +24,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
@@ -58,6 +59,9 @@ func main() {
 func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary.Runner, config.Config, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
+		return nil, cfg, err
+	}
+	if err := controls.ReadChecks(ctx, &cfg); err != nil {
 		return nil, cfg, err
 	}
 	// The AWS configuration is loaded once, and only when something needs it.

@@ -16,19 +16,29 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 )
 
+// localAWS points this test's AWS clients at the local stack and returns
+// their configuration, and the same settings as KEY=value for the binary.
+func localAWS(t *testing.T) (aws.Config, []string) {
+	t.Helper()
+	env := testenv.Need(t, "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+	envs := make([]string, 0, len(env))
+	for k, v := range env {
+		t.Setenv(k, v)
+		envs = append(envs, k+"="+v)
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, envs
+}
+
 // TestDrainAndTokenFromLocalStack drains readiness through an SSM parameter
 // and unlocks details with a token read from Secrets Manager, both in
 // LocalStack, through the real binary.
 func TestDrainAndTokenFromLocalStack(t *testing.T) {
-	env := testenv.Need(t, "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
 	ctx := context.Background()
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	awsCfg, envs := localAWS(t)
 	suffix := time.Now().Format("150405.000000")
 	param := "/lambdahealth-it/drain-" + suffix
 	ssmc := ssm.NewFromConfig(awsCfg)
@@ -52,10 +62,6 @@ func TestDrainAndTokenFromLocalStack(t *testing.T) {
 		_, _ = sm.DeleteSecret(ctx, &secretsmanager.DeleteSecretInput{SecretId: sec.ARN, ForceDeleteWithoutRecovery: aws.Bool(true)})
 	})
 
-	var envs []string
-	for k, v := range env {
-		envs = append(envs, k+"="+v)
-	}
 	_, addr, logs := start(t, append(envs, "HEALTH_CACHE_TTL=0s", "HEALTH_DRAIN_PARAMETER="+param,
 		"HEALTH_TOKEN_SECRET_ARN="+aws.ToString(sec.ARN))...)
 

@@ -66,6 +66,9 @@ func run(logger *slog.Logger) error {
 func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp.Handler, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	defer cancel()
+	if err := controls.ReadChecks(ctx, &cfg); err != nil {
+		return nil, nil, err
+	}
 	opts := []health.Option{health.WithLogger(logger)}
 	token := cfg.Token
 	// The AWS configuration is loaded once, and only when something needs it.

@@ -19,7 +19,7 @@ import (
 // keys (-c Name=value).
 var ParameterNames = []string{
 	"ServiceName", "EnvironmentName", "ServiceVersion", "Budget", "CacheTtl", "Details",
-	"TokenSecretArn", "DrainParameterName", "ChecksJson", "MetricsNamespace", "MetricsMode",
+	"TokenSecretArn", "DrainParameterName", "ChecksJson", "ChecksParameterName", "MetricsNamespace", "MetricsMode",
 	"CanarySchedule", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
 	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns", "TableArns", "TableProbeArns", "TopicArns",
 	"StreamArns", "EventBusArns", "DescribedSecretArns", "CacheArns",
@@ -119,6 +119,7 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 		}
 		p.Checks = checks
 	}
+	p.ChecksParameter = str("ChecksParameterName")
 	p.MetricsNamespace = str("MetricsNamespace")
 	p.Metrics = MetricsMode(str("MetricsMode"))
 	p.CanarySchedule = str("CanarySchedule")

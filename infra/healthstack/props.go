@@ -99,6 +99,13 @@ type HealthStackProps struct {
 	// the IAM permissions of every check whose resource the check names
 	// (Permissions); the props below grant the others.
 	Checks []Check
+	// ChecksParameter is HEALTH_CHECKS_PARAMETER (ChecksParameterName), the
+	// name of an SSM parameter holding the checks' JSON array, which both
+	// functions read once at start-up (ssm:GetParameter on it): for checks
+	// that do not fit in Lambda's 4 KB environment. Default none. When set,
+	// HEALTH_CHECKS is not set, and Checks only names the checks for their
+	// alarms (it may be left empty: then no per-check alarm).
+	ChecksParameter string
 	// MetricsNamespace is HEALTH_METRICS_NAMESPACE (MetricsNamespace), watched
 	// by the alarms. Default DefaultMetricsNamespace.
 	MetricsNamespace string

@@ -126,7 +126,6 @@ func (b *builder) environment(health bool) *map[string]*string {
 		"HEALTH_BUDGET":            jsii.String(p.Budget.String()),
 		"HEALTH_CACHE_TTL":         jsii.String(p.CacheTTL.String()),
 		"HEALTH_DETAILS":           jsii.String(string(p.Details)),
-		"HEALTH_CHECKS":            jsii.String(checks),
 		"HEALTH_METRICS_NAMESPACE": jsii.String(p.MetricsNamespace),
 		"HEALTH_METRICS":           jsii.String(string(p.Metrics)),
 	}
@@ -134,6 +133,11 @@ func (b *builder) environment(health bool) *map[string]*string {
 		if v != "" {
 			env[k] = jsii.String(v)
 		}
+	}
+	if p.ChecksParameter != "" {
+		env["HEALTH_CHECKS_PARAMETER"] = jsii.String(p.ChecksParameter)
+	} else {
+		env["HEALTH_CHECKS"] = jsii.String(checks)
 	}
 	set("HEALTH_ENVIRONMENT", p.Environment)
 	set("HEALTH_VERSION", p.Version)
@@ -158,11 +162,14 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 		}
 		s = append(s, allow(g.Actions, resources...))
 	}
+	if b.p.ChecksParameter != "" {
+		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.ChecksParameter)))
+	}
 	return s
 }
 
-// drainParameterARN is the ARN of the SSM parameter named name ("/a/b" or "name").
-func drainParameterARN(name string) string {
+// parameterARN is the ARN of the SSM parameter named name ("/a/b" or "name").
+func parameterARN(name string) string {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}
@@ -236,7 +243,7 @@ func (b *builder) healthFunction() awslambda.Function {
 		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
 	}
 	if p.DrainParameter != "" {
-		statements = append(statements, allow([]string{"ssm:GetParameter"}, drainParameterARN(p.DrainParameter)))
+		statements = append(statements, allow([]string{"ssm:GetParameter"}, parameterARN(p.DrainParameter)))
 	}
 	role := b.role("HealthFunctionRole", "health", logGroup, statements)
 	return b.function("HealthFunction", "health",

@@ -585,12 +585,14 @@ func TestMinimalStack(t *testing.T) {
 }
 
 // topicProps uses an existing topic, EMF metrics, a drain parameter that is
-// no path and a bucket without probe; infra/testdata/parity-topic.json.
+// no path, the checks in an SSM parameter (Checks only name them for the
+// alarms) and a bucket without probe; infra/testdata/parity-topic.json.
 func topicProps() HealthStackProps {
 	return HealthStackProps{
 		Service:             "billing",
 		Metrics:             MetricsEMF,
 		DrainParameter:      "billing-drain",
+		ChecksParameter:     "billing-checks",
 		Bucket:              "billing-reports",
 		FunctionURLAuthType: FunctionURLIAM,
 		AlarmTopicARN:       "arn:aws:sns:us-east-1:123456789012:oncall",
@@ -607,9 +609,19 @@ func TestTopicEMFStack(t *testing.T) {
 		"Allow logs:CreateLogStream on ${CanaryLogGroup.Arn}",
 		"Allow logs:PutLogEvents on ${CanaryLogGroup.Arn}",
 		"Allow s3:ListBucket on arn:${AWS::Partition}:s3:::billing-reports",
+		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-checks",
 	}
 	if got := grants(t, role); !reflect.DeepEqual(got, want) {
 		t.Errorf("canary grants (emf: no PutMetricData):\n got %q\nwant %q", got, want)
+	}
+	// The checks come from the parameter: HEALTH_CHECKS is not set (both at once is a start-up error).
+	for _, id := range []string{"HealthFunction", "CanaryFunction"} {
+		_, fn := one(t, tmpl, "AWS::Lambda::Function", id)
+		vars := fn["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if vars["HEALTH_CHECKS_PARAMETER"] != "billing-checks" || vars["HEALTH_CHECKS"] != nil {
+			t.Errorf("%s: HEALTH_CHECKS_PARAMETER = %v, HEALTH_CHECKS = %v; want billing-checks and unset",
+				id, vars["HEALTH_CHECKS_PARAMETER"], vars["HEALTH_CHECKS"])
+		}
 	}
 	_, role = one(t, tmpl, "AWS::IAM::Role", "HealthFunctionRole")
 	drain := "Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-drain"

@@ -1,9 +1,13 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +29,19 @@ const (
 	// DefaultPageRefresh is HEALTH_PAGE_REFRESH's default, the HTML status
 	// page's reload interval (pkg/healthhttp.DefaultPageRefresh).
 	DefaultPageRefresh = 10 * time.Second
+	// ChecksParameterTimeout bounds the start-up read of HEALTH_CHECKS_PARAMETER.
+	ChecksParameterTimeout = 5 * time.Second
+	// MaxChecksSize bounds the checks' JSON read from HEALTH_CHECKS_FILE or
+	// HEALTH_CHECKS_PARAMETER (Lambda's environment holds 4 KB in all; an SSM
+	// parameter holds 4 KB, or 8 KB in the advanced tier).
+	MaxChecksSize = 1 << 20
+)
+
+// The three sources of the checks' JSON array; at most one may be set.
+const (
+	envChecks          = "HEALTH_CHECKS"
+	envChecksFile      = "HEALTH_CHECKS_FILE"
+	envChecksParameter = "HEALTH_CHECKS_PARAMETER"
 )
 
 // MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
@@ -41,18 +58,24 @@ type FieldError = checks.FieldError
 
 // Config is the validated configuration of the health and canary functions.
 type Config struct {
-	Service          string
-	Environment      string
-	Version          string
-	Budget           time.Duration
-	CacheTTL         time.Duration
-	StartupGrace     time.Duration
-	ShutdownDelay    time.Duration
-	Details          string
-	Token            string
-	TokenSecretARN   string
-	DrainParameter   string
-	Checks           []CheckSpec
+	Service        string
+	Environment    string
+	Version        string
+	Budget         time.Duration
+	CacheTTL       time.Duration
+	StartupGrace   time.Duration
+	ShutdownDelay  time.Duration
+	Details        string
+	Token          string
+	TokenSecretARN string
+	DrainParameter string
+	// Checks come from HEALTH_CHECKS, or from the file HEALTH_CHECKS_FILE
+	// names (read by Load), or from the SSM parameter ChecksParameter names
+	// (read by ReadChecksParameter, which the caller runs once at start-up).
+	Checks []CheckSpec
+	// ChecksParameter is HEALTH_CHECKS_PARAMETER: when set, Checks is empty
+	// until ReadChecksParameter fills it.
+	ChecksParameter  string
 	MetricsNamespace string
 	Metrics          string
 	Listen           string
@@ -129,8 +152,9 @@ func Load(getenv Getenv) (Config, error) {
 		bad("HEALTH_LISTEN", "port %q is not a number from 0 to 65535", port)
 	}
 
-	checks, checkErrs := parseChecks(getenv("HEALTH_CHECKS"))
+	checks, checkErrs := loadChecks(getenv)
 	c.Checks = checks
+	c.ChecksParameter = getenv(envChecksParameter)
 	errs = append(errs, checkErrs...)
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
@@ -181,4 +205,107 @@ func duration(getenv Getenv, key string, def time.Duration, zeroOK bool, bad fun
 		return d
 	}
 	return def
+}
+
+// loadChecks parses the checks from HEALTH_CHECKS or HEALTH_CHECKS_FILE;
+// with HEALTH_CHECKS_PARAMETER it only checks that no other source is set.
+// A relative HEALTH_CHECKS_FILE is read from the function's directory,
+// LAMBDA_TASK_ROOT (where Lambda unpacks the bundle), or, outside Lambda,
+// from the working directory.
+func loadChecks(getenv Getenv) ([]CheckSpec, []error) {
+	inline, file, param := getenv(envChecks), getenv(envChecksFile), getenv(envChecksParameter)
+	var set []string
+	for _, s := range []struct{ name, value string }{{envChecks, inline}, {envChecksFile, file}, {envChecksParameter, param}} {
+		if s.value != "" {
+			set = append(set, s.name)
+		}
+	}
+	if len(set) > 1 {
+		return nil, []error{&FieldError{Field: set[1], Problem: "set only one of " + strings.Join(set, ", ")}}
+	}
+	switch {
+	case file != "":
+		path := file
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(getenv("LAMBDA_TASK_ROOT"), path)
+		}
+		source := envChecksFile + " (" + file + ")"
+		raw, err := readLimited(path)
+		if err != nil {
+			return nil, []error{&FieldError{Field: source, Problem: err.Error()}}
+		}
+		return parseChecksFrom(source, raw)
+	case param != "":
+		return nil, nil
+	}
+	return parseChecks(inline)
+}
+
+// readLimited reads a file of at most MaxChecksSize bytes.
+func readLimited(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is in the field name already
+		}
+		return "", fmt.Errorf("cannot read the file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxChecksSize+1))
+	if err != nil {
+		return "", fmt.Errorf("cannot read the file: %w", err)
+	}
+	if len(b) > MaxChecksSize {
+		return "", fmt.Errorf("larger than %d bytes", MaxChecksSize)
+	}
+	return string(b), nil
+}
+
+// parseChecksFrom parses raw with the HEALTH_CHECKS parser and names source
+// in its errors where they name HEALTH_CHECKS: "HEALTH_CHECKS_FILE
+// (checks.json)[2].dsn: …".
+func parseChecksFrom(source, raw string) ([]CheckSpec, []error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, []error{&FieldError{Field: source, Problem: "is empty; use [] for no checks"}}
+	}
+	specs, errs := parseChecks(raw)
+	for _, err := range errs {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Field = source + strings.TrimPrefix(fe.Field, envChecks)
+		}
+	}
+	return specs, errs
+}
+
+// ParameterReader reads an SSM parameter's value (decrypted, for a
+// SecureString).
+type ParameterReader func(ctx context.Context, name string) (string, error)
+
+// ReadChecksParameter fills c.Checks from the SSM parameter
+// c.ChecksParameter, with read, within ChecksParameterTimeout (or ctx's
+// deadline when sooner), and validates them as Load validates HEALTH_CHECKS.
+// It does nothing when c.ChecksParameter is empty. A read error is
+// reported by its class only, which read must make safe.
+func ReadChecksParameter(ctx context.Context, c *Config, read ParameterReader) error {
+	if c.ChecksParameter == "" {
+		return nil
+	}
+	source := envChecksParameter + " (" + c.ChecksParameter + ")"
+	ctx, cancel := context.WithTimeout(ctx, ChecksParameterTimeout)
+	defer cancel()
+	raw, err := read(ctx, c.ChecksParameter)
+	if err != nil {
+		return &FieldError{Field: source, Problem: "cannot read the parameter: " + err.Error()}
+	}
+	if len(raw) > MaxChecksSize {
+		return &FieldError{Field: source, Problem: fmt.Sprintf("larger than %d bytes", MaxChecksSize)}
+	}
+	specs, errs := parseChecksFrom(source, raw)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	c.Checks = specs
+	return nil
 }
