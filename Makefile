@@ -21,17 +21,18 @@ build/%/bootstrap: FORCE
 
 FORCE:
 
-## tools: Debian's PostgreSQL and MariaDB, and .venv (LocalStack, SAM CLI, cfn-lint), pinned
+## tools: Debian's PostgreSQL, MariaDB, Redis and Chromium, and .venv (LocalStack, moto, SAM CLI, cfn-lint), pinned
 tools:
 	bash scripts/tools.sh
 
-## local-up: PostgreSQL :55432, MariaDB :53306, LocalStack :4566 on 127.0.0.1; writes .local/env
+## local-up: PostgreSQL :55432, MariaDB :53306, Redis :56379, LocalStack :4566, moto :4580 on 127.0.0.1
+##   (LOCAL_PG_PORT, LOCAL_MY_PORT, LOCAL_REDIS_PORT, LOCAL_LS_PORT, LOCAL_MOTO_PORT move them); writes .local/env
 local-up: tools
 	bash scripts/local-up.sh
 
-## local-down: stops the local stack
+## local-down: stops the local stack (make local-down PURGE=1 also deletes its state dir under /var/tmp)
 local-down:
-	bash scripts/local-down.sh
+	bash scripts/local-down.sh $(if $(PURGE),--purge)
 
 ## test: lint (Go and IaC), the local stack, every Go test with the race detector, the IaC
 ## tests (CDK assertions, SAM/CDK parity), brief fuzzing, then the PostgreSQL drill
