@@ -78,12 +78,12 @@ bench: build
 dev: tools
 	bash scripts/dev.sh
 
-## invoke: one event through SAM's Lambda Runtime Interface Emulator, on the host
+## invoke: one event through SAM's Lambda Runtime Interface Emulator, on the host (internal/invoke)
 ##   make invoke FN=health EVENT=events/health-v2-ready.json   (FN=canary EVENT=events/canary-scheduled.json)
 FN ?= health
 EVENT ?= events/health-v2-ready.json
 invoke: local-up
-	bash scripts/invoke.sh $(FN) $(EVENT)
+	$(GO) run ./internal/invoke $(FN) $(EVENT)
 
 ## coldstart: cold start of both functions through the emulator, RUNS times (median, p90)
 RUNS ?= 10

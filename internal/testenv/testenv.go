@@ -8,7 +8,6 @@
 package testenv
 
 import (
-	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -19,11 +18,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/internal/localenv"
 )
 
 // Required reports whether integration tests must run (HEALTH_REQUIRE_INTEGRATION=1).
@@ -40,23 +40,12 @@ var (
 	localEnv map[string]string
 )
 
-// load reads .local/env (lines of `export KEY=VALUE`, values optionally quoted).
+// load reads .local/env (localenv.Read).
 func load() map[string]string {
 	loadOnce.Do(func() {
-		localEnv = map[string]string{}
-		f, err := os.Open(filepath.Join(Root(), ".local", "env"))
-		if err != nil {
-			return
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export "))
-			k, v, ok := strings.Cut(line, "=")
-			if !ok || strings.HasPrefix(k, "#") {
-				continue
-			}
-			localEnv[k] = strings.Trim(v, `"'`)
+		localEnv, _ = localenv.Read(Root())
+		if localEnv == nil {
+			localEnv = map[string]string{}
 		}
 	})
 	return localEnv
