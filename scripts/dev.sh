@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make dev: the whole thing, locally, in one command.
-#   1. the local stack (PostgreSQL, MariaDB, LocalStack on 127.0.0.1; scripts/local-up.sh)
+#   1. the local stack (PostgreSQL, MariaDB, Redis, LocalStack, moto on 127.0.0.1;
+#      scripts/local-up.sh, LOCAL_*_PORT move them)
 #   2. the health API on 127.0.0.1:${PORT:-8080}, checking local PostgreSQL, MariaDB,
 #      S3, SQS, DynamoDB and Redis (the same bootstrap that runs in Lambda, in its
 #      local-server mode)

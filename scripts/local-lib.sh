@@ -111,11 +111,21 @@ stop_pidfile() {
   log "$name: stopped (pid $pid)"
 }
 
+# as_postgres CMD...: runs CMD as the postgres user (initdb and pg_ctl refuse root), from /
+# (the caller's directory may be a checkout postgres cannot enter).
+as_postgres() {
+  if [[ $EUID -eq 0 ]]; then
+    (cd / && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
 # pg_stop DATADIR: fast shutdown of the cluster in DATADIR, if it runs.
 pg_stop() {
   [[ -n "$PG_BIN" && -f "$1/PG_VERSION" ]] || return 0
-  if runuser -u postgres -- "$PG_BIN/pg_ctl" status -D "$1" >/dev/null 2>&1; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" stop -D "$1" -m fast -w -t 60 >/dev/null
+  if as_postgres "$PG_BIN/pg_ctl" status -D "$1" >/dev/null 2>&1; then
+    as_postgres "$PG_BIN/pg_ctl" stop -D "$1" -m fast -w -t 60 >/dev/null
     log "postgres: stopped ($1)"
   fi
 }

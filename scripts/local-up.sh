@@ -136,7 +136,7 @@ pg_init() {
   (umask 077 && printf '%s\n' "$ADMIN_PW" >"$pwfile")
   chown postgres:postgres "$pwfile"
   # Socket logins are trusted (the socket dir is ours); TCP logins need a password.
-  if ! runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U "$PG_ADMIN_USER" \
+  if ! as_postgres "$PG_BIN/initdb" -D "$PGDATA" -U "$PG_ADMIN_USER" \
     --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1; then
     rm -f "$pwfile"

@@ -25,16 +25,7 @@ if [[ -z "$PG_BIN" ]]; then
   die "PostgreSQL binaries not found; run scripts/tools.sh first"
 fi
 
-# initdb/pg_ctl refuse to run as root: run them as the data dir's owner (postgres).
-as_pg() {
-  if [[ $EUID -eq 0 ]]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
-
-is_running() { as_pg "$PG_BIN/pg_ctl" status -D "$PGDATA" >/dev/null 2>&1; }
+is_running() { as_postgres "$PG_BIN/pg_ctl" status -D "$PGDATA" >/dev/null 2>&1; }
 
 case "${1:-}" in
   stop)
@@ -57,7 +48,7 @@ case "${1:-}" in
         die "port $PG_PORT is already taken by another process; not starting"
       fi
       # -w: pg_ctl itself waits until the server accepts connections (or the timeout).
-      if ! as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" >/dev/null; then
+      if ! as_postgres "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" >/dev/null; then
         tail -n 30 "$PG_LOG" >&2 || true
         die "PostgreSQL did not start within ${START_TIMEOUT}s (log: $PG_LOG)"
       fi
