@@ -29,6 +29,8 @@ const (
 	DefaultLogRetention     = awslogs.RetentionDays_ONE_MONTH
 	DefaultALBRulePriority  = 100
 	DefaultAssetDir         = "../build"
+	// ChecksFileName is the file ChecksFile writes beside bootstrap.
+	ChecksFileName = "checks.json"
 )
 
 // DetailsMode is HEALTH_DETAILS: who sees the checks map and outputs.
@@ -106,6 +108,13 @@ type HealthStackProps struct {
 	// HEALTH_CHECKS is not set, and Checks only names the checks for their
 	// alarms (it may be left empty: then no per-check alarm).
 	ChecksParameter string
+	// ChecksFile puts Checks in a file, ChecksFileName, beside bootstrap in
+	// each function's asset (a copy of AssetDir/<function>/arm64 in
+	// AssetDir/<function>/arm64-checks), and sets HEALTH_CHECKS_FILE to it
+	// instead of HEALTH_CHECKS: for checks past Lambda's 4 KB environment and
+	// past an SSM parameter's 8 KB. CDK only (the SAM template takes
+	// ChecksParameterName); not with ChecksParameter. Default false.
+	ChecksFile bool
 	// MetricsNamespace is HEALTH_METRICS_NAMESPACE (MetricsNamespace), watched
 	// by the alarms. Default DefaultMetricsNamespace.
 	MetricsNamespace string
@@ -294,6 +303,9 @@ func (p HealthStackProps) Validate() error {
 	}
 	if _, ok := retentionDays[p.LogRetention]; !ok {
 		bad("LogRetention", "%q is not a retention CloudWatch Logs offers", p.LogRetention)
+	}
+	if p.ChecksFile && p.ChecksParameter != "" {
+		bad("ChecksFile", "set either ChecksFile or ChecksParameter, not both")
 	}
 	if p.TokenSecretARN != "" && !strings.HasPrefix(p.TokenSecretARN, "arn:") {
 		bad("TokenSecretARN", "not an ARN (must start with arn:)")

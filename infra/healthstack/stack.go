@@ -2,6 +2,7 @@ package healthstack
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -134,9 +135,12 @@ func (b *builder) environment(health bool) *map[string]*string {
 			env[k] = jsii.String(v)
 		}
 	}
-	if p.ChecksParameter != "" {
+	switch {
+	case p.ChecksParameter != "":
 		env["HEALTH_CHECKS_PARAMETER"] = jsii.String(p.ChecksParameter)
-	} else {
+	case p.ChecksFile:
+		env["HEALTH_CHECKS_FILE"] = jsii.String(ChecksFileName)
+	default:
 		env["HEALTH_CHECKS"] = jsii.String(checks)
 	}
 	set("HEALTH_ENVIRONMENT", p.Environment)
@@ -166,6 +170,57 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.ChecksParameter)))
 	}
 	return s
+}
+
+// bundle returns the directory of function's asset: AssetDir/<function>/arm64,
+// or with ChecksFile a copy of its files in AssetDir/<function>/arm64-checks
+// with the checks' JSON array added as ChecksFileName.
+func (b *builder) bundle(function string) string {
+	dir := filepath.Join(b.p.AssetDir, function, "arm64")
+	if !b.p.ChecksFile {
+		return dir
+	}
+	checks, err := ChecksJSON(b.p.Checks)
+	if err != nil {
+		panic(err)
+	}
+	staged := dir + "-checks"
+	if err := stage(dir, staged, ChecksFileName, checks); err != nil {
+		panic(fmt.Errorf("ChecksFile: %w", err))
+	}
+	return staged
+}
+
+// stage makes dst a fresh copy of the regular files in src, plus file name
+// holding content.
+func stage(src, dst, name, content string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name() == name {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, info.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dst, name), []byte(content), 0o644)
 }
 
 // parameterARN is the ARN of the SSM parameter named name ("/a/b" or "name").
@@ -209,7 +264,7 @@ func (b *builder) function(id, function, desc string, timeout float64, role awsi
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
-		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(b.p.AssetDir, function, "arm64")), nil),
+		Code:         awslambda.Code_FromAsset(jsii.String(b.bundle(function)), nil),
 		MemorySize:   jsii.Number(MemoryMB),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout)),
 		Role:         role,

@@ -731,3 +731,37 @@ func TestNewHealthStackPanicsOnBadProps(t *testing.T) {
 	}()
 	NewHealthStack(awscdk.NewApp(nil), "Bad", &HealthStackProps{Details: "sometimes"})
 }
+
+// TestChecksFile: 12 KB of checks, past Lambda's 4 KB environment, go in
+// checks.json beside each bootstrap, named by HEALTH_CHECKS_FILE.
+func TestChecksFile(t *testing.T) {
+	var checks []Check
+	for i := 0; i < 100; i++ {
+		checks = append(checks, Check{Name: fmt.Sprintf("db-%03d", i), Type: "postgres",
+			DSN: fmt.Sprintf("postgres://app:pw-%03d@db-%03d.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/orders", i, i)})
+	}
+	want, err := ChecksJSON(checks)
+	if err != nil || len(want) < 12<<10 {
+		t.Fatalf("ChecksJSON: %d bytes, %v; want 12 KB or more", len(want), err)
+	}
+	props := HealthStackProps{Checks: checks, ChecksFile: true, AssetDir: assetDir(t)}
+	tmpl := assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Test", &props), nil)
+	for id, function := range map[string]string{"HealthFunction": "health", "CanaryFunction": "canary"} {
+		_, fn := one(t, tmpl, "AWS::Lambda::Function", id)
+		vars := fn["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)
+		if vars["HEALTH_CHECKS_FILE"] != ChecksFileName || vars["HEALTH_CHECKS"] != nil {
+			t.Errorf("%s: HEALTH_CHECKS_FILE = %v, HEALTH_CHECKS = %v; want %s and unset", id, vars["HEALTH_CHECKS_FILE"], vars["HEALTH_CHECKS"], ChecksFileName)
+		}
+		staged := filepath.Join(props.AssetDir, function, "arm64-checks")
+		if got, err := os.ReadFile(filepath.Join(staged, ChecksFileName)); err != nil || string(got) != want {
+			t.Errorf("%s: %s = %d bytes, %v; want the checks' JSON (%d bytes)", id, ChecksFileName, len(got), err, len(want))
+		}
+		if fi, err := os.Stat(filepath.Join(staged, "bootstrap")); err != nil || fi.Mode().Perm()&0o111 == 0 {
+			t.Errorf("%s: no executable bootstrap beside %s: %v", id, ChecksFileName, err)
+		}
+	}
+	both := HealthStackProps{ChecksFile: true, ChecksParameter: "/orders/checks"}
+	if err := both.Validate(); err == nil || !strings.Contains(err.Error(), "HealthStackProps.ChecksFile") {
+		t.Errorf("Validate(ChecksFile and ChecksParameter) = %v; want an error naming ChecksFile", err)
+	}
+}
