@@ -9,7 +9,7 @@
 # Where things live:
 #   .local/                  in the checkout: env, LocalStack and moto (they run as root),
 #                            the lock, and `state`, a link to the state dir below.
-#   /var/tmp/lambdahealth-<hash of the checkout's path>/   (LOCAL_STATE_DIR overrides)
+#   /var/tmp/lambdahealth-<hash of .local's real path>/   (LOCAL_STATE_DIR overrides)
 #                            PostgreSQL, MariaDB and Redis: data, logs, sockets. These
 #                            servers run as their own users (postgres, mysql, redis), who
 #                            cannot reach a checkout under a private (0700) directory such
@@ -37,7 +37,10 @@ done
 unset _p
 
 # ---- the state dir (servers that run as their own users) -----------------------------------
-STATE="${LOCAL_STATE_DIR:-/var/tmp/lambdahealth-$(printf '%s' "$LOCAL_ROOT" | sha256sum | cut -c1-12)}"
+# Keyed by .local's real path: one per checkout, and one for worktrees that share a .local
+# through a symlink (they share its env, so they must share the servers it describes).
+LOCAL_REAL="$(mkdir -p "$LOCAL" && cd "$LOCAL" && pwd -P)"
+STATE="${LOCAL_STATE_DIR:-/var/tmp/lambdahealth-$(printf '%s' "$LOCAL_REAL" | sha256sum | cut -c1-12)}"
 PG_DIR="$STATE/pg"
 PGDATA="$PG_DIR/data"
 PG_LOG="$PG_DIR/postgres.log"
