@@ -735,16 +735,16 @@ func TestNewHealthStackPanicsOnBadProps(t *testing.T) {
 // TestChecksFile: 12 KB of checks, past Lambda's 4 KB environment, go in
 // checks.json beside each bootstrap, named by HEALTH_CHECKS_FILE.
 func TestChecksFile(t *testing.T) {
-	var checks []Check
+	var list []Check
 	for i := 0; i < 100; i++ {
-		checks = append(checks, Check{Name: fmt.Sprintf("db-%03d", i), Type: "postgres",
-			DSN: fmt.Sprintf("postgres://app:pw-%03d@db-%03d.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/orders", i, i)})
+		list = append(list, Check{Common: checks.Common{Name: fmt.Sprintf("db-%03d", i)}, Spec: postgres.Spec{Spec: rds.Spec{
+			DSN: fmt.Sprintf("postgres://app:pw-%03d@db-%03d.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/orders", i, i)}}})
 	}
-	want, err := ChecksJSON(checks)
+	want, err := ChecksJSON(list)
 	if err != nil || len(want) < 12<<10 {
 		t.Fatalf("ChecksJSON: %d bytes, %v; want 12 KB or more", len(want), err)
 	}
-	props := HealthStackProps{Checks: checks, ChecksFile: true, AssetDir: assetDir(t)}
+	props := HealthStackProps{Checks: list, ChecksFile: true, AssetDir: assetDir(t)}
 	tmpl := assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Test", &props), nil)
 	for id, function := range map[string]string{"HealthFunction": "health", "CanaryFunction": "canary"} {
 		_, fn := one(t, tmpl, "AWS::Lambda::Function", id)
