@@ -26,6 +26,15 @@ func TestLayering(t *testing.T) {
 		{"pkg/health", []string{"github.com/aws/", "github.com/jackc/", "github.com/go-sql-driver/", "net/http"}},
 		{"pkg/healthhttp", []string{"github.com/aws/", "github.com/awslabs/", "github.com/jackc/", "github.com/go-sql-driver/"}},
 		{"pkg/healthjson", []string{"github.com/aws/", "net/http"}},
+		// Each database check links its own driver only.
+		{"pkg/checks/postgres", []string{"github.com/go-sql-driver/"}},
+		{"pkg/checks/mysql", []string{"github.com/jackc/"}},
+		// Secrets Manager and RDS IAM auth come only with the kinds that use them.
+		{"pkg/checks/tcp", []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/aws/aws-sdk-go-v2/feature/", "github.com/jackc/", "github.com/go-sql-driver/"}},
+		{"pkg/checks/httpcheck", []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/aws/aws-sdk-go-v2/feature/", "github.com/jackc/", "github.com/go-sql-driver/"}},
+		{"pkg/checks/sqs", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
+		{"pkg/checks/s3", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
+		{"pkg/checks/dynamodb", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command("go", "list", "-deps", "../../"+tt.pkg).CombinedOutput()
