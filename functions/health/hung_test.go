@@ -33,8 +33,10 @@ func TestHungDrainParameterKeepsReadiness(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"warn"`) || !strings.Contains(string(body), want) {
 			t.Errorf("ready #%d = %d %s; want 200 warn with %s", i, resp.StatusCode, body, want)
 		}
-		if elapsed > time.Second+500*time.Millisecond {
-			t.Errorf("ready #%d took %v; want <= the 1s budget + 500ms", i, elapsed)
+		// A generous second on top (the CI machine is loaded): the store
+		// itself never answers.
+		if elapsed > 2*time.Second {
+			t.Errorf("ready #%d took %v; want <= the 1s budget + 1s", i, elapsed)
 		}
 	}
 }

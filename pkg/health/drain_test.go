@@ -21,25 +21,28 @@ func TestDrainTimeoutWarns(t *testing.T) {
 		draining func(ctx context.Context) (bool, error)
 		ctx      context.Context
 		wait     time.Duration
+		budget   time.Duration // the run's own limit
 	}{
 		{"store honours its context", func(ctx context.Context) (bool, error) {
 			<-ctx.Done()
 			return false, ctx.Err()
-		}, context.Background(), budget},
+		}, context.Background(), budget, budget},
 		{"store ignores its context", func(context.Context) (bool, error) {
 			<-release
 			return false, nil
-		}, context.Background(), budget},
+		}, context.Background(), budget, budget},
+		// The run's own limit is far past the cap, so that a stalled
+		// scheduler cannot let both timers fire at once and the run's win.
 		{"caller's cap ends the wait", func(context.Context) (bool, error) {
 			<-release
 			return false, nil
-		}, WithBudgetCap(context.Background(), 40*time.Millisecond), 40 * time.Millisecond},
+		}, WithBudgetCap(context.Background(), 40*time.Millisecond), 40 * time.Millisecond, time.Minute},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			now := time.Unix(1_700_000_000, 0)
 			c := mustChecker(t, []Check{{Name: "db", Probe: sleeper(0, nil)}},
-				WithBudget(budget), WithCacheTTL(0), WithDrain(tt.draining), withClock(func() time.Time { return now }))
+				WithBudget(tt.budget), WithCacheTTL(0), WithDrain(tt.draining), withClock(func() time.Time { return now }))
 			rep := c.Ready(tt.ctx)
 			want := "drain: drain state unknown (timeout after " + tt.wait.String() + ")"
 			if rep.Status != StatusWarn || rep.Output != want {

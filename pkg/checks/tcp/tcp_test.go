@@ -1,10 +1,10 @@
 package tcp
 
 import (
-	"context"
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -24,22 +24,8 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := health.NewChecker([]health.Check{{Name: "x", Probe: New(checks.Common{}, Spec{Address: tt.address}, nil).Probe}},
-				health.WithBudget(budget))
-			if err != nil {
-				t.Fatal(err)
-			}
-			start := time.Now()
-			r := c.All(context.Background()).Results[0]
-			if elapsed := time.Since(start); elapsed > budget+100*time.Millisecond {
-				t.Errorf("answer took %v; want <= %v", elapsed, budget+100*time.Millisecond)
-			}
-			if r.Status != tt.wantStatus {
-				t.Errorf("status = %q (%q); want %q", r.Status, r.Output, tt.wantStatus)
-			}
-			if r.Output != tt.wantOutput {
-				t.Errorf("output = %q; want %q", r.Output, tt.wantOutput)
-			}
+			o := checktest.Run(t, New(checks.Common{Name: "x"}, Spec{Address: tt.address}, nil), budget)
+			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, budget)
 		})
 	}
 }
