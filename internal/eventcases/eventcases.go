@@ -1,5 +1,5 @@
 // Package eventcases says what the health function must answer to each
-// events/health-*.json file, from the file's name alone, and checks an
+// events/health-*.json file, in an explicit table (Table), and checks an
 // answer against it. The adapter's tests (in process) and the emulator tier
 // (the real bootstrap under the Lambda Runtime Interface Emulator) share it,
 // so both hold the same files to the same expectations.
@@ -62,45 +62,106 @@ func (r Response) Header(name string) string {
 
 // Want is what one events file must produce.
 type Want struct {
-	Code        int    // statusCode
+	Code        int    // statusCode; zero when the file has no row in Table
 	ContentType string // Content-Type
 	Details     bool   // the body shows the checks map
 	EmptyBody   bool   // HEAD: no body
+	MultiValue  bool   // ALB: a multi-value target group's request
+}
+
+// Case is a row of Table: what one events file must produce, with the
+// function's only check healthy (Want.Code) and failing (FailingCode).
+type Case struct {
+	Want
+	FailingCode int
+}
+
+// The kinds of rows in Table.
+var (
+	// ready: the readiness code, application/health+json without details
+	// (ready, readyz, health, check, healthchecker, stage-ready).
+	ready = Case{Want{Code: http.StatusOK, ContentType: healthhttp.ContentType}, http.StatusServiceUnavailable}
+	// multiValueReady: ready, from an ALB target group in multi-value mode.
+	multiValueReady = Case{Want{Code: http.StatusOK, ContentType: healthhttp.ContentType, MultiValue: true}, http.StatusServiceUnavailable}
+	// live: 200, whatever the check says.
+	live = Case{Want{Code: http.StatusOK, ContentType: healthhttp.ContentType}, http.StatusOK}
+	// head: the readiness code, no body.
+	head = Case{Want{Code: http.StatusOK, ContentType: healthhttp.ContentType, EmptyBody: true}, http.StatusServiceUnavailable}
+	// details: a token or an IAM caller: the readiness code, with details.
+	details = Case{Want{Code: http.StatusOK, ContentType: healthhttp.ContentType, Details: true}, http.StatusServiceUnavailable}
+	// page: a browser's Accept on /health: the readiness code, the HTML
+	// status page.
+	page = Case{Want{Code: http.StatusOK, ContentType: healthhttp.PageContentType}, http.StatusServiceUnavailable}
+	// notFound: an unknown route or check: 404 application/problem+json.
+	notFound = Case{Want{Code: http.StatusNotFound, ContentType: "application/problem+json"}, http.StatusNotFound}
+	// notAllowed: POST: 405 application/problem+json, with Allow: GET, HEAD.
+	notAllowed = Case{Want{Code: http.StatusMethodNotAllowed, ContentType: "application/problem+json"}, http.StatusMethodNotAllowed}
+)
+
+// Table says what each events/health-*.json file must produce, by file
+// name. Every file in events/ has a row (TestTableCoversEvents).
+var Table = map[string]Case{
+	"health-alb-check-unknown.json":    notFound,
+	"health-alb-check.json":            ready,
+	"health-alb-head.json":             head,
+	"health-alb-health.json":           ready,
+	"health-alb-healthchecker.json":    ready,
+	"health-alb-live.json":             live,
+	"health-alb-livez.json":            live,
+	"health-alb-multivalue-ready.json": multiValueReady,
+	"health-alb-page.json":             page,
+	"health-alb-post.json":             notAllowed,
+	"health-alb-ready.json":            ready,
+	"health-alb-readyz.json":           ready,
+	"health-alb-unknown.json":          notFound,
+	"health-furl-check-unknown.json":   notFound,
+	"health-furl-check.json":           ready,
+	"health-furl-head.json":            head,
+	"health-furl-health-iam.json":      details,
+	"health-furl-health.json":          ready,
+	"health-furl-live.json":            live,
+	"health-furl-livez.json":           live,
+	"health-furl-post.json":            notAllowed,
+	"health-furl-ready.json":           ready,
+	"health-furl-readyz.json":          ready,
+	"health-furl-unknown.json":         notFound,
+	"health-v1-check-unknown.json":     notFound,
+	"health-v1-check.json":             ready,
+	"health-v1-head.json":              head,
+	"health-v1-health.json":            ready,
+	"health-v1-live.json":              live,
+	"health-v1-livez.json":             live,
+	"health-v1-post.json":              notAllowed,
+	"health-v1-ready.json":             ready,
+	"health-v1-readyz.json":            ready,
+	"health-v1-unknown.json":           notFound,
+	"health-v2-check-unknown.json":     notFound,
+	"health-v2-check.json":             ready,
+	"health-v2-head.json":              head,
+	"health-v2-health-token.json":      details,
+	"health-v2-health.json":            ready,
+	"health-v2-live.json":              live,
+	"health-v2-livez.json":             live,
+	"health-v2-page.json":              page,
+	"health-v2-post.json":              notAllowed,
+	"health-v2-ready.json":             ready,
+	"health-v2-readyz.json":            ready,
+	"health-v2-stage-ready.json":       ready,
+	"health-v2-unknown.json":           notFound,
 }
 
 // Expect returns what the events file called name (such as
-// "health-alb-ready.json") must produce when the function's only check is
-// healthy or not:
-//
-//   - *-unknown, *-check-unknown: 404 application/problem+json
-//   - *-post: 405 application/problem+json (with Allow: GET, HEAD)
-//   - *-live, *-livez: 200, whatever the check says
-//   - *-head: the readiness code, no body
-//   - *-token, *-iam: the readiness code, with details
-//   - *-page: a browser's Accept on /health: the readiness code, the HTML
-//     status page
-//   - anything else (ready, readyz, health, check, healthchecker, …): 200
-//     when healthy, 503 when not, application/health+json without details
+// "health-alb-ready.json" or a path to it) must produce when the
+// function's only check is healthy or not, from Table: the zero Want, which
+// Verify reports, when the file has no row.
 func Expect(name string, healthy bool) Want {
-	c := strings.TrimSuffix(filepath.Base(name), ".json")
-	ready := http.StatusOK
-	if !healthy {
-		ready = http.StatusServiceUnavailable
+	c, ok := Table[filepath.Base(name)]
+	if !ok {
+		return Want{}
 	}
-	w := Want{Code: ready, ContentType: healthhttp.ContentType}
-	switch {
-	case strings.HasSuffix(c, "-unknown"):
-		w = Want{Code: http.StatusNotFound, ContentType: "application/problem+json"}
-	case strings.HasSuffix(c, "-post"):
-		w = Want{Code: http.StatusMethodNotAllowed, ContentType: "application/problem+json"}
-	case strings.HasSuffix(c, "-live"), strings.HasSuffix(c, "-livez"):
-		w.Code = http.StatusOK
-	case strings.HasSuffix(c, "-head"):
-		w.EmptyBody = true
-	case strings.HasSuffix(c, "-token"), strings.HasSuffix(c, "-iam"):
-		w.Details = true
-	case strings.HasSuffix(c, "-page"):
-		w.ContentType = healthhttp.PageContentType
+	w := c.Want
+	if !healthy {
+		w.Code = c.FailingCode
 	}
 	return w
 }
@@ -124,6 +185,10 @@ type Identity struct {
 func Verify(t testing.TB, name string, out []byte, w Want, id Identity) {
 	t.Helper()
 	name = filepath.Base(name)
+	if w == (Want{}) {
+		t.Errorf("%s: no row in eventcases.Table; add one saying what it must produce", name)
+		return
+	}
 	var resp Response
 	if err := json.Unmarshal(out, &resp); err != nil {
 		t.Errorf("%s: response is not JSON: %v: %s", name, err, out)
@@ -142,7 +207,7 @@ func Verify(t testing.TB, name string, out []byte, w Want, id Identity) {
 		t.Errorf("%s: Allow = %q; want \"GET, HEAD\"", name, resp.Header("Allow"))
 	}
 	if strings.HasPrefix(name, "health-alb-") {
-		verifyALB(t, name, resp)
+		verifyALB(t, name, resp, w.MultiValue)
 	}
 	if w.EmptyBody {
 		if resp.Body != "" {
@@ -186,12 +251,11 @@ func Verify(t testing.TB, name string, out []byte, w Want, id Identity) {
 // verifyALB checks the ALB-only parts: "200 OK" status descriptions, and
 // headers in the target group's mode (multiValueHeaders only when the
 // request came with them, headers only otherwise).
-func verifyALB(t testing.TB, name string, resp Response) {
+func verifyALB(t testing.TB, name string, resp Response, multi bool) {
 	t.Helper()
 	if want := strings.TrimSpace(strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)); resp.StatusDescription != want {
 		t.Errorf("%s: statusDescription = %q; want %q", name, resp.StatusDescription, want)
 	}
-	multi := strings.Contains(name, "multivalue")
 	if multi && (len(resp.MultiValueHeaders) == 0 || resp.Headers != nil) {
 		t.Errorf("%s: multi-value target group: headers=%v multiValueHeaders=%v; want only multiValueHeaders", name, resp.Headers, resp.MultiValueHeaders)
 	}

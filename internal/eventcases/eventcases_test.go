@@ -29,6 +29,8 @@ func TestExpect(t *testing.T) {
 		{"../../events/health-alb-check.json", false, Want{Code: 503, ContentType: healthhttp.ContentType}},
 		{"health-v2-page.json", false, Want{Code: 503, ContentType: healthhttp.PageContentType}},
 		{"health-alb-page.json", true, Want{Code: 200, ContentType: healthhttp.PageContentType}},
+		{"health-alb-multivalue-ready.json", false, Want{Code: 503, ContentType: healthhttp.ContentType, MultiValue: true}},
+		{"health-v2-new-case.json", true, Want{}},
 	}
 	for _, tt := range tests {
 		if got := Expect(tt.name, tt.healthy); got != tt.want {
@@ -46,6 +48,29 @@ func TestFiles(t *testing.T) {
 	for _, f := range files {
 		if m, _ := filepath.Match("health-*.json", filepath.Base(f)); !m {
 			t.Errorf("Files() includes %s", f)
+		}
+	}
+}
+
+// TestTableCoversEvents: every events/health-*.json file has a row in
+// Table, and every row names a file that exists.
+func TestTableCoversEvents(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	files, err := Files(filepath.Join(filepath.Dir(file), "..", ".."))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("Files() = %d files, %v; want the events/health-*.json files", len(files), err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		seen[name] = true
+		if _, ok := Table[name]; !ok {
+			t.Errorf("events/%s has no row in Table", name)
+		}
+	}
+	for name := range Table {
+		if !seen[name] {
+			t.Errorf("Table row %s names no file in events/", name)
 		}
 	}
 }
@@ -74,6 +99,7 @@ func TestVerify(t *testing.T) {
 		{"wrong code", "health-alb-ready.json", good, false, 1},
 		{"multi-value mode expected", "health-alb-multivalue-ready.json", good, true, 1},
 		{"not JSON", "health-v2-ready.json", `nope`, true, 1},
+		{"no row", "health-v2-new-case.json", good, true, 1},
 		{"no Cache-Control", "health-v2-live.json", `{"statusCode":200,"headers":{"Content-Type":"application/health+json"},` +
 			`"body":"{\"status\":\"pass\",\"version\":\"1\",\"releaseId\":\"1.2.3\",\"serviceId\":\"orders\"}"}`, true, 1},
 		{"405 without Allow", "health-v2-post.json", `{"statusCode":405,"headers":{"Content-Type":"application/problem+json","Cache-Control":"no-store"}}`, true, 1},
