@@ -40,13 +40,21 @@ func main() {
 // newRouter is the app: its own routes, and health mounted at /v1/health.
 func newRouter(checker *health.Checker) http.Handler {
 	r := chi.NewRouter()
+	h := healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health"))
 	r.Route("/v1", func(r chi.Router) {
 		r.Get("/orders/{id}", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			// Encoded, not concatenated: the ID is the caller's text.
 			_ = json.NewEncoder(w).Encode(map[string]string{"id": chi.URLParam(r, "id")})
 		})
-		r.Mount("/health", healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health")))
+		r.Mount("/health", h)
 	})
+	// chi's Mount hands h /v1/health and below only: the aliases beside it
+	// (/v1/livez, /v1/healthz, /v1/readyz) need routes of their own.
+	for _, p := range h.Paths() {
+		if p != "/v1/health" && p != "/v1/health/" {
+			r.Handle(p, h)
+		}
+	}
 	return r
 }

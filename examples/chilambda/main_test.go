@@ -41,6 +41,10 @@ func TestOwnRouteAndHealthFromOneEventEach(t *testing.T) {
 		{"/v1/health/live", 200, `"status":"pass"`},
 		{"/v1/health", 200, `"status":"pass"`},
 		{"/v1/health/nope", 404, "no such route"},
+		// The aliases sit beside the base path under chi too.
+		{"/v1/livez", 200, `"status":"pass"`},
+		{"/v1/healthz", 200, `"status":"pass"`},
+		{"/v1/readyz", 200, `"status":"pass"`},
 	}
 	for _, tt := range tests {
 		resp := a.ServeAPIGatewayV2(context.Background(), httpAPIEvent("GET", tt.path))

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -23,7 +24,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout)) }
 func run(addrs []string, out io.Writer) int {
 	var checks []health.Check
 	for _, addr := range addrs {
-		checks = append(checks, health.Check{Name: addr, Probe: health.Ping(func(ctx context.Context) error {
+		checks = append(checks, health.Check{Name: checkName(addr), Probe: health.Ping(func(ctx context.Context) error {
 			conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 			if err == nil {
 				err = conn.Close()
@@ -44,4 +45,15 @@ func run(addrs []string, out io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// checkName is addr as a check name (health.NameRule): 127.0.0.1:5432
+// becomes 127.0.0.1_5432.
+func checkName(addr string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, addr)
 }

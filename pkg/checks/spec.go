@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -101,15 +100,12 @@ func (p *Problems) Add(field, format string, args ...any) {
 // Err returns the problems joined, or nil.
 func (p Problems) Err() error { return errors.Join(p...) }
 
-// namePattern is what a check name may be: it becomes a route segment, a
-// metric dimension and part of an alarm's name.
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
-// ValidateName returns the problem with a check name, or "".
+// ValidateName returns the problem with a check name, or "": the engine's
+// rule (health.NameRule), and not a reserved name.
 func ValidateName(name string) string {
 	switch {
-	case !namePattern.MatchString(name):
-		return fmt.Sprintf("%q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
+	case !health.ValidName(name):
+		return fmt.Sprintf("%q must be %s", name, health.NameRule)
 	case name == health.DrainCheckName || name == health.StartupCheckName:
 		return fmt.Sprintf("%q is reserved", name)
 	}

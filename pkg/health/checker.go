@@ -127,6 +127,8 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		switch {
 		case ch.Name == "":
 			return nil, fmt.Errorf("check %d: name is empty: %w", i, ErrInvalidCheck)
+		case !ValidName(ch.Name):
+			return nil, fmt.Errorf("check %q: name must be %s: %w", ch.Name, NameRule, ErrInvalidCheck)
 		case ch.Name == DrainCheckName || ch.Name == StartupCheckName:
 			return nil, fmt.Errorf("check %q: name is reserved: %w", ch.Name, ErrInvalidCheck)
 		case ch.Probe == nil:

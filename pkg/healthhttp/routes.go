@@ -89,7 +89,9 @@ func (rs routes) match(path string) (route, string) {
 // /v1/livez, /v1/healthz and /v1/readyz; WithBasePath("/status") answers
 // /status/ready and the root aliases. Use it when a router hands the
 // handler the full path under a prefix, as chi's
-// Route("/v1", ...).Mount("/health", h) does. Default DefaultBasePath.
+// Route("/v1", ...).Mount("/health", h) does; such a router hands it only
+// the base path's subtree, so route the aliases (from Paths) to the
+// handler as well, as examples/chilambda does. Default DefaultBasePath.
 func WithBasePath(base string) Option { return func(h *Handler) { h.routes = newRoutes(base) } }
 
 // Paths returns the paths the handler answers, in the order Mount registers
