@@ -56,3 +56,36 @@ func TestReadmeSnippetsAreExcerptsOfExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeListsEveryPackage: the README's package table has a row for
+// every package under pkg/, except the dependency kinds, which the one
+// `pkg/checks/<kind>` row covers (a kind is what package registry imports).
+func TestReadmeListsEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	registry, err := os.ReadFile("../pkg/checks/registry/registry.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = filepath.WalkDir("../pkg", func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if src, _ := filepath.Glob(filepath.Join(path, "*.go")); len(src) == 0 {
+			return nil
+		}
+		pkg := strings.TrimPrefix(filepath.ToSlash(path), "../")
+		n++
+		kind := strings.HasPrefix(pkg, "pkg/checks/") && strings.Contains(string(registry), `/`+pkg+`"`)
+		if !kind && !strings.Contains(string(readme), "| `"+pkg+"` |") {
+			t.Errorf("README's package table has no row for %s", pkg)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("walk pkg/: %d packages, %v", n, err)
+	}
+}
