@@ -123,7 +123,9 @@ type HealthStackProps struct {
 	Metrics MetricsMode
 
 	// CanarySchedule is the canary's EventBridge schedule expression
-	// (CanarySchedule). Default DefaultCanarySchedule.
+	// (CanarySchedule): rate(N minutes) or rate(N hours), up to 288 minutes
+	// (CanaryInterval); every alarm's period follows it. Default
+	// DefaultCanarySchedule.
 	CanarySchedule string
 	// LogRetention is the retention of both log groups (LogRetentionDays).
 	// Default DefaultLogRetention.
@@ -300,6 +302,9 @@ func (p HealthStackProps) Validate() error {
 	}
 	if strings.HasPrefix(p.MetricsNamespace, "AWS/") || !nsPattern.MatchString(p.MetricsNamespace) {
 		bad("MetricsNamespace", "%q must not start with AWS/ and must be 1-255 of 0-9A-Za-z._/#: -", p.MetricsNamespace)
+	}
+	if _, err := CanaryInterval(p.CanarySchedule); err != nil {
+		bad("CanarySchedule", "%v", err)
 	}
 	if _, ok := retentionDays[p.LogRetention]; !ok {
 		bad("LogRetention", "%q is not a retention CloudWatch Logs offers", p.LogRetention)

@@ -490,6 +490,9 @@ func (b *builder) alarms(canary awslambda.Function) {
 	if topic := b.alarmTopic(); topic != nil {
 		actions = &[]*string{topic}
 	}
+	// Validate has refused a schedule without an interval.
+	period, _ := SuccessAlarmPeriod(p.CanarySchedule)
+	errorsPeriod, _ := ErrorsAlarmPeriod(p.CanarySchedule)
 	success := func(id, desc, check string) awscloudwatch.CfnAlarm {
 		dims := []any{
 			dimension(metrics.DimService, jsii.String(p.Service)),
@@ -504,9 +507,9 @@ func (b *builder) alarms(canary awslambda.Function) {
 			MetricName:         jsii.String(metrics.MetricSuccess),
 			Dimensions:         &dims,
 			Statistic:          jsii.String("Minimum"),
-			Period:             jsii.Number(60),
-			EvaluationPeriods:  jsii.Number(5),
-			DatapointsToAlarm:  jsii.Number(3),
+			Period:             jsii.Number(period.Seconds()),
+			EvaluationPeriods:  jsii.Number(AlarmEvaluationPeriods),
+			DatapointsToAlarm:  jsii.Number(AlarmDatapoints),
 			Threshold:          jsii.Number(1),
 			ComparisonOperator: jsii.String("LessThanThreshold"),
 			TreatMissingData:   jsii.String("breaching"),
@@ -515,21 +518,21 @@ func (b *builder) alarms(canary awslambda.Function) {
 		})
 	}
 	overall := success("SuccessAlarm", p.Service+" is unhealthy: the canary's Success was below 1 (a critical check failed) "+
-		"or missing in 3 of the last 5 minutes. See docs/DEPLOY.md, \"Alarms\".", "")
+		"or missing in 3 of the last 5 canary runs. See docs/DEPLOY.md, \"Alarms\".", "")
 	b.output("SuccessAlarmName", "Alarm on the canary's overall Success.", overall.Ref())
 	// One alarm per critical check, derived from the checks themselves.
 	for i, name := range p.CriticalCheckNames() {
 		id := fmt.Sprintf("CheckAlarm%d", i+1)
-		alarm := success(id, fmt.Sprintf("%s critical check %s failed (or was not reported) in 3 of the last 5 minutes.", p.Service, name), name)
+		alarm := success(id, fmt.Sprintf("%s critical check %s failed (or was not reported) in 3 of the last 5 canary runs.", p.Service, name), name)
 		b.output(id+"Name", fmt.Sprintf("Alarm on critical check %s.", name), alarm.Ref())
 	}
 	errorsAlarm := awscloudwatch.NewCfnAlarm(b.stack, jsii.String("CanaryErrorsAlarm"), &awscloudwatch.CfnAlarmProps{
-		AlarmDescription:   jsii.String(p.Service + " canary invocations failed (AWS/Lambda Errors >= 1 in 5 minutes)."),
+		AlarmDescription:   jsii.String(p.Service + " canary invocations failed (AWS/Lambda Errors >= 1 in one period)."),
 		Namespace:          jsii.String("AWS/Lambda"),
 		MetricName:         jsii.String("Errors"),
 		Dimensions:         &[]any{dimension("FunctionName", canary.FunctionName())},
 		Statistic:          jsii.String("Sum"),
-		Period:             jsii.Number(300),
+		Period:             jsii.Number(errorsPeriod.Seconds()),
 		EvaluationPeriods:  jsii.Number(1),
 		DatapointsToAlarm:  jsii.Number(1),
 		Threshold:          jsii.Number(1),

@@ -449,6 +449,7 @@ func TestFullStackAlarms(t *testing.T) {
 	for _, a := range alarms {
 		if a.metric == "Success" {
 			a.namespace = "Orders/Health"
+			a.period = 120 // rate(2 minutes): one period per run
 		}
 		t.Run(a.id, func(t *testing.T) { a.check(t, tmpl, actions) })
 	}

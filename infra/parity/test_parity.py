@@ -276,6 +276,33 @@ class ParityTest(unittest.TestCase):
                 self.assertEqual([c["HealthCheckConfig"] for c in checks], [want[name]])
                 self.assertIn("HealthCheckId", sam["outputs"])
 
+    def test_alarm_periods_follow_schedule(self):
+        """Every alarm's period is at least the canary's interval, so that the missing data
+        between two runs never counts as breaching: for every schedule template.yaml allows
+        (SAM), and with rate(5 minutes) in both forms (parity included)."""
+        with open(os.path.join(INFRA, "testdata", "parity-full.json"), encoding="utf-8") as f:
+            base = json.load(f)
+        allowed = cfn.load_yaml(os.path.join(ROOT, "template.yaml"))["Parameters"]["CanarySchedule"]["AllowedValues"]
+        self.assertIn("rate(5 minutes)", allowed)
+        units = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600}
+        for schedule in allowed:
+            with self.subTest(schedule=schedule):
+                n, unit = schedule[len("rate("):-1].split(" ")
+                interval = int(n) * units[unit]
+                params = dict(base, CanarySchedule=schedule)
+                alarms = cfn.model(sam_template(params), params)["alarms"]
+                self.assertEqual(len(alarms), 6)
+                for a in alarms:
+                    self.assertGreaterEqual(a["Period"], interval, a)
+                    if a["MetricName"] == "Success":
+                        # One run per period: "3 of 5" is 3 of the last 5 runs.
+                        self.assertEqual((a["Period"], a["EvaluationPeriods"], a["DatapointsToAlarm"]), (interval, 5, 3), a)
+        params = dict(base, CanarySchedule="rate(5 minutes)")
+        sam = self.compare(os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes"), params)
+        _, cdk = self.models_for(os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes"))
+        for a in sam["alarms"] + cdk["alarms"]:
+            self.assertGreaterEqual(a["Period"], 300, a)
+
     def test_model_sees_a_difference(self):
         """The comparison is not vacuous: a changed alarm threshold shows up."""
         with open(os.path.join(INFRA, "testdata", "parity-minimal.json"), encoding="utf-8") as f:
