@@ -19,7 +19,15 @@ type Common struct {
 	Critical *bool `json:"critical,omitempty"`
 	// Timeout caps one run; zero means the request budget.
 	Timeout Duration `json:"timeout,omitzero"`
+	// FailAfter and PassAfter are the check's flap damping (health.Check):
+	// consecutive failed runs before it reports fail, and passing runs
+	// before it reports pass again; zero means 1. At most MaxDampingRuns.
+	FailAfter int `json:"failAfter,omitempty"`
+	PassAfter int `json:"passAfter,omitempty"`
 }
+
+// MaxDampingRuns bounds FailAfter and PassAfter.
+const MaxDampingRuns = 100
 
 // IsCritical reports whether the check is critical: unless Critical is false.
 func (c Common) IsCritical() bool { return c.Critical == nil || *c.Critical }
@@ -34,6 +42,8 @@ func (c Common) Check(componentType, measurement string, probe health.Probe) hea
 		Measurement:   measurement,
 		Optional:      !c.IsCritical(),
 		Timeout:       time.Duration(c.Timeout),
+		FailAfter:     c.FailAfter,
+		PassAfter:     c.PassAfter,
 		Probe:         probe,
 	}
 }

@@ -186,6 +186,16 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 			delete(common, "timeout")
 		}
 	}
+	for _, k := range []string{"failAfter", "passAfter"} {
+		if v, has := common[k]; has {
+			var n int
+			if err := json.Unmarshal(v, &n); err != nil || n < 0 || n > checks.MaxDampingRuns {
+				bad(field(k), "%s", dampingProblem)
+				ok = false
+				delete(common, k)
+			}
+		}
+	}
 	body, _ := json.Marshal(common)
 	if err := json.Unmarshal(body, &spec.Common); err != nil {
 		decodeError(err, field, "name", bad)
@@ -222,7 +232,10 @@ func decodeError(err error, field func(string) string, fallback string, bad func
 }
 
 // commonFields are decoded here; every other field belongs to the kind.
-var commonFields = []string{"name", "critical", "timeout"}
+var commonFields = []string{"name", "critical", "timeout", "failAfter", "passAfter"}
+
+// dampingProblem is what is wrong with a failAfter or passAfter.
+var dampingProblem = fmt.Sprintf("must be a whole number of consecutive runs from 1 to %d (default 1)", checks.MaxDampingRuns)
 
 // jsonFieldOf reports whether the kind's spec decodes field: whether
 // decoding {field: null} into it succeeds with unknown fields rejected.
@@ -247,6 +260,14 @@ func validateSpec(s CheckSpec, seen map[string]bool, field func(string) string) 
 	seen[s.Name] = true
 	if s.Timeout < 0 {
 		errs = append(errs, &FieldError{Field: field("timeout"), Problem: "must be a positive Go duration string such as \"500ms\""})
+	}
+	for _, d := range []struct {
+		key string
+		n   int
+	}{{"failAfter", s.FailAfter}, {"passAfter", s.PassAfter}} {
+		if d.n < 0 || d.n > checks.MaxDampingRuns {
+			errs = append(errs, &FieldError{Field: field(d.key), Problem: dampingProblem})
+		}
 	}
 	for _, err := range unjoin(s.Spec.Validate()) {
 		var fe *FieldError

@@ -63,6 +63,15 @@ type Check struct {
 	// Timeout caps one run of the probe; the request budget caps it further.
 	// Zero means the Checker's budget.
 	Timeout time.Duration
+	// FailAfter is how many consecutive failed runs it takes before the
+	// check reports fail; until then a failed run reports warn
+	// "failing (n of FailAfter): <output>". Zero (or 1) means at once.
+	FailAfter int
+	// PassAfter is how many consecutive passing runs it takes before a
+	// check that reports fail reports pass again; until then it reports fail
+	// "recovering (n of PassAfter)". Zero (or 1) means at once. Runs are
+	// counted, not cache reads, in the Checker (the warm instance).
+	PassAfter int
 	// Probe does the work. Required.
 	Probe Probe
 

@@ -51,6 +51,9 @@ type Checker struct {
 	mu    sync.Mutex
 	cache map[string]Result
 	group singleflight.Group
+
+	flaps     flaps
+	listeners []func(StatusChange)
 }
 
 // Option configures a Checker.
@@ -135,6 +138,8 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 			return nil, fmt.Errorf("check %q: probe is nil: %w", ch.Name, ErrInvalidCheck)
 		case ch.Timeout < 0:
 			return nil, fmt.Errorf("check %q: negative timeout: %w", ch.Name, ErrInvalidCheck)
+		case ch.FailAfter < 0 || ch.PassAfter < 0:
+			return nil, fmt.Errorf("check %q: negative FailAfter or PassAfter: %w", ch.Name, ErrInvalidCheck)
 		}
 		if _, dup := c.index[ch.Name]; dup {
 			return nil, fmt.Errorf("check %q: duplicate name: %w", ch.Name, ErrInvalidCheck)
@@ -144,6 +149,11 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		}
 		c.index[ch.Name] = len(c.checks)
 		c.checks = append(c.checks, ch)
+	}
+	c.flaps.states = make(map[string]*flapState)
+	if len(c.listeners) > 0 {
+		d := &dispatcher{listeners: c.listeners, logger: func() *slog.Logger { return c.logger }}
+		c.flaps.notify = d.send
 	}
 	c.started = c.now()
 	return c, nil
@@ -263,7 +273,7 @@ func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Resul
 	start := c.now()
 	wait := deadline.Sub(start)
 	if wait <= 0 {
-		return timeoutResult(ch, 0, start)
+		return c.flaps.peek(ch, timeoutResult(ch, 0, start))
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -279,10 +289,12 @@ func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Resul
 			}
 			r.suspended = false
 			return r
+		// A caller that stops waiting sees the run's outcome as if it failed,
+		// damped, without counting it: the run goes on and counts itself.
 		case <-timer.C:
-			return timeoutResult(ch, wait, start)
+			return c.flaps.peek(ch, timeoutResult(ch, wait, start))
 		case <-ctx.Done():
-			return timeoutResult(ch, c.now().Sub(start), start)
+			return c.flaps.peek(ch, timeoutResult(ch, c.now().Sub(start), start))
 		}
 	}
 }
@@ -344,9 +356,17 @@ func (c *Checker) execute(ctx context.Context, ch Check) Result {
 		r = timeoutResult(ch, limit, start)
 	}
 	r.suspended = c.now().Sub(start) > limit+suspendedAfter
-	c.log(pctx, ch, r)
 	timedOut := errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded)
-	if c.ttl > 0 && !r.suspended && !(cut && timedOut) {
+	// Only a run that says something about the dependency counts towards
+	// flap damping, and is cached.
+	trusted := !r.suspended && !(cut && timedOut)
+	if trusted {
+		r = c.flaps.record(ch, r)
+	} else {
+		r = c.flaps.peek(ch, r)
+	}
+	c.log(pctx, ch, r)
+	if c.ttl > 0 && trusted {
 		c.store(r)
 	}
 	return r

@@ -82,3 +82,34 @@ func ExampleWithClass() {
 	fmt.Println(res.Status, res.Output)
 	// Output: fail unexpected status 503
 }
+
+func ExampleWithStatusListener() {
+	down := true
+	changes := make(chan health.StatusChange, 10)
+	checker, _ := health.NewChecker([]health.Check{{
+		Name: "queue", FailAfter: 2, PassAfter: 1,
+		Probe: func(ctx context.Context) (health.Observation, error) {
+			if down {
+				return health.Observation{}, health.WithClass(health.ClassRefused, errors.New("dial tcp: refused"))
+			}
+			return health.Observation{}, nil
+		},
+	}}, health.WithCacheTTL(0), health.WithStatusListener(func(c health.StatusChange) {
+		changes <- c // page, count, or log here; this runs outside every request
+	}))
+	for _, d := range []bool{true, true, false} {
+		down = d
+		fmt.Println(checker.Ready(context.Background()).Status)
+	}
+	for range 3 {
+		c := <-changes
+		fmt.Printf("%s: %q -> %s %s\n", c.Check, c.From, c.To, c.Output)
+	}
+	// Output:
+	// warn
+	// fail
+	// pass
+	// queue: "" -> warn failing (1 of 2): connection refused
+	// queue: "warn" -> fail connection refused
+	// queue: "fail" -> pass
+}
