@@ -1,0 +1,123 @@
+package gate
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+)
+
+func TestParseAppSpec(t *testing.T) {
+	for _, tt := range []struct {
+		name, content string
+		want          Target
+		problem       string
+	}{
+		{"json as CloudFormation writes it", lambdaAppSpec,
+			Target{Name: "orders-health", Alias: "live", CurrentVersion: "6", TargetVersion: "7"}, ""},
+		{"yaml with numeric versions", "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n" +
+			"      Properties:\n        Name: orders-health\n        Alias: live\n        CurrentVersion: 1\n        TargetVersion: 2\n",
+			Target{Name: "orders-health", Alias: "live", CurrentVersion: "1", TargetVersion: "2"}, ""},
+		{"no function", `{"version":0.0,"Resources":[{"svc":{"Type":"AWS::ECS::Service"}}]}`, Target{}, "names no AWS::Lambda::Function"},
+		{"no resources", `{"version":0.0}`, Target{}, "names no AWS::Lambda::Function"},
+		{"two functions", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l","TargetVersion":"1"}}},
+			{"b":{"Type":"AWS::Lambda::Function","Properties":{"Name":"b","Alias":"l","TargetVersion":"1"}}}]}`, Target{}, "names 2 functions"},
+		{"no name", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Alias":"l","TargetVersion":"1"}}}]}`, Target{}, "no Name"},
+		{"no target version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l"}}}]}`, Target{}, "no TargetVersion"},
+		{"not yaml", "{[", Target{}, "not JSON or YAML"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseAppSpec(tt.content)
+			if tt.problem == "" {
+				if err != nil || got != tt.want {
+					t.Errorf("ParseAppSpec = %+v, %v; want %+v", got, err, tt.want)
+				}
+				return
+			}
+			if !errors.Is(err, ErrAppSpec) || !strings.Contains(err.Error(), tt.problem) {
+				t.Errorf("ParseAppSpec error = %v; want ErrAppSpec saying %q", err, tt.problem)
+			}
+		})
+	}
+}
+
+func TestParseAnswer(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString([]byte(failBody))
+	for _, tt := range []struct {
+		name, payload string
+		want          Answer
+		ok            bool
+		problem       string
+	}{
+		{"v2 pass", `{"statusCode":200,"body":"{\"status\":\"pass\"}"}`, Answer{StatusCode: 200, Status: "pass"}, true, ""},
+		{"alb base64 fail", `{"statusCode":503,"statusDescription":"503 Service Unavailable","isBase64Encoded":true,"body":"` + b64 + `"}`,
+			Answer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}, false, ""},
+		{"200 without a health body", `{"statusCode":200,"body":"ok"}`, Answer{StatusCode: 200}, false, ""},
+		{"error document", `{"errorType":"Runtime.ExitError","errorMessage":"exit status 2"}`, Answer{}, false, "function error (Runtime.ExitError)"},
+		{"not an HTTP response", `null`, Answer{}, false, "not an HTTP response"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseAnswer([]byte(tt.payload))
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Errorf("ParseAnswer error = %v; want %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) || got.OK() != tt.ok {
+				t.Errorf("ParseAnswer = %+v (ok %v), %v; want %+v (ok %v)", got, got.OK(), err, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRequestShapes(t *testing.T) {
+	for _, shape := range Shapes {
+		b, err := Request(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
+		if err != nil || !strings.Contains(string(b), `"/health/ready"`) {
+			t.Errorf("Request(%s) = %s, %v", shape, b, err)
+		}
+		if shape != ShapeALB && !strings.Contains(string(b), "function:gate") {
+			t.Errorf("Request(%s) = %s; want the gate as the IAM caller", shape, b)
+		}
+	}
+}
+
+// Every shape is an event the health function understands, and the gate's
+// IAM identity unlocks the details it logs (an ALB has no IAM: status only).
+func TestRequestThroughHealthHandler(t *testing.T) {
+	checker, err := health.NewChecker([]health.Check{{Name: "orders-db", Critical: true,
+		Probe: func(context.Context) (health.Observation, error) {
+			return health.Observation{}, health.WithClass(health.ClassRefused, errors.New("dial"))
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter := lambdahttp.New(healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAuthorized)))
+	for _, shape := range Shapes {
+		t.Run(shape, func(t *testing.T) {
+			payload, _ := Request(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
+			out, err := adapter.Invoke(context.Background(), payload)
+			if err != nil {
+				t.Fatalf("Invoke: %v", err)
+			}
+			ans, err := ParseAnswer(out)
+			if err != nil {
+				t.Fatalf("ParseAnswer(%s): %v", out, err)
+			}
+			want := Answer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}
+			if shape == ShapeALB {
+				want.Failing = nil
+			}
+			if !reflect.DeepEqual(ans, want) {
+				t.Errorf("answer = %+v; want %+v", ans, want)
+			}
+		})
+	}
+}
