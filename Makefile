@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 GO    ?= go
-FUNCTIONS := health canary
+FUNCTIONS := health canary gate
 ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
@@ -85,7 +85,7 @@ EVENT ?= events/health-v2-ready.json
 invoke: local-up
 	$(GO) run ./internal/invoke $(FN) $(EVENT)
 
-## coldstart: cold start of both functions through the emulator, RUNS times (median, p90)
+## coldstart: cold start of the functions through the emulator, RUNS times (median, p90)
 RUNS ?= 10
 coldstart: local-up
 	bash scripts/coldstart.sh $(RUNS)

@@ -54,7 +54,7 @@ $(IAC_INFRA)/node_modules/.package-lock.json: $(IAC_INFRA)/package.json $(IAC_IN
 
 ## iac-bootstraps: build/<function>/arm64/bootstrap, which the CDK app packages (make build does all arches)
 iac-bootstraps:
-	@$(MAKE) --no-print-directory -C $(IAC_ROOT) -f Makefile build/health/arm64/bootstrap build/canary/arm64/bootstrap
+	@$(MAKE) --no-print-directory -C $(IAC_ROOT) -f Makefile build/health/arm64/bootstrap build/canary/arm64/bootstrap build/gate/arm64/bootstrap
 
 ## synth: infra/cdk.out/$(IAC_STACK).template.json, offline (pinned CLI, no lookups, no notices)
 synth: iac-cli iac-bootstraps
@@ -95,7 +95,7 @@ sam-build: iac-tools
 	@echo "==> sam build (makefile method, in source, no container)"
 	@cd $(IAC_ROOT) && $(IAC_ENV) MAKEFILES=$(IAC_ROOT)/mk/sam.mk $(IAC_VENV)/bin/sam build \
 		--template-file template.yaml --build-dir .aws-sam/build --build-in-source --parallel
-	@for fn in HealthFunction CanaryFunction; do \
+	@for fn in HealthFunction CanaryFunction GateFunction; do \
 		f=$(IAC_ROOT)/.aws-sam/build/$$fn/bootstrap; \
 		test -x $$f || { echo "sam-build: $$f missing" >&2; exit 1; }; \
 		test "$$(od -An -tx1 -j18 -N2 $$f | tr -d ' ')" = b700 || { echo "sam-build: $$f is not linux/arm64" >&2; exit 1; }; \

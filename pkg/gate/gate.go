@@ -283,7 +283,7 @@ func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []by
 	case err != nil && actx.Err() != nil:
 		return Answer{}, "invoke: " + health.Classify(health.ErrTimeout, time.Since(start))
 	case err != nil:
-		return Answer{}, "invoke: " + health.Classify(awserr.Classify(err), g.attemptTimeout)
+		return Answer{}, "invoke: " + invokeClass(err)
 	case out.FunctionError != nil:
 		return Answer{}, "function error (" + aws.ToString(out.FunctionError) + ")"
 	}
@@ -327,6 +327,22 @@ func (g *Gate) checkAlarms(ctx context.Context) string {
 		return "in ALARM: " + strings.Join(firing, ", ")
 	}
 	return ""
+}
+
+// invokeClass names an Invoke error safely: its AWS class, its network
+// class, or the HTTP status Lambda answered with.
+func invokeClass(err error) string {
+	if class := awserr.Class(err); class != "" {
+		return class
+	}
+	if class := health.Classify(err, 0); class != health.ClassFailed {
+		return class
+	}
+	var resp interface{ HTTPStatusCode() int }
+	if errors.As(err, &resp) {
+		return fmt.Sprintf("HTTP %d", resp.HTTPStatusCode())
+	}
+	return "invoke failed"
 }
 
 // principal names the gate as the caller of the synthetic request: its
