@@ -95,7 +95,7 @@ sam-build: iac-tools
 	@echo "==> sam build (makefile method, in source, no container)"
 	@cd $(IAC_ROOT) && $(IAC_ENV) MAKEFILES=$(IAC_ROOT)/mk/sam.mk $(IAC_VENV)/bin/sam build \
 		--template-file template.yaml --build-dir .aws-sam/build --build-in-source --parallel
-	@for fn in HealthFunction CanaryFunction GateFunction; do \
+	@for fn in HealthFunction CanaryFunction GatePreTrafficFunction GatePostTrafficFunction; do \
 		f=$(IAC_ROOT)/.aws-sam/build/$$fn/bootstrap; \
 		test -x $$f || { echo "sam-build: $$f missing" >&2; exit 1; }; \
 		test "$$(od -An -tx1 -j18 -N2 $$f | tr -d ' ')" = b700 || { echo "sam-build: $$f is not linux/arm64" >&2; exit 1; }; \

@@ -1,7 +1,7 @@
 # SAM's Makefile build method for the Go functions.
 #
 # template.yaml marks every function `Metadata: BuildMethod: makefile`, so `sam build`
-# runs `make build-HealthFunction`, `make build-CanaryFunction` and `make build-GateFunction` against the root
+# runs `make build-HealthFunction`, `make build-CanaryFunction` and the gates' `make build-Gate*Function` against the root
 # Makefile (which includes this file) with ARTIFACTS_DIR set to the function's
 # directory under .aws-sam/build. Each target builds a linux/arm64 `bootstrap` there
 # with the same flags as `make build`: CGO off, -tags lambda.norpc, -trimpath,
@@ -18,7 +18,7 @@ SAM_MK_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SAM_GO      ?= $(if $(GO),$(GO),go)
 SAM_GOFLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: build-HealthFunction build-CanaryFunction build-GateFunction
+.PHONY: build-HealthFunction build-CanaryFunction build-GatePreTrafficFunction build-GatePostTrafficFunction
 
 ## build-HealthFunction: (sam build) functions/health as $(ARTIFACTS_DIR)/bootstrap, linux/arm64
 build-HealthFunction:
@@ -28,8 +28,8 @@ build-HealthFunction:
 build-CanaryFunction:
 	$(call sam_bootstrap,canary)
 
-## build-GateFunction: (sam build) functions/gate as $(ARTIFACTS_DIR)/bootstrap, linux/arm64
-build-GateFunction:
+## build-GatePreTrafficFunction, build-GatePostTrafficFunction: (sam build) functions/gate, both hooks
+build-GatePreTrafficFunction build-GatePostTrafficFunction:
 	$(call sam_bootstrap,gate)
 
 # sam_bootstrap builds ./functions/$(1) into $(ARTIFACTS_DIR)/bootstrap.

@@ -20,7 +20,7 @@ import (
 var ParameterNames = []string{
 	"ServiceName", "EnvironmentName", "ServiceVersion", "Budget", "CacheTtl", "Details",
 	"TokenSecretArn", "DrainParameterName", "ChecksJson", "ChecksParameterName", "MetricsNamespace", "MetricsMode",
-	"CanarySchedule", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
+	"CanarySchedule", "DeploymentType", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
 	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns", "TableArns", "TableProbeArns", "TopicArns",
 	"StreamArns", "EventBusArns", "DescribedSecretArns", "CacheArns",
 	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
@@ -123,6 +123,7 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	p.MetricsNamespace = str("MetricsNamespace")
 	p.Metrics = MetricsMode(str("MetricsMode"))
 	p.CanarySchedule = str("CanarySchedule")
+	p.DeploymentType = str("DeploymentType")
 	if days := num("LogRetentionDays"); days != 0 {
 		r, ok := retentionFor(days)
 		if !ok {

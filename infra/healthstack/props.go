@@ -127,6 +127,10 @@ type HealthStackProps struct {
 	// (CanaryInterval); every alarm's period follows it. Default
 	// DefaultCanarySchedule.
 	CanarySchedule string
+	// DeploymentType is how CodeDeploy shifts the health function's alias to
+	// a new version (DeploymentType): one of DeploymentTypes. Default
+	// DefaultDeploymentType.
+	DeploymentType string
 	// LogRetention is the retention of both log groups (LogRetentionDays).
 	// Default DefaultLogRetention.
 	LogRetention awslogs.RetentionDays
@@ -264,6 +268,9 @@ func (p HealthStackProps) withDefaults() HealthStackProps {
 	if p.LogRetention == "" {
 		p.LogRetention = DefaultLogRetention
 	}
+	if p.DeploymentType == "" {
+		p.DeploymentType = DefaultDeploymentType
+	}
 	if p.ALBRulePriority == 0 {
 		p.ALBRulePriority = DefaultALBRulePriority
 	}
@@ -305,6 +312,9 @@ func (p HealthStackProps) Validate() error {
 	}
 	if _, err := CanaryInterval(p.CanarySchedule); err != nil {
 		bad("CanarySchedule", "%v", err)
+	}
+	if !slices.Contains(DeploymentTypes, p.DeploymentType) {
+		bad("DeploymentType", "%q is not one of %s", p.DeploymentType, strings.Join(DeploymentTypes, ", "))
 	}
 	if _, ok := retentionDays[p.LogRetention]; !ok {
 		bad("LogRetention", "%q is not a retention CloudWatch Logs offers", p.LogRetention)

@@ -73,19 +73,21 @@ func NewHealthStack(scope constructs.Construct, id string, props *HealthStackPro
 	b := &builder{stack: awscdk.NewStack(scope, jsii.String(id), &sp), p: p}
 
 	health := b.healthFunction()
-	b.httpAPI(health)
+	// Every front door invokes the alias, which CodeDeploy shifts.
+	live := b.liveAlias(health)
+	b.httpAPI(live)
 	if p.RestAPI {
-		b.restAPI(health)
+		b.restAPI(live)
 	}
 	if p.FunctionURLAuthType != FunctionURLNone {
-		url := health.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType(p.FunctionURLAuthType)})
+		url := live.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType(p.FunctionURLAuthType)})
 		b.output("FunctionUrl", "Function URL of HealthFunction.", url.Url())
 	}
 	if p.ALBListenerARN != "" {
-		b.targetGroup(health)
+		b.targetGroup(live)
 	}
 	canary := b.canaryFunction()
-	b.alarms(canary)
+	b.deployment(health, live, b.alarms(canary))
 	b.dashboard(health, canary)
 	b.route53HealthCheck()
 
@@ -176,7 +178,7 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 // or with ChecksFile a copy of its files in AssetDir/<function>/arm64-checks
 // with the checks' JSON array added as ChecksFileName.
 func (b *builder) bundle(function string) string {
-	dir := filepath.Join(b.p.AssetDir, function, "arm64")
+	dir := filepath.Join(b.p.AssetDir, assetOf(function), "arm64")
 	if !b.p.ChecksFile {
 		return dir
 	}
@@ -337,7 +339,7 @@ func (b *builder) canaryFunction() awslambda.Function {
 	return fn
 }
 
-func (b *builder) httpAPI(fn awslambda.Function) {
+func (b *builder) httpAPI(fn awslambda.IFunction) {
 	api := awsapigatewayv2.NewHttpApi(b.stack, jsii.String("HealthHttpApi"), &awsapigatewayv2.HttpApiProps{
 		Description: jsii.String("lambdahealth health routes (payload format 2.0)"),
 	})
@@ -362,7 +364,7 @@ func (b *builder) httpAPI(fn awslambda.Function) {
 
 // restAPI is the same routes (APIPaths, every method) as an OpenAPI body
 // with Lambda proxy integrations, as template.yaml writes it.
-func (b *builder) restAPI(fn awslambda.Function) {
+func (b *builder) restAPI(fn awslambda.IFunction) {
 	uri := awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Arn}/invocations"),
 		&map[string]*string{"Arn": fn.FunctionArn()})
 	integration := map[string]any{"type": "aws_proxy", "httpMethod": "POST", "uri": uri}
@@ -405,7 +407,7 @@ func (b *builder) restAPI(fn awslambda.Function) {
 // is readiness, behind a rule on the given listener. The invoke grant cannot
 // name the target group (that would be a cycle), so it is scoped to this
 // account's target groups.
-func (b *builder) targetGroup(fn awslambda.Function) {
+func (b *builder) targetGroup(fn awslambda.IFunction) {
 	p := b.p
 	permission := awslambda.NewCfnPermission(b.stack, jsii.String("HealthAlbPermission"), &awslambda.CfnPermissionProps{
 		FunctionName:  fn.FunctionArn(),
@@ -483,8 +485,9 @@ func dimension(name string, value *string) *awscloudwatch.CfnAlarm_DimensionProp
 
 // alarms: the overall Success, each critical check's Success (every check
 // in Checks unless it says critical: false), and the canary's own invocation
-// errors.
-func (b *builder) alarms(canary awslambda.Function) {
+// errors. It returns the service's alarms (Success, then each check's): the
+// deployment's rollback alarms.
+func (b *builder) alarms(canary awslambda.Function) []awscloudwatch.CfnAlarm {
 	p := b.p
 	var actions *[]*string
 	if topic := b.alarmTopic(); topic != nil {
@@ -520,11 +523,13 @@ func (b *builder) alarms(canary awslambda.Function) {
 	overall := success("SuccessAlarm", p.Service+" is unhealthy: the canary's Success was below 1 (a critical check failed) "+
 		"or missing in 3 of the last 5 canary runs. See docs/DEPLOY.md, \"Alarms\".", "")
 	b.output("SuccessAlarmName", "Alarm on the canary's overall Success.", overall.Ref())
+	service := []awscloudwatch.CfnAlarm{overall}
 	// One alarm per critical check, derived from the checks themselves.
 	for i, name := range p.CriticalCheckNames() {
 		id := fmt.Sprintf("CheckAlarm%d", i+1)
 		alarm := success(id, fmt.Sprintf("%s critical check %s failed (or was not reported) in 3 of the last 5 canary runs.", p.Service, name), name)
 		b.output(id+"Name", fmt.Sprintf("Alarm on critical check %s.", name), alarm.Ref())
+		service = append(service, alarm)
 	}
 	errorsAlarm := awscloudwatch.NewCfnAlarm(b.stack, jsii.String("CanaryErrorsAlarm"), &awscloudwatch.CfnAlarmProps{
 		AlarmDescription:   jsii.String(p.Service + " canary invocations failed (AWS/Lambda Errors >= 1 in one period)."),
@@ -542,6 +547,7 @@ func (b *builder) alarms(canary awslambda.Function) {
 		OkActions:          anySlice(actions),
 	})
 	b.output("CanaryErrorsAlarmName", "Alarm on the canary's invocation errors.", errorsAlarm.Ref())
+	return service
 }
 
 func anySlice(s *[]*string) *[]any {

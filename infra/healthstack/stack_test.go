@@ -37,7 +37,7 @@ import (
 func assetDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, fn := range []string{"health", "canary"} {
+	for _, fn := range []string{"health", "canary", "gate"} {
 		if err := os.MkdirAll(filepath.Join(dir, fn, "arm64"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func grants(t *testing.T, role map[string]any) []string {
 
 func TestFullStackFunctions(t *testing.T) {
 	tmpl := synth(t, fullProps())
-	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(2))
+	tmpl.ResourceCountIs(jsii.String("AWS::Lambda::Function"), jsii.Number(4)) // health, canary, two gates
 
 	checks, err := ChecksJSON(fullProps().Checks)
 	if err != nil {
@@ -290,7 +290,7 @@ func TestFullStackFunctions(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), map[string]any{
 		"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60, "Qualifier": "$LATEST",
 	})
-	tmpl.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(2))
+	tmpl.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(4)) // one per function
 	tmpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 14})
 }
 
@@ -520,8 +520,16 @@ func TestFullStackGrants(t *testing.T) {
 			}
 		})
 	}
-	// No statement anywhere grants "*" but the namespace-bound PutMetricData.
-	tmpl.ResourceCountIs(jsii.String("AWS::IAM::Policy"), jsii.Number(0))
+	// No statement anywhere grants "*" but the namespace-bound PutMetricData;
+	// the only separate policies are the deployment hooks' grants (gate_test.go).
+	for id, pol := range resources(tmpl, "AWS::IAM::Policy") {
+		if !strings.HasPrefix(id, "Gate") && !strings.HasPrefix(id, "DeploymentRole") {
+			t.Errorf("unexpected IAM policy %s", id)
+		}
+		if strings.Contains(render(pol["Properties"]), `"*"`) {
+			t.Errorf("%s grants on *: %s", id, render(pol["Properties"]))
+		}
+	}
 }
 
 func TestMinimalStack(t *testing.T) {
@@ -599,6 +607,8 @@ func topicProps() HealthStackProps {
 		AlarmTopicARN:       "arn:aws:sns:us-east-1:123456789012:oncall",
 		AlarmEmail:          "billing@example.com",
 		Checks:              []Check{{Common: checks.Common{Name: "reports"}, Spec: s3.Spec{Bucket: "billing-reports"}}},
+		DeploymentType:      "Canary10Percent5Minutes",
+		CanarySchedule:      "rate(5 minutes)",
 	}
 }
 
@@ -639,6 +649,7 @@ func TestTopicEMFStack(t *testing.T) {
 	})
 	actions := []any{props.AlarmTopicARN}
 	a := successAlarm("CheckAlarm1", "billing", "default", "reports")
+	a.period = 300 // rate(5 minutes)
 	a.check(t, tmpl, actions)
 	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Url"), map[string]any{"AuthType": "AWS_IAM"})
 	for id, r := range resources(tmpl, "AWS::Lambda::Permission") {

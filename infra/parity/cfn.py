@@ -192,6 +192,7 @@ class Evaluator:
                 "Type": res["Type"],
                 "Properties": self.value(res.get("Properties", {})),
                 "DependsOn": res.get("DependsOn"),
+                "UpdatePolicy": self.value(res.get("UpdatePolicy", {})),
             }
         outputs = {}
         for key, out in self.t.get("Outputs", {}).items():
@@ -230,7 +231,19 @@ def _names(resources):
         group = _logical(p.get("LoggingConfig", {}).get("LogGroup"))
         if group:
             names[group] = "loggroup:" + fn_of[lid]
+    # A function's published versions and aliases: "function:health@version",
+    # "function:health@live".
+    for lid, r in resources.items():
+        if r["Type"] in ("AWS::Lambda::Version", "AWS::Lambda::Alias"):
+            fn = fn_of.get(_logical(r["Properties"].get("FunctionName")), "?")
+            names[lid] = "function:%s@%s" % (fn, r["Properties"]["Name"] if r["Type"] == "AWS::Lambda::Alias" else "version")
+        elif r["Type"] == "AWS::IAM::Role" and lid not in names:
+            trust = [s.get("Principal", {}).get("Service") for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"]]
+            if trust in (["codedeploy.amazonaws.com"], [["codedeploy.amazonaws.com"]]):
+                names[lid] = "role:codedeploy"
     singles = {
+        "AWS::CodeDeploy::Application": "deployapp",
+        "AWS::CodeDeploy::DeploymentGroup": "deploygroup",
         "AWS::ApiGatewayV2::Api": "httpapi",
         "AWS::ApiGateway::RestApi": "restapi",
         "AWS::SNS::Topic": "alarmtopic",
@@ -304,7 +317,7 @@ def _openapi_routes(props):
 
 
 def _integration_target(uri):
-    m = re.search(r"<(function:[a-z]+)\.Arn>", uri or "")
+    m = re.search(r"<(function:[a-z-]+(?:@[A-Za-z]+)?)(?:\.Arn)?>", uri or "")
     return m.group(1) if m else "?" + str(uri)
 
 
@@ -367,8 +380,10 @@ def model(template, parameter_values):
     invoke = {}
     for lid, r in of("AWS::Lambda::Permission"):
         p = r["Properties"]
-        fn = p["FunctionName"].strip("<>").replace(".Arn", "")
+        fn, _, qualifier = p["FunctionName"].strip("<>").replace(".Arn", "").partition("@")
         entry = {k: p[k] for k in ("Action", "Principal", "SourceAccount", "FunctionUrlAuthType", "InvokedViaFunctionUrl") if k in p}
+        if qualifier:
+            entry["Qualifier"] = qualifier
         if p.get("Principal") != "apigateway.amazonaws.com" and "SourceArn" in p:
             # API Gateway grants differ in shape (one per route or one per API); others must match.
             entry["SourceArn"] = p["SourceArn"]
@@ -441,7 +456,32 @@ def model(template, parameter_values):
         })
     m["rest_apis"] = rest
 
-    m["function_urls"] = sorted("%s %s" % (names[lid], r["Properties"]["AuthType"]) for lid, r in of("AWS::Lambda::Url"))
+    m["function_urls"] = sorted("%s%s %s" % (names[lid], "@" + r["Properties"]["Qualifier"] if "Qualifier" in r["Properties"] else "",
+                                             r["Properties"]["AuthType"]) for lid, r in of("AWS::Lambda::Url"))
+
+    # CodeDeploy: each alias it shifts, how, with which hooks and rollback alarms.
+    groups = {names[lid]: r["Properties"] for lid, r in of("AWS::CodeDeploy::DeploymentGroup")}
+    deployments = []
+    for lid, r in of("AWS::Lambda::Alias"):
+        update = (r.get("UpdatePolicy") or {}).get("CodeDeployLambdaAliasUpdate")
+        if not update:
+            continue
+        g = groups.get(update["DeploymentGroupName"].strip("<>"), {})
+        alarms = g.get("AlarmConfiguration") or {}
+        deployments.append({
+            "Alias": names[lid],
+            "Version": r["Properties"].get("FunctionVersion"),
+            "Application": update["ApplicationName"],
+            "Hooks": {k: update.get(k) for k in ("BeforeAllowTrafficHook", "AfterAllowTrafficHook")},
+            "DeploymentConfigName": g.get("DeploymentConfigName"),
+            "Alarms": [a["Name"] for a in alarms.get("Alarms", [])] if alarms.get("Enabled") else [],
+            "AutoRollback": sorted((g.get("AutoRollbackConfiguration") or {}).get("Events", [])),
+            "DeploymentStyle": g.get("DeploymentStyle"),
+            "ServiceRole": g.get("ServiceRoleArn"),
+        })
+    m["deployments"] = deployments
+    m["codedeploy_role"] = {"Grants": sorted(grants.get("role:codedeploy", set())),
+                            "ManagedPolicies": managed.get("role:codedeploy")}
 
     m["target_groups"] = sorted((json.dumps({k: _num(v) if not isinstance(v, (dict, list)) else v
                                              for k, v in r["Properties"].items()}, sort_keys=True)

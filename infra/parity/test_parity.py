@@ -102,7 +102,7 @@ class CDKApp:
         subprocess.run(["go", "build", "-o", self.binary, "."], cwd=INFRA, check=True)
         # Stub bootstraps: code is not compared, and `make build` need not run first.
         self.assets = os.path.join(self.dir, "assets")
-        for fn in ("health", "canary"):
+        for fn in ("health", "canary", "gate"):
             os.makedirs(os.path.join(self.assets, fn, "arm64"))
             with open(os.path.join(self.assets, fn, "arm64", "bootstrap"), "w") as f:
                 f.write("#!/bin/sh\n")
@@ -182,15 +182,16 @@ class ParityTest(unittest.TestCase):
                   "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"):
             self.assertIn(t, counts)
         self.assertEqual(counts["AWS::CloudWatch::Alarm"], 6)  # overall, 4 critical checks, canary errors
+        self.assertEqual(m["function_urls"], ["functionurl:health@live NONE"])
         # Every method on every path reaches the function, which answers 404 and 405 itself
         # (exact routes would leave those to API Gateway: 404 Not Found, 403 Missing Authentication Token).
         self.assertEqual(m["http_apis"][0]["Routes"], [
-            "ANY / -> function:health (payload 2.0)",
-            "ANY /{proxy+} -> function:health (payload 2.0)",
+            "ANY / -> function:health@live (payload 2.0)",
+            "ANY /{proxy+} -> function:health@live (payload 2.0)",
         ])
         self.assertEqual(m["rest_apis"][0]["Routes"], [
-            "ANY / -> function:health (aws_proxy)",
-            "ANY /{proxy+} -> function:health (aws_proxy)",
+            "ANY / -> function:health@live (aws_proxy)",
+            "ANY /{proxy+} -> function:health@live (aws_proxy)",
         ])
         health = m["functions"]["function:health"]["Grants"]
         canary = m["functions"]["function:canary"]["Grants"]
@@ -198,6 +199,38 @@ class ParityTest(unittest.TestCase):
         self.assertFalse(any("ssm:GetParameter" in g for g in canary))
         self.assertTrue(any("cloudwatch:PutMetricData" in g for g in canary))
         self.assertFalse(any("cloudwatch:PutMetricData" in g for g in health))
+
+    def test_deployment_gate(self):
+        """CodeDeploy shifts the alias every front door invokes, with the gates as hooks and
+        the service's alarm as rollback alarm; each gate holds only the grants it needs."""
+        for name, path, params in self.all_configurations():
+            with self.subTest(config=name):
+                m = self.compare(path, params)
+                (d,) = m["deployments"]
+                self.assertEqual(d["Alias"], "function:health@live")
+                self.assertEqual(d["Hooks"], {"BeforeAllowTrafficHook": "<function:gate-pretraffic>",
+                                              "AfterAllowTrafficHook": "<function:gate-posttraffic>"})
+                self.assertEqual(d["DeploymentConfigName"], "CodeDeployDefault.Lambda" + (params.get("DeploymentType") or "AllAtOnce"))
+                self.assertEqual(len(d["Alarms"]), 1)
+                self.assertIn("DEPLOYMENT_STOP_ON_ALARM", d["AutoRollback"])
+                group = "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:<deployapp>/<deploygroup>"
+                for fn, extra in (("function:gate-pretraffic", 0), ("function:gate-posttraffic", 1)):
+                    grants = [g for g in m["functions"][fn]["Grants"] if " logs:" not in g]
+                    self.assertEqual([g for g in grants if "cloudwatch:" not in g], [
+                        "Allow codedeploy:GetDeployment on " + group,
+                        "Allow codedeploy:PutLifecycleEventHookExecutionStatus on " + group,
+                        "Allow lambda:InvokeFunction on <function:health.Arn>:*",
+                    ])
+                    describe = [g for g in grants if "cloudwatch:" in g]
+                    self.assertEqual(len(describe), extra * len([a for a in m["alarms"] if a["MetricName"] == "Success"]))
+                    self.assertTrue(all(g.startswith("Allow cloudwatch:DescribeAlarms on <alarm:") for g in describe))
+                self.assertEqual(m["codedeploy_role"]["Grants"], sorted(
+                    "Allow lambda:InvokeFunction on <function:%s.Arn>%s" % (fn, suffix)
+                    for fn in ("gate-pretraffic", "gate-posttraffic") for suffix in ("", ":*")))
+                # Nothing invokes the unqualified function ($LATEST) but the gates' qualified calls.
+                routes = [r for api in m["http_apis"] + m["rest_apis"] for r in api["Routes"]]
+                self.assertTrue(routes and all("function:health@live" in r for r in routes), routes)
+                self.assertTrue(all('"Qualifier": "live"' in p for p in m["functions"]["function:health"]["InvokePermissions"]))
 
     def test_minimal_configuration_has_no_optional_grant(self):
         m = self.compare(os.path.join(INFRA, "testdata", "parity-minimal.json"))
