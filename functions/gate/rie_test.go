@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/rie"
@@ -30,7 +36,7 @@ func TestGateThroughEmulator(t *testing.T) {
 	healthBin := rietest.Bootstrap(t, "./functions/health")
 	gateBin := rietest.Bootstrap(t, "./functions/gate")
 
-	dependency := testenv.HungListener(t) // accepts connections: a TCP check passes
+	dependency := testenv.OpenPort(t)
 	hung := "http://" + testenv.HungListener(t) + "/"
 	versions := map[string][]string{
 		// 1: healthy.
@@ -63,6 +69,9 @@ func TestGateThroughEmulator(t *testing.T) {
 	}
 	pre := start(gate.BeforeAllowTraffic)
 	post := start(gate.AfterAllowTraffic)
+	defer t.Run("after traffic with an alarm in ALARM (LocalStack)", func(t *testing.T) {
+		afterTrafficAlarm(t, emulator, gateBin, lambdaURL, deployURL, deploy)
+	})
 
 	reports := 0
 	for _, tt := range []struct {
@@ -125,5 +134,64 @@ func TestGateThroughEmulator(t *testing.T) {
 				t.Errorf("gate log does not name the failing check (%s):\n%s", tt.log, tt.e.Stdout())
 			}
 		})
+	}
+}
+
+// afterTrafficAlarm: the AfterAllowTraffic gate reads its alarms from
+// LocalStack's CloudWatch; one in ALARM fails the hook although the alias
+// answers 200.
+func afterTrafficAlarm(t *testing.T, emulator, gateBin, lambdaURL, deployURL string, deploy *awsfake.CodeDeploy) {
+	local := testenv.Need(t, "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+	testenv.SetAWSEnv(t)
+	ctx := context.Background()
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := cloudwatch.NewFromConfig(cfg)
+	// No data: the firing alarm treats that as breaching (as SuccessAlarm does
+	// when the canary stops), the other one as not; LocalStack evaluates them.
+	ok, firing := "gate-ok-"+testenv.RandomSuffix(t), "gate-firing-"+testenv.RandomSuffix(t)
+	for name, missing := range map[string]string{ok: "notBreaching", firing: "breaching"} {
+		if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+			AlarmName: aws.String(name), Namespace: aws.String("GateTest"), MetricName: aws.String("Success"),
+			Statistic: cwtypes.StatisticMinimum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+			Threshold: aws.Float64(1), ComparisonOperator: cwtypes.ComparisonOperatorLessThanThreshold,
+			TreatMissingData: aws.String(missing),
+		}); err != nil {
+			t.Fatalf("PutMetricAlarm: %v", err)
+		}
+		t.Cleanup(func() { _, _ = cw.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{name}}) })
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{firing}})
+		if err == nil && len(out.MetricAlarms) == 1 && out.MetricAlarms[0].StateValue == cwtypes.StateValueAlarm {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("LocalStack did not put %s in ALARM: %v", firing, err)
+		}
+	}
+	e := rietest.Start(t, rie.Config{Emulator: emulator, Bootstrap: gateBin, FunctionName: "gate",
+		MemoryMB: 128, Timeout: gateTimeout, Env: []string{
+			"AWS_REGION=" + local["AWS_REGION"], "AWS_ACCESS_KEY_ID=" + local["AWS_ACCESS_KEY_ID"], "AWS_SECRET_ACCESS_KEY=" + local["AWS_SECRET_ACCESS_KEY"],
+			"AWS_ENDPOINT_URL=" + local["AWS_ENDPOINT_URL"],
+			"AWS_ENDPOINT_URL_LAMBDA=" + lambdaURL, "AWS_ENDPOINT_URL_CODEDEPLOY=" + deployURL,
+			"GATE_HOOK=" + gate.AfterAllowTraffic, "GATE_ALARMS=" + ok + "," + firing,
+		}})
+	id := "d-alarm"
+	deploy.AddDeployment(id, awsfake.LambdaAppSpec("orders-health", "live", "0", "1"))
+	payload, _ := json.Marshal(gate.Event{DeploymentID: id, LifecycleEventHookExecutionID: "exec-" + id})
+	inv := rietest.Invoke(t, e, payload)
+	var v gate.Verdict
+	if err := json.Unmarshal(inv.Payload, &v); err != nil || v.Status != gate.Failed || v.Reason != "in ALARM: "+firing {
+		t.Errorf("verdict = %s (%v); want Failed \"in ALARM: %s\"", inv.Payload, err, firing)
+	}
+	var reported bool
+	for _, r := range deploy.Reports() {
+		reported = reported || (r.DeploymentID == id && r.Status == gate.Failed)
+	}
+	if !reported {
+		t.Errorf("reports = %+v; want Failed for %s", deploy.Reports(), id)
 	}
 }
