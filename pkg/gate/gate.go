@@ -159,14 +159,14 @@ func New(hook string, deploy CodeDeployAPI, fn LambdaAPI, opts ...Option) (*Gate
 
 // Verdict is the gate's answer for one hook execution.
 type Verdict struct {
-	Status string // Succeeded or Failed
+	Status string `json:"status"` // Succeeded or Failed
 	// Reason says why, safely (classes and status codes, no error text).
-	Reason    string
-	Function  string
-	Qualifier string
-	Attempts  int
+	Reason    string `json:"reason,omitempty"`
+	Function  string `json:"function,omitempty"`
+	Qualifier string `json:"qualifier,omitempty"`
+	Attempts  int    `json:"attempts"`
 	// Failing names the checks that did not pass, with their safe outputs.
-	Failing []string
+	Failing []string `json:"failingChecks,omitempty"`
 }
 
 // Handle runs the hook for ev, reports the verdict to CodeDeploy and
