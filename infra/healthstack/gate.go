@@ -89,6 +89,8 @@ func (b *builder) deployment(health awslambda.Function, alias awslambda.Alias, a
 		AutoRollback: &awscodedeploy.AutoRollbackConfig{FailedDeployment: jsii.Bool(true), StoppedDeployment: jsii.Bool(true), DeploymentInAlarm: jsii.Bool(true)},
 		Role:         role,
 	})
+	b.output("DeploymentConfigName", "How CodeDeploy shifts the health function's alias to a new version.",
+		jsii.String("CodeDeployDefault.Lambda"+p.DeploymentType))
 	groupARN := *group.DeploymentGroupArn()
 	for _, g := range gateHooks {
 		statements := []awsiam.PolicyStatement{
