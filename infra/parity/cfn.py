@@ -91,6 +91,10 @@ class Evaluator:
             if raw is None:
                 raise ValueError("parameter %s has no value and no default" % name)
             raw = str(raw)
+            # As CloudFormation does: a value outside AllowedValues fails the deploy.
+            if "AllowedValues" in spec and raw not in [str(v) for v in spec["AllowedValues"]]:
+                raise ValueError("parameter %s: %r %s" % (name, raw, spec.get("ConstraintDescription") or
+                                                          "is not one of the AllowedValues"))
             if spec.get("Type") == "CommaDelimitedList":
                 self.params[name] = [v.strip() for v in raw.split(",")]
             else:

@@ -330,6 +330,11 @@ class ParityTest(unittest.TestCase):
                     if a["MetricName"] == "Success":
                         # One run per period: "3 of 5" is 3 of the last 5 runs.
                         self.assertEqual((a["Period"], a["EvaluationPeriods"], a["DatapointsToAlarm"]), (interval, 5, 3), a)
+        # A schedule the alarms cannot follow is refused, saying what to use.
+        for schedule in ("cron(0/5 * * * ? *)", "rate(3 minutes)"):
+            params = dict(base, CanarySchedule=schedule)
+            with self.assertRaisesRegex(ValueError, r"CanarySchedule: .* must be one of rate\(1 minute\)"):
+                cfn.model(sam_template(params), params)
         params = dict(base, CanarySchedule="rate(5 minutes)")
         sam = self.compare(os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes"), params)
         _, cdk = self.models_for(os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes"))
