@@ -186,7 +186,9 @@ func (g *Gate) Handle(ctx context.Context, ev Event) (Verdict, error) {
 	}
 	v := g.judge(work, ev.DeploymentID)
 	// The report gets the margin even when the work used up its deadline.
-	_, err := g.deploy.PutLifecycleEventHookExecutionStatus(context.WithoutCancel(ctx), &codedeploy.PutLifecycleEventHookExecutionStatusInput{
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(g.margin, time.Second))
+	defer cancel()
+	_, err := g.deploy.PutLifecycleEventHookExecutionStatus(rctx, &codedeploy.PutLifecycleEventHookExecutionStatusInput{
 		DeploymentId:                  aws.String(ev.DeploymentID),
 		LifecycleEventHookExecutionId: aws.String(ev.LifecycleEventHookExecutionID),
 		Status:                        cdtypes.LifecycleEventStatus(v.Status),
