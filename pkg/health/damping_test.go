@@ -232,10 +232,12 @@ func TestBlockingListenerDoesNotDelayResponses(t *testing.T) {
 		slowest = max(slowest, time.Since(t0))
 	}
 	elapsed := time.Since(start)
-	if slowest > 100*time.Millisecond {
-		t.Errorf("slowest request took %v with a blocked listener; want well under 100ms", slowest)
+	// A listener that held responses would hold them for ever: the bounds
+	// are generous for a loaded machine.
+	if slowest > 500*time.Millisecond {
+		t.Errorf("slowest request took %v with a blocked listener; want well under 500ms", slowest)
 	}
-	if elapsed > 2*time.Second {
+	if elapsed > 5*time.Second {
 		t.Errorf("%d requests took %v with a blocked listener", 2*ListenerQueue, elapsed)
 	}
 	deadline := time.Now().Add(5 * time.Second)
