@@ -20,4 +20,8 @@
 //	checker, err := health.NewChecker([]health.Check{
 //		{Name: "orders-db", ComponentType: health.ComponentDatastore, Probe: health.Ping(db.PingContext)},
 //	})
+//
+// A check can be damped (Check.FailAfter, Check.PassAfter: consecutive runs
+// before it reports fail, or pass again), and WithStatusListener hears every
+// change of the status a check reports, outside the requests.
 package health
