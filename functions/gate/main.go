@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
@@ -65,8 +66,7 @@ func setup(ctx context.Context, logger *slog.Logger) (*gate.Gate, error) {
 	// the SDK's settings apply, which is how the emulators are reached.
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		// The SDK's error may name profiles and files.
-		return nil, errors.New("the AWS configuration could not be loaded (check AWS_REGION, AWS_PROFILE and the credentials)")
+		return nil, errors.New(checks.AWSConfigProblem)
 	}
 	// The gate retries invocations itself, inside the hook's deadline: the
 	// SDK's own retries (and their backoff) would hide them from it.
