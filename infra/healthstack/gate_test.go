@@ -1,6 +1,8 @@
 package healthstack
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -76,4 +78,27 @@ func TestDeploymentGate(t *testing.T) {
 		})
 	}
 	tmpl.ResourceCountIs(jsii.String("AWS::CodeDeploy::Application"), jsii.Number(1))
+}
+
+// template.yaml's DeploymentType takes exactly DeploymentTypes.
+func TestDeploymentTypesMatchTemplate(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n  DeploymentType:\n")
+	line := ""
+	for _, l := range strings.Split(rest, "\n") {
+		if v, found := strings.CutPrefix(strings.TrimSpace(l), "AllowedValues: "); found {
+			line = v
+			break
+		}
+	}
+	var got []string
+	for _, v := range strings.Split(strings.Trim(line, "[]"), ",") {
+		got = append(got, strings.TrimSpace(v))
+	}
+	if !ok || !reflect.DeepEqual(got, DeploymentTypes) {
+		t.Errorf("template.yaml DeploymentType AllowedValues = %q; want DeploymentTypes %q", got, DeploymentTypes)
+	}
 }
