@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
@@ -57,5 +63,54 @@ func TestEvents(t *testing.T) {
 	var ee *lambdahttp.EventError
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "malformed event") {
 		t.Errorf("Invoke(truncated) error = %v; want an EventError", err)
+	}
+}
+
+// Outside Lambda the gate handles the event on stdin, prints the verdict
+// and exits 0 on Succeeded, 1 on Failed.
+func TestRunOnce(t *testing.T) {
+	for _, tt := range []struct {
+		code   int
+		status string
+		exit   int
+	}{{200, "pass", 0}, {503, "fail", 1}} {
+		t.Run(tt.status, func(t *testing.T) {
+			version := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := json.Marshal(map[string]any{"statusCode": tt.code, "body": `{"status":"` + tt.status + `"}`})
+				_, _ = w.Write(body)
+			}))
+			defer version.Close()
+			front := awsfake.NewLambdaFront()
+			front.Route("orders", "2", version.URL)
+			lambdaSrv := httptest.NewServer(front)
+			defer lambdaSrv.Close()
+			deploy := awsfake.NewCodeDeploy()
+			deploy.AddDeployment("d-1", awsfake.LambdaAppSpec("orders", "live", "1", "2"))
+			deploySrv := httptest.NewServer(deploy)
+			defer deploySrv.Close()
+			t.Setenv("AWS_REGION", "us-east-1")
+			t.Setenv("AWS_ACCESS_KEY_ID", "test")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+			t.Setenv("AWS_ENDPOINT_URL_LAMBDA", lambdaSrv.URL)
+			t.Setenv("AWS_ENDPOINT_URL_CODEDEPLOY", deploySrv.URL)
+			t.Setenv("GATE_HOOK", gate.BeforeAllowTraffic)
+			t.Setenv("GATE_ATTEMPTS", "1")
+			g, err := setup(context.Background(), slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			exit := runOnce(g, strings.NewReader(`{"DeploymentId":"d-1","LifecycleEventHookExecutionId":"e-1"}`), &out)
+			var v gate.Verdict
+			if err := json.Unmarshal(out.Bytes(), &v); err != nil || exit != tt.exit {
+				t.Errorf("runOnce = %d, %s; want exit %d", exit, out.String(), tt.exit)
+			}
+			if r := deploy.Reports(); len(r) != 1 || r[0].Status != v.Status {
+				t.Errorf("reports = %+v; want the verdict %s", r, v.Status)
+			}
+		})
+	}
+	if exit := runOnce(nil, strings.NewReader("not json"), io.Discard); exit != 2 {
+		t.Errorf("runOnce(not JSON) = %d; want 2", exit)
 	}
 }
