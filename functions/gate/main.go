@@ -21,7 +21,6 @@ import (
 	"time"
 
 	awslambda "github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -29,9 +28,8 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
-	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
 
 // outsideLambdaTimeout bounds a run outside Lambda, which has no
@@ -44,7 +42,7 @@ func main() {
 	if inLambda {
 		logOut = os.Stdout
 	}
-	logger := slog.New(healthhttp.LogHandler(slog.NewJSONHandler(logOut, nil)))
+	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(logOut, nil)))
 	g, err := setup(context.Background(), logger)
 	if err != nil {
 		logger.Error("gate not started", slog.String("error", err.Error()))
@@ -90,10 +88,7 @@ type hookHandler struct{ g *gate.Gate }
 func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev gate.Event
 	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, &lambdahttp.EventError{Kind: lambdahttp.ErrMalformedEvent, Detail: jsonerr.Describe(err)}
-	}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		ctx = healthhttp.WithRequestID(ctx, lc.AwsRequestID)
+		return nil, &EventError{Detail: jsonerr.Describe(err)}
 	}
 	v, err := h.g.Handle(ctx, ev)
 	if err != nil {
@@ -101,6 +96,17 @@ func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error)
 	}
 	return json.Marshal(v)
 }
+
+// EventError is the error of an invocation whose event is not JSON. Lambda
+// reports its type name, "EventError", as the errorType, and its text,
+// which never quotes the event, as the errorMessage.
+type EventError struct {
+	// Detail says what is wrong, without quoting the event.
+	Detail string
+}
+
+// Error returns "malformed event: detail".
+func (e *EventError) Error() string { return "malformed event: " + e.Detail }
 
 // runOnce handles the event on in and prints the verdict.
 func runOnce(g *gate.Gate, in io.Reader, out io.Writer) int {

@@ -20,7 +20,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
-	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -60,7 +59,7 @@ func TestEvents(t *testing.T) {
 		}
 	}
 	_, err := hookHandler{}.Invoke(context.Background(), []byte(`{"DeploymentId":`))
-	var ee *lambdahttp.EventError
+	var ee *EventError
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "malformed event") {
 		t.Errorf("Invoke(truncated) error = %v; want an EventError", err)
 	}

@@ -92,14 +92,15 @@ func TestRequestShapes(t *testing.T) {
 // Every shape is an event the health function understands, and the gate's
 // IAM identity unlocks the details it logs (an ALB has no IAM: status only).
 func TestRequestThroughHealthHandler(t *testing.T) {
-	checker, err := health.NewChecker([]health.Check{{Name: "orders-db", Critical: true,
+	checker, err := health.NewChecker([]health.Check{{Name: "orders-db",
 		Probe: func(context.Context) (health.Observation, error) {
 			return health.Observation{}, health.WithClass(health.ClassRefused, errors.New("dial"))
 		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapter := lambdahttp.New(healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAuthorized)))
+	adapter := lambdahttp.New(healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAuthorized),
+		healthhttp.WithIAMCaller(lambdahttp.IAMCaller)))
 	for _, shape := range Shapes {
 		t.Run(shape, func(t *testing.T) {
 			payload, _ := Request(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
