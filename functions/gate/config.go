@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
@@ -23,11 +22,21 @@ type settings struct {
 	Backoff        time.Duration
 }
 
+// fieldError is one problem with one GATE_* variable. (pkg/config's
+// FieldError would link every check kind into the gate.)
+type fieldError struct {
+	Field   string
+	Problem string
+}
+
+// Error returns "FIELD: problem".
+func (e *fieldError) Error() string { return e.Field + ": " + e.Problem }
+
 // load reads and validates the GATE_* variables; every problem is named.
 func load(getenv func(string) string) (settings, error) {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, &config.FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+		errs = append(errs, &fieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
 	}
 	s := settings{
 		Hook:  getenv("GATE_HOOK"),

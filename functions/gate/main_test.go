@@ -18,7 +18,6 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
@@ -35,7 +34,7 @@ func TestLoad(t *testing.T) {
 	_, err = load(env(map[string]string{"GATE_EVENT": "grpc", "GATE_PATH": "ready", "GATE_ATTEMPTS": "0", "GATE_BACKOFF": "soon"}))
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *config.FieldError
+		var fe *fieldError
 		if errors.As(e, &fe) {
 			fields = append(fields, fe.Field)
 		}
