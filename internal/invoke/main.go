@@ -7,6 +7,7 @@
 //	go run ./internal/invoke health events/health-v2-health.json Details=always \
 //	    'ChecksJson=[{"name":"db","type":"tcp","address":"127.0.0.1:55432"}]'
 //	go run ./internal/invoke canary events/canary-scheduled.json
+//	go run ./internal/invoke gate events/gate-pretraffic.json
 //
 // FN is a directory under functions/. The function's environment, MemorySize
 // and Timeout are what template.yaml gives it, evaluated by the parity test's
@@ -24,6 +25,12 @@
 // crashed, 2 for bad arguments. RIE_LOG=1 also prints the emulator's own log;
 // TEMPLATE=file reads another template than template.yaml. Run it from the
 // repository root.
+//
+// The gate is two functions of the template, one per hook, from one
+// directory: the event file's name picks one (gate-pretraffic.json,
+// gate-posttraffic.json), and the gate talks to stand-ins for CodeDeploy and
+// for the health function it gates (awsfake.StartStandIns), whose calls and
+// verdicts are printed at the end.
 package main
 
 import (
@@ -45,6 +52,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/localenv"
 	"github.com/lambdahealth/lambdahealth/internal/rie"
 )
@@ -103,7 +111,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	}
 
 	// 1. The function's settings: template.yaml, this shell, .local/env.
-	s, err := templateSettings(ctx, root, template, fn, overrides, stderr)
+	tag := fn
+	if fn == "gate" {
+		tag = strings.TrimSuffix(filepath.Base(event), ".json")
+	}
+	s, err := templateSettings(ctx, root, template, tag, overrides, stderr)
 	if err != nil {
 		return 1, err
 	}
@@ -127,6 +139,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	bootstrap, err := rie.Build(ctx, root, "./functions/"+fn, dir)
 	if err != nil {
 		return 1, err
+	}
+
+	// 2b. The gate's CodeDeploy and the function it gates, on loopback.
+	if fn == "gate" {
+		var ev struct {
+			DeploymentID string `json:"DeploymentId"`
+		}
+		if json.Unmarshal(payload, &ev) != nil || ev.DeploymentID == "" {
+			return 2, fmt.Errorf("%w: %s has no DeploymentId", errUsage, event)
+		}
+		standIns, err := awsfake.StartStandIns(ctx, root, ev.DeploymentID)
+		if err != nil {
+			return 1, err
+		}
+		defer standIns.Stop(newPrefixWriter(stderr, "invoke: "))
+		env = append(env, standIns.Env...)
+		fmt.Fprintf(stderr, "invoke: CodeDeploy and %s (version 1, alias %s) stand in on loopback\n", awsfake.StandInFunction, awsfake.StandInAlias)
 	}
 
 	// 3. The emulator, and the event.
