@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -61,13 +62,14 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	if err != nil {
 		return nil, cfg, err
 	}
-	if err := controls.ReadChecks(ctx, &cfg); err != nil {
+	// The AWS configuration is loaded once, and only when something needs it.
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	if err := controls.ReadChecks(ctx, &cfg, loadAWS); err != nil {
 		return nil, cfg, err
 	}
-	// The AWS configuration is loaded once, and only when something needs it.
 	var awsCfg *aws.Config
 	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(cfg.Checks) {
-		loaded, err := awsconfig.LoadDefaultConfig(ctx)
+		loaded, err := loadAWS()
 		if err != nil {
 			return nil, cfg, errors.New(checks.AWSConfigProblem)
 		}
@@ -111,7 +113,7 @@ type scheduleHandler struct{ runner *canary.Runner }
 func (h scheduleHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev events.EventBridgeEvent
 	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, &EventError{Detail: jsonerr.Describe(err)}
+		return nil, jsonerr.MalformedEvent(err)
 	}
 	if _, err := h.runner.Run(ctx); err != nil {
 		return nil, err
@@ -147,13 +149,5 @@ func runBound(budget time.Duration) time.Duration {
 	return budget + canaryMargin + metrics.DefaultAPITimeout + metrics.EMFReserve
 }
 
-// EventError is the error of an invocation whose event is not JSON. Lambda
-// reports its type name, "EventError", as the errorType, and its text,
-// which never quotes the event, as the errorMessage.
-type EventError struct {
-	// Detail says what is wrong, without quoting the event.
-	Detail string
-}
-
-// Error returns "malformed event: detail".
-func (e *EventError) Error() string { return "malformed event: " + e.Detail }
+// EventError is the error of an invocation whose event is not JSON.
+type EventError = jsonerr.EventError

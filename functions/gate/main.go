@@ -88,7 +88,7 @@ type hookHandler struct{ g *gate.Gate }
 func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev gate.Event
 	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, &EventError{Detail: jsonerr.Describe(err)}
+		return nil, jsonerr.MalformedEvent(err)
 	}
 	v, err := h.g.Handle(ctx, ev)
 	if err != nil {
@@ -97,16 +97,8 @@ func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error)
 	return json.Marshal(v)
 }
 
-// EventError is the error of an invocation whose event is not JSON. Lambda
-// reports its type name, "EventError", as the errorType, and its text,
-// which never quotes the event, as the errorMessage.
-type EventError struct {
-	// Detail says what is wrong, without quoting the event.
-	Detail string
-}
-
-// Error returns "malformed event: detail".
-func (e *EventError) Error() string { return "malformed event: " + e.Detail }
+// EventError is the error of an invocation whose event is not JSON.
+type EventError = jsonerr.EventError
 
 // runOnce handles the event on in and prints the verdict.
 func runOnce(g *gate.Gate, in io.Reader, out io.Writer) int {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -66,15 +67,16 @@ func run(logger *slog.Logger) error {
 func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp.Handler, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	defer cancel()
-	if err := controls.ReadChecks(ctx, &cfg); err != nil {
+	// The AWS configuration is loaded once, and only when something needs it.
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	if err := controls.ReadChecks(ctx, &cfg, loadAWS); err != nil {
 		return nil, nil, err
 	}
 	opts := []health.Option{health.WithLogger(logger)}
 	token := cfg.Token
-	// The AWS configuration is loaded once, and only when something needs it.
 	var awsCfg *aws.Config
 	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" || checkbuild.NeedsAWS(cfg.Checks) {
-		loaded, err := awsconfig.LoadDefaultConfig(ctx)
+		loaded, err := loadAWS()
 		if err != nil {
 			return nil, nil, errors.New(checks.AWSConfigProblem)
 		}

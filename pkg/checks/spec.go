@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -82,6 +83,16 @@ type Permission struct {
 // resource of a check that names its resource by name only.
 func ARN(service, resource string) string {
 	return "arn:${AWS::Partition}:" + service + ":${AWS::Region}:${AWS::AccountId}:" + resource
+}
+
+// ResourceARN is nameOrARN when it is already an ARN, else ARN(service,
+// resource): the fields that take a name or an ARN (table, stream, bus,
+// secret) grant on the ARN either way.
+func ResourceARN(nameOrARN, service, resource string) string {
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		return nameOrARN
+	}
+	return ARN(service, resource)
 }
 
 // ErrInvalid is wrapped by every FieldError.

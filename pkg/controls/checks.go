@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
@@ -16,18 +15,20 @@ import (
 )
 
 // ReadChecks fills cfg.Checks from the SSM parameter HEALTH_CHECKS_PARAMETER
-// names, when it is set, through an SSM client with the SDK's default
-// configuration: once, at start-up, within config.ChecksParameterTimeout.
-// It does nothing otherwise.
-func ReadChecks(ctx context.Context, cfg *config.Config) error {
+// names, when it is set, through an SSM client with the checks' short
+// retries: once, at start-up, within config.ChecksParameterTimeout. It does
+// nothing otherwise. awsConfig is main's one loader of the AWS
+// configuration (asked only when the parameter is set), so that start-up
+// loads it once however many things need it.
+func ReadChecks(ctx context.Context, cfg *config.Config, awsConfig func() (aws.Config, error)) error {
 	if cfg.ChecksParameter == "" {
 		return nil
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRetryer(checks.Retryer))
+	loaded, err := awsConfig()
 	if err != nil {
 		return errors.New(checks.AWSConfigProblem)
 	}
-	return config.ReadChecksParameter(ctx, cfg, ParameterValue(ssm.NewFromConfig(awsCfg)))
+	return config.ReadChecksParameter(ctx, cfg, ParameterValue(ssm.NewFromConfig(checks.WithCheckRetries(loaded))))
 }
 
 // ParameterValue returns a reader of SSM parameter values (a SecureString
@@ -41,7 +42,7 @@ func ParameterValue(api GetParameterAPI) config.ParameterReader {
 			return "", errors.New(health.ClassNotFound)
 		}
 		if err != nil {
-			return "", errors.New(health.Classify(awserr.Classify(err), config.ChecksParameterTimeout))
+			return "", errors.New(awserr.Describe(err, config.ChecksParameterTimeout))
 		}
 		if out.Parameter == nil {
 			return "", errors.New("no value")

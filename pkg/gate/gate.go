@@ -204,13 +204,15 @@ func (g *Gate) Handle(ctx context.Context, ev Event) (Verdict, error) {
 		slog.Int("attempts", v.Attempts), slog.Any("failing_checks", v.Failing),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
 	}
+	class := ""
 	if err != nil {
-		attrs = append(attrs, slog.String("report_error", health.Classify(awserr.Classify(err), 0)))
+		class = awserr.Describe(err, 0)
+		attrs = append(attrs, slog.String("report_error", class))
 		level = slog.LevelError
 	}
 	g.logger.LogAttrs(ctx, level, "gate verdict", attrs...)
 	if err != nil {
-		return v, fmt.Errorf("report %s: %s", v.Status, health.Classify(awserr.Classify(err), 0))
+		return v, fmt.Errorf("report %s: %s", v.Status, class)
 	}
 	return v, nil
 }
@@ -220,7 +222,7 @@ func (g *Gate) Handle(ctx context.Context, ev Event) (Verdict, error) {
 func (g *Gate) judge(ctx context.Context, deploymentID string) Verdict {
 	out, err := g.deploy.GetDeployment(ctx, &codedeploy.GetDeploymentInput{DeploymentId: aws.String(deploymentID)})
 	if err != nil {
-		return Verdict{Status: Failed, Reason: "get deployment: " + health.Classify(awserr.Classify(err), 0)}
+		return Verdict{Status: Failed, Reason: "get deployment: " + awserr.Describe(err, 0)}
 	}
 	content := ""
 	if info := out.DeploymentInfo; info != nil && info.Revision != nil {
@@ -312,7 +314,7 @@ func (g *Gate) checkAlarms(ctx context.Context) string {
 		AlarmNames: g.alarmNames, AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm, cwtypes.AlarmTypeCompositeAlarm},
 	})
 	if err != nil {
-		return "describe alarms: " + health.Classify(awserr.Classify(err), 0)
+		return "describe alarms: " + awserr.Describe(err, 0)
 	}
 	var firing []string
 	for _, a := range out.MetricAlarms {

@@ -152,7 +152,7 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 	}
 	c.flaps.states = make(map[string]*flapState)
 	if len(c.listeners) > 0 {
-		d := &dispatcher{listeners: c.listeners, logger: func() *slog.Logger { return c.logger }}
+		d := &dispatcher{listeners: c.listeners, logger: c.logger}
 		c.flaps.notify = d.send
 	}
 	c.started = c.now()

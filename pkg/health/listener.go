@@ -30,7 +30,7 @@ func WithStatusListener(fn func(StatusChange)) Option {
 // Checker holds no goroutine.
 type dispatcher struct {
 	listeners []func(StatusChange)
-	logger    func() *slog.Logger
+	logger    *slog.Logger
 
 	mu      sync.Mutex
 	queue   []StatusChange
@@ -42,7 +42,7 @@ func (d *dispatcher) send(ch StatusChange) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if len(d.queue) >= ListenerQueue {
-		d.logger().Warn("status change dropped: listeners are behind",
+		d.logger.Warn("status change dropped: listeners are behind",
 			slog.String("check", ch.Check), slog.String("from", string(ch.From)), slog.String("to", string(ch.To)))
 		return
 	}
@@ -73,7 +73,7 @@ func (d *dispatcher) drain() {
 func (d *dispatcher) call(fn func(StatusChange), ch StatusChange) {
 	defer func() {
 		if p := recover(); p != nil {
-			d.logger().Error("status listener panicked", slog.String("check", ch.Check))
+			d.logger.Error("status listener panicked", slog.String("check", ch.Check))
 		}
 	}()
 	fn(ch)

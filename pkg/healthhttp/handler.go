@@ -101,11 +101,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		// never changes, so it is encoded once.
 		return writeBody(w, r, http.StatusOK, ContentType, h.live)
 	}
-	details := h.showDetails(r)
 	ctx, err := callerBudget(r)
 	if err != nil {
 		return writeProblem(w, r, http.StatusBadRequest, err.Error())
 	}
+	details := h.showDetails(r)
 	var rep health.Report
 	switch rt {
 	case routeReady:
@@ -156,6 +156,9 @@ func (h *Handler) showDetails(r *http.Request) bool {
 // pairs it cannot parse ("timeout=1s;x=1", "timeout=%zz") and so ignore a
 // bad timeout.
 func callerBudget(r *http.Request) (context.Context, error) {
+	if r.URL.RawQuery == "" { // a probe's usual request: no map to parse into
+		return r.Context(), nil
+	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, errors.New("the query string could not be parsed")
@@ -193,16 +196,13 @@ func writeJSON(w http.ResponseWriter, r *http.Request, code int, contentType str
 	return writeBody(w, r, code, contentType, append(body, '\n'))
 }
 
-// writeBody writes a JSON body (with its final newline), or for HEAD only
-// the headers.
+// writeBody writes a body, or for HEAD only the headers.
 func writeBody(w http.ResponseWriter, r *http.Request, code int, contentType string, body []byte) int {
 	w.Header().Set("Content-Type", contentType)
-	if r.Method == http.MethodHead {
-		w.WriteHeader(code)
-		return code
-	}
 	w.WriteHeader(code)
-	_, _ = w.Write(body)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 	return code
 }
 

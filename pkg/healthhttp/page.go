@@ -230,7 +230,6 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt
 	}
 	body := renderPage(data)
 	hdr := w.Header()
-	hdr.Set("Content-Type", PageContentType)
 	hdr.Set("Content-Security-Policy", pageCSP)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "no-referrer")
@@ -238,11 +237,7 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt
 	if data.Refresh > 0 {
 		hdr.Set("Refresh", strconv.Itoa(data.Refresh))
 	}
-	w.WriteHeader(code)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
-	}
-	return code
+	return writeBody(w, r, code, PageContentType, body)
 }
 
 // pageRows orders the results worst first (fail, warn, pass), then by name.

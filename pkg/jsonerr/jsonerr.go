@@ -62,3 +62,18 @@ func kindName(k jsontext.Kind) string {
 	}
 	return "value"
 }
+
+// EventError is the error of a Lambda invocation whose event is not JSON
+// (the canary's and the gate's; the HTTP adapter has its own, with kinds).
+// Lambda reports its type name, "EventError", as the errorType, and its
+// text, which never quotes the event, as the errorMessage.
+type EventError struct {
+	// Detail says what is wrong, without quoting the event.
+	Detail string
+}
+
+// Error returns "malformed event: detail".
+func (e *EventError) Error() string { return "malformed event: " + e.Detail }
+
+// MalformedEvent returns the EventError of an event that err failed to decode.
+func MalformedEvent(err error) *EventError { return &EventError{Detail: Describe(err)} }

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	jsonv2 "github.com/go-json-experiment/json"
 )
@@ -241,14 +240,10 @@ func (a *Adapter) serveALB(ctx context.Context, ev events.ALBTargetGroupRequest)
 	return resp
 }
 
-// invocation puts the trigger, the AWS request ID and the IAM caller into
-// ctx, as one value.
+// invocation puts the trigger and the IAM caller into ctx, as one value
+// (the AWS request ID is already there, in the Lambda context).
 func (a *Adapter) invocation(ctx context.Context, t Trigger, iamCaller string) context.Context {
-	c := &invocationContext{Context: ctx, inv: invocation{trigger: t, iamCaller: iamCaller}}
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		c.inv.requestID = lc.AwsRequestID
-	}
-	return c
+	return &invocationContext{Context: ctx, inv: invocation{trigger: t, iamCaller: iamCaller}}
 }
 
 // serveHTTP runs the handler. It reports false when the handler panicked:

@@ -1,6 +1,10 @@
 package lambdahttp
 
-import "context"
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+)
 
 // invocationKey is the context key of the invocation a request came in.
 type invocationKey struct{}
@@ -9,7 +13,6 @@ type invocationKey struct{}
 // request; it is put into the request's context once, as one value.
 type invocation struct {
 	trigger   Trigger
-	requestID string
 	iamCaller string
 }
 
@@ -41,7 +44,12 @@ func invocationOf(ctx context.Context) *invocation {
 
 // RequestID returns the AWS request ID of the invocation that carries the
 // request, or "" outside an invocation.
-func RequestID(ctx context.Context) string { return invocationOf(ctx).requestID }
+func RequestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}
 
 // IAMCaller returns the IAM principal (user or role ARN) that API Gateway or
 // the Function URL authorized, read from the event's request context (REST:

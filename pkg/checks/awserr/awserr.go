@@ -3,6 +3,7 @@ package awserr
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -103,4 +104,11 @@ func Classify(err error) error {
 		return health.WithClass(class, err)
 	}
 	return err
+}
+
+// Describe returns the safe class of an error from an AWS call, as
+// health.Classify names it once Classify has recognised the AWS API errors;
+// timeout is the limit a deadline error reports (0: none named).
+func Describe(err error, timeout time.Duration) string {
+	return health.Classify(Classify(err), timeout)
 }

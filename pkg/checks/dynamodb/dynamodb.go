@@ -68,10 +68,7 @@ func (s Spec) Validate() error {
 // Permissions is dynamodb:DescribeTable on the table, and with a probe key
 // the item calls.
 func (s Spec) Permissions() []checks.Permission {
-	arn := s.Table
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = checks.ARN("dynamodb", "table/"+s.Table)
-	}
+	arn := checks.ResourceARN(s.Table, "dynamodb", "table/"+s.Table)
 	perms := []checks.Permission{{Actions: []string{"dynamodb:DescribeTable"}, Resource: arn, Parameter: "TableArns"}}
 	if s.ProbeKey != "" {
 		perms = append(perms, checks.Permission{Actions: []string{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"},

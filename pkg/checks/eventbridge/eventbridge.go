@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -60,10 +59,7 @@ func (s Spec) Validate() error {
 
 // Permissions is events:DescribeEventBus on the bus.
 func (s Spec) Permissions() []checks.Permission {
-	arn := s.bus()
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = checks.ARN("events", "event-bus/"+arn)
-	}
+	arn := checks.ResourceARN(s.bus(), "events", "event-bus/"+s.bus())
 	return []checks.Permission{{Actions: []string{"events:DescribeEventBus"}, Resource: arn, Parameter: "EventBusArns"}}
 }
 

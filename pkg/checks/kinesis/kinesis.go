@@ -53,10 +53,7 @@ func (s Spec) Validate() error {
 
 // Permissions is kinesis:DescribeStreamSummary on the stream.
 func (s Spec) Permissions() []checks.Permission {
-	arn := s.Stream
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = checks.ARN("kinesis", "stream/"+s.Stream)
-	}
+	arn := checks.ResourceARN(s.Stream, "kinesis", "stream/"+s.Stream)
 	return []checks.Permission{{Actions: []string{"kinesis:DescribeStreamSummary"}, Resource: arn, Parameter: "StreamArns"}}
 }
 

@@ -13,7 +13,6 @@ package secretsmanager
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,10 +51,7 @@ func (s Spec) Validate() error {
 // Permissions is secretsmanager:DescribeSecret on the secret: the ARN, or
 // for a name the ARN with the six random characters Secrets Manager adds.
 func (s Spec) Permissions() []checks.Permission {
-	arn := s.SecretID
-	if !strings.HasPrefix(arn, "arn:") {
-		arn = checks.ARN("secretsmanager", "secret:"+s.SecretID+"-??????")
-	}
+	arn := checks.ResourceARN(s.SecretID, "secretsmanager", "secret:"+s.SecretID+"-??????")
 	return []checks.Permission{{Actions: []string{"secretsmanager:DescribeSecret"}, Resource: arn, Parameter: "DescribedSecretArns"}}
 }
 
