@@ -1,31 +1,19 @@
 package sns_test
 
 import (
-	"context"
 	"fmt"
-	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	sdk "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
-	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
-// The check takes the SDK client it calls, built once outside the handler;
-// its retries and timeouts are the client's (see checks.Retryer).
+// New takes the SDK client, built once outside the handler (in a function:
+// from awsconfig.LoadDefaultConfig, with checks.WithCheckRetries).
 func ExampleNew() {
-	cfg, err := awsconfig.LoadDefaultConfig(context.Background())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	check := sns.New(checks.Common{Name: "alerts"}, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts"}, sdk.NewFromConfig(cfg))
-	checker, err := health.NewChecker([]health.Check{check}, health.WithBudget(2*time.Second))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(checker.All(context.Background()).Status)
+	check := sns.New(checks.Common{Name: "alerts"}, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	fmt.Println(check.Name, check.ComponentType, check.Measurement)
+	// Output: alerts component
 }
