@@ -19,6 +19,11 @@ var classes = map[uint16]string{
 	1203: rds.ClassTooManyConnections, // ER_TOO_MANY_USER_CONNECTIONS
 }
 
+// rejected are the error numbers of a refused login, after which a secret
+// is read again (rds.ErrLoginRejected); 1044, a user without access to the
+// database, is not one.
+var rejected = map[uint16]bool{1045: true, 1698: true}
+
 // Classify gives the go-sql-driver/mysql errors it recognises a safe class
 // and returns the others as they are, for health.Classify.
 func Classify(err error) error {
@@ -26,6 +31,9 @@ func Classify(err error) error {
 	var myErr *gomysql.MySQLError
 	if errors.As(err, &myErr) {
 		class = classes[myErr.Number]
+		if rejected[myErr.Number] {
+			err = rds.LoginRejected(err)
+		}
 	}
 	return rds.Classify(err, class, errors.Is(err, gomysql.ErrNoTLS))
 }

@@ -18,6 +18,10 @@ var classes = map[string]string{
 	"53300": rds.ClassTooManyConnections, // too_many_connections
 }
 
+// rejected are the SQLSTATEs of a refused login, after which a secret is
+// read again (rds.ErrLoginRejected).
+var rejected = map[string]bool{"28P01": true, "28000": true}
+
 // Classify gives the pgx errors it recognises a safe class and returns the
 // others as they are, for health.Classify.
 func Classify(err error) error {
@@ -25,6 +29,9 @@ func Classify(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		class = classes[pgErr.Code]
+		if rejected[pgErr.Code] {
+			err = rds.LoginRejected(err)
+		}
 	}
 	// pgconn's error for a server that answers "N" to SSLRequest is not
 	// exported.

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -11,6 +12,14 @@ import (
 // ClassTooManyConnections is the class of a server that turns connections
 // away because it has too many.
 const ClassTooManyConnections = "too many connections"
+
+// ErrLoginRejected marks an error of a database that refused the login
+// (wrong password or unknown user), as the engines' classifiers recognise
+// it: a probe with a secret reads the secret again and retries.
+var ErrLoginRejected = errors.New("login rejected")
+
+// LoginRejected marks err as ErrLoginRejected.
+func LoginRejected(err error) error { return fmt.Errorf("%w: %w", ErrLoginRejected, err) }
 
 // Classify gives err the class its engine's table has for code, or
 // "tls handshake failed" for a failed handshake (isTLS, the engine's own

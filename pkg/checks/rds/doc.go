@@ -11,7 +11,11 @@
 // The login comes from a DSN; or from a host, port, user and database with
 // either an RDS IAM authentication token, signed afresh for each new
 // connection (WithIAMAuth), or a Secrets Manager secret in the shape RDS
-// stores (SecretSource, read through WithCredentials).
+// stores (SecretSource, read through WithSecret). A login the database
+// refuses reads the secret again at once, at most once a second, and the
+// probe retries with its new AWSCURRENT version, or with the AWSPENDING
+// version a rotation Lambda has staged; when none logs in while a rotation
+// is in progress, the probe warns "credentials rotating" instead of failing.
 //
 // TLS modes follow libpq: "disable"; "require" (encrypted, certificate not
 // verified); "verify-full" (certificate verified against the system roots

@@ -99,6 +99,12 @@ type Pinger struct {
 	engine   Engine
 	db       *sql.DB
 	classify func(error) error
+	renewer  renewer
+}
+
+// renewer is told when the database refuses a login (SecretSource).
+type renewer interface {
+	Rejected(ctx context.Context) (retry, rotating bool)
 }
 
 // Option configures how new connections log in.
@@ -106,6 +112,7 @@ type Option func(*options)
 
 type options struct {
 	credentials CredentialsFunc
+	renewer     renewer
 	iamRegion   string
 	iamSigner   TokenSigner
 }
@@ -114,6 +121,20 @@ type options struct {
 // for example the current password of a Secrets Manager secret
 // (SecretSource.Credentials). Default: the Config's user and password.
 func WithCredentials(fn CredentialsFunc) Option { return func(o *options) { o.credentials = fn } }
+
+// WithSecret makes every new connection log in with the secret's
+// credentials (src.Credentials), and a probe whose login the database
+// refuses tell src (src.Rejected), which reads the secret again at once
+// (at most once a second), and try again within the probe's deadline: with
+// the secret's new AWSCURRENT version, or while a rotation is in progress
+// its AWSPENDING one. When no version logs in during a rotation, the probe
+// warns ClassRotating instead of failing. Default: no secret.
+func WithSecret(src *SecretSource) Option {
+	return func(o *options) {
+		o.credentials = src.Credentials
+		o.renewer = src
+	}
+}
 
 // Login is how the new connections of one database check log in, as its
 // options say.
@@ -173,7 +194,7 @@ func Open(engine Engine, cfg Config, opts []Option, connect Connector, classify 
 	db.SetMaxIdleConns(MaxIdleConns)
 	db.SetConnMaxIdleTime(MaxIdleTime)
 	db.SetConnMaxLifetime(MaxLifetime)
-	return &Pinger{engine: engine, db: db, classify: classify}, nil
+	return &Pinger{engine: engine, db: db, classify: classify, renewer: login.o.renewer}, nil
 }
 
 // NewCheck returns the complete check of a database opened by open (an
@@ -186,20 +207,44 @@ func NewCheck(c checks.Common, open func(Config, ...Option) (*Pinger, error), cf
 	return c.Check(health.ComponentDatastore, "", p.Probe), nil
 }
 
+// maxRelogins bounds the logins one probe tries after the first is refused:
+// the secret's new AWSCURRENT version, then its AWSPENDING one.
+const maxRelogins = 2
+
 // Probe pings the database and runs SELECT 1, under ctx. A pass is a zero
-// Observation: the engine reports the response time.
+// Observation: the engine reports the response time. A refused login is
+// retried with the secret's newer versions (WithSecret).
 func (c *Pinger) Probe(ctx context.Context) (health.Observation, error) {
+	err := c.query(ctx)
+	for range maxRelogins {
+		if err == nil || c.renewer == nil || !errors.Is(err, ErrLoginRejected) {
+			break
+		}
+		retry, rotating := c.renewer.Rejected(ctx)
+		if !retry || ctx.Err() != nil {
+			if rotating {
+				return health.Observation{Status: health.StatusWarn, Output: ClassRotating}, nil
+			}
+			break
+		}
+		err = c.query(ctx)
+	}
+	return health.Observation{}, err
+}
+
+// query pings the database and runs SELECT 1.
+func (c *Pinger) query(ctx context.Context) error {
 	if err := c.db.PingContext(ctx); err != nil {
-		return health.Observation{}, fmt.Errorf("ping %s: %w", c.engine, c.classify(err))
+		return fmt.Errorf("ping %s: %w", c.engine, c.classify(err))
 	}
 	var one int
 	if err := c.db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return health.Observation{}, fmt.Errorf("select 1: %w", c.classify(err))
+		return fmt.Errorf("select 1: %w", c.classify(err))
 	}
 	if one != 1 {
-		return health.Observation{}, health.WithClass("unexpected answer", fmt.Errorf("SELECT 1 returned %d", one))
+		return health.WithClass("unexpected answer", fmt.Errorf("SELECT 1 returned %d", one))
 	}
-	return health.Observation{}, nil
+	return nil
 }
 
 // TLSConfig returns the client TLS configuration of a mode for host, nil

@@ -227,6 +227,27 @@ func TestCredentialsErrorIsClassified(t *testing.T) {
 	}
 }
 
+func TestLoginRejected(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "28P01"}, true},
+		{&pgconn.PgError{Code: "28000"}, true},
+		{&pgconn.PgError{Code: "3D000"}, false},
+		{&mysql.MySQLError{Number: 1045}, true},
+		{&mysql.MySQLError{Number: 1698}, true},
+		{&mysql.MySQLError{Number: 1044}, false},
+		{fmt.Errorf("dial: %w", syscall.ECONNREFUSED), false},
+	}
+	for _, tt := range tests {
+		err := classify(fmt.Errorf("wrapped: %w", tt.err))
+		if got := errors.Is(err, ErrLoginRejected); got != tt.want {
+			t.Errorf("errors.Is(classify(%v), ErrLoginRejected) = %t; want %t", tt.err, got, tt.want)
+		}
+	}
+}
+
 func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string

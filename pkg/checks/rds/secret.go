@@ -10,7 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -102,16 +105,52 @@ func (s Secret) Apply(cfg Config) Config {
 	return cfg
 }
 
-// SecretSource fetches a database secret and keeps a copy of it.
+// DefaultSecretReread is how long after one read of the secret a rejected
+// login may read it again (SecretSource.Rejected): often enough that a
+// rotated password is picked up within a second or two, and rarely enough
+// that a database refusing every login costs at most two GetSecretValue
+// calls a second per instance.
+const DefaultSecretReread = time.Second
+
+// The staging labels of Secrets Manager's rotation: the version in use, and
+// the version a rotation Lambda is setting up (createSecret stages it,
+// setSecret puts it in the database, finishSecret moves AWSCURRENT to it).
+const (
+	StageCurrent = "AWSCURRENT"
+	StagePending = "AWSPENDING"
+)
+
+// ClassRotating is the output of a database check whose login was refused
+// while the secret has an AWSPENDING version newer than its AWSCURRENT one,
+// and no version would log in: a rotation is in progress, and the check
+// warns rather than fails.
+const ClassRotating = "credentials rotating"
+
+// secretVersion is one version of the secret.
+type secretVersion struct {
+	secret  Secret
+	id      string // VersionId
+	created time.Time
+}
+
+// SecretSource fetches a database secret and keeps a copy of it: the
+// AWSCURRENT version, and while a rotation is in progress the AWSPENDING
+// one, which a rejected login tries next.
 type SecretSource struct {
 	client  SecretsClient
 	id      string
 	refresh time.Duration
+	reread  time.Duration
 	now     func() time.Time
+	group   singleflight.Group // one read of the secret in flight
 
-	mu      sync.Mutex
-	secret  Secret
-	fetched time.Time
+	mu       sync.Mutex
+	current  secretVersion
+	pending  *secretVersion // AWSPENDING, newer than current; nil when none
+	fetched  time.Time      // of current
+	lastRead time.Time      // of the last read that Rejected started
+	given    string         // the version Credentials last returned
+	rejected map[string]bool
 }
 
 // SecretOption configures a SecretSource.
@@ -125,52 +164,145 @@ func WithSecretRefresh(d time.Duration) SecretOption {
 
 // NewSecretSource returns a SecretSource for the secret id (its ARN or name).
 func NewSecretSource(client SecretsClient, id string, opts ...SecretOption) *SecretSource {
-	s := &SecretSource{client: client, id: id, refresh: DefaultSecretRefresh, now: time.Now}
+	s := &SecretSource{client: client, id: id, refresh: DefaultSecretRefresh, reread: DefaultSecretReread,
+		now: time.Now, rejected: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
 
-// Fetch reads the secret now and keeps it. AWS errors carry a safe class
-// prefixed "secret: " (such as "secret: access denied").
+// Fetch reads the secret's AWSCURRENT version now and keeps it. AWS errors
+// carry a safe class prefixed "secret: " (such as "secret: access denied").
 func (s *SecretSource) Fetch(ctx context.Context) (Secret, error) {
-	out, err := s.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &s.id})
+	v, err := s.get(ctx, StageCurrent)
+	if err != nil {
+		return Secret{}, err
+	}
+	s.mu.Lock()
+	s.setCurrent(v)
+	s.mu.Unlock()
+	return v.secret, nil
+}
+
+// get reads the version of the secret with a staging label.
+func (s *SecretSource) get(ctx context.Context, stage string) (secretVersion, error) {
+	out, err := s.client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &s.id, VersionStage: &stage})
 	if err != nil {
 		if class := awserr.Class(err); class != "" {
 			err = health.WithClass("secret: "+class, err)
 		}
-		return Secret{}, fmt.Errorf("get secret value: %w", err)
+		return secretVersion{}, fmt.Errorf("get secret value (%s): %w", stage, err)
 	}
 	if out.SecretString == nil {
-		return Secret{}, health.WithClass("secret: invalid", fmt.Errorf("secret has no SecretString (binary secrets are not database logins): %w", ErrInvalidSecret))
+		return secretVersion{}, health.WithClass("secret: invalid", fmt.Errorf("secret has no SecretString (binary secrets are not database logins): %w", ErrInvalidSecret))
 	}
 	sec, err := ParseSecret(*out.SecretString)
 	if err != nil {
-		return Secret{}, health.WithClass("secret: invalid", err)
+		return secretVersion{}, health.WithClass("secret: invalid", err)
 	}
-	s.mu.Lock()
-	s.secret, s.fetched = sec, s.now()
-	s.mu.Unlock()
-	return sec, nil
+	return secretVersion{secret: sec, id: aws.ToString(out.VersionId), created: aws.ToTime(out.CreatedDate)}, nil
 }
 
-// Credentials returns the secret's user name and password for a new
-// connection. When the copy is older than the refresh interval it fetches
-// the secret again first, so a rotated password is picked up; when that
-// fails, it keeps the copy it has.
+// setCurrent keeps v as the AWSCURRENT version, drops a pending version
+// that is not newer, and forgets rejections of versions no longer kept.
+// The caller holds mu.
+func (s *SecretSource) setCurrent(v secretVersion) {
+	s.current, s.fetched = v, s.now()
+	if p := s.pending; p != nil && (p.id == v.id || !p.created.After(v.created)) {
+		s.pending = nil
+	}
+	for id := range s.rejected {
+		if id != s.current.id && (s.pending == nil || id != s.pending.id) {
+			delete(s.rejected, id)
+		}
+	}
+}
+
+// Credentials returns the user name and password for a new connection: the
+// AWSCURRENT version's, or after Rejected the AWSPENDING version's. When the
+// copy is older than the refresh interval it fetches the secret again first,
+// so a rotated password is picked up; when that fails, it keeps the copy it
+// has.
 func (s *SecretSource) Credentials(ctx context.Context) (Credentials, error) {
 	s.mu.Lock()
-	sec, fetched := s.secret, s.fetched
+	fetched := s.fetched
 	s.mu.Unlock()
 	if fetched.IsZero() || s.now().Sub(fetched) >= s.refresh {
-		fresh, err := s.Fetch(ctx)
-		switch {
-		case err == nil:
-			sec = fresh
-		case fetched.IsZero():
+		if _, err := s.Fetch(ctx); err != nil && fetched.IsZero() {
 			return Credentials{}, err
 		}
 	}
-	return Credentials{User: sec.Username, Password: sec.Password}, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.current
+	if s.rejected[v.id] && s.pending != nil && !s.rejected[s.pending.id] {
+		v = *s.pending
+	}
+	s.given = v.id
+	return Credentials{User: v.secret.Username, Password: v.secret.Password}, nil
+}
+
+// Rejected is told that the database refused the login Credentials last
+// returned. It reads the secret again, AWSCURRENT and AWSPENDING, unless it
+// did less than a second ago (one read in flight, shared), and reports
+// whether a version not yet refused is there to try (retry), and whether a
+// rotation is in progress: an AWSPENDING version newer than AWSCURRENT.
+// When every version has been refused it starts over, so that the next
+// probe tries AWSCURRENT again.
+func (s *SecretSource) Rejected(ctx context.Context) (retry, rotating bool) {
+	s.mu.Lock()
+	s.rejected[s.given] = true
+	s.mu.Unlock()
+	// A caller that finds a read in flight waits for it; the read is
+	// detached from the caller, so that a probe that gives up leaves its
+	// result to the next one.
+	ch := s.group.DoChan("read", func() (any, error) {
+		s.mu.Lock()
+		due := s.now().Sub(s.lastRead) >= s.reread
+		if due {
+			s.lastRead = s.now()
+		}
+		s.mu.Unlock()
+		if due {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), secretFetchTimeout)
+			defer cancel()
+			s.read(rctx)
+		}
+		return nil, nil
+	})
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rotating = s.pending != nil
+	retry = !s.rejected[s.current.id] || (rotating && !s.rejected[s.pending.id])
+	if !retry {
+		clear(s.rejected)
+	}
+	return retry, rotating
+}
+
+// read reads the AWSCURRENT and AWSPENDING versions and keeps them. A
+// failed read keeps what was kept; a secret without AWSPENDING (or whose
+// AWSPENDING version is not newer than AWSCURRENT) has no rotation in
+// progress.
+func (s *SecretSource) read(ctx context.Context) {
+	cur, err := s.get(ctx, StageCurrent)
+	if err != nil {
+		return
+	}
+	pend, err := s.get(ctx, StagePending)
+	var nf *types.ResourceNotFoundException
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case err == nil:
+		s.pending = &pend
+	case errors.As(err, &nf):
+		s.pending = nil
+	}
+	s.setCurrent(cur)
 }

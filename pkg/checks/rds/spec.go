@@ -103,8 +103,8 @@ type NewFunc func(c checks.Common, cfg Config, opts ...Option) (health.Check, er
 
 // Build returns the check s describes for engine, made by newCheck, with
 // its login from env: an IAM token signer, or the secret, read here once
-// (and again by a new connection whose copy is older than a minute, so
-// that a rotated password is picked up). Its errors are safe to show as
+// (and again by a new connection whose copy is older than a minute, and at
+// once when the database refuses the login: see WithSecret). Its errors are safe to show as
 // health.Classify names them.
 func (s Spec) Build(ctx context.Context, c checks.Common, env *checks.Env, engine Engine, newCheck NewFunc) (health.Check, error) {
 	cfg := s.Config(engine)
@@ -136,7 +136,7 @@ func (s Spec) Build(ctx context.Context, c checks.Common, env *checks.Env, engin
 			return health.Check{}, health.WithClass("secretArn: the secret could not be read: "+health.Classify(err, given), err)
 		}
 		cfg = sec.Apply(cfg)
-		opts = append(opts, WithCredentials(src.Credentials))
+		opts = append(opts, WithSecret(src))
 	}
 	check, err := newCheck(c, cfg, opts...)
 	if errors.Is(err, ErrInvalidConfig) {
