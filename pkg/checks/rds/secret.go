@@ -121,9 +121,9 @@ const (
 )
 
 // ClassRotating is the output of a database check whose login was refused
-// while the secret has an AWSPENDING version newer than its AWSCURRENT one,
-// and no version would log in: a rotation is in progress, and the check
-// warns rather than fails.
+// while the secret has an AWSPENDING version other than its AWSCURRENT one
+// and not older, and no version would log in: a rotation is in progress, and
+// the check warns rather than fails.
 const ClassRotating = "credentials rotating"
 
 // secretVersion is one version of the secret.
@@ -146,7 +146,7 @@ type SecretSource struct {
 
 	mu       sync.Mutex
 	current  secretVersion
-	pending  *secretVersion // AWSPENDING, newer than current; nil when none
+	pending  *secretVersion // AWSPENDING, not older than current; nil when none
 	fetched  time.Time      // of current
 	lastRead time.Time      // of the last read that Rejected started
 	given    string         // the version Credentials last returned
@@ -205,11 +205,13 @@ func (s *SecretSource) get(ctx context.Context, stage string) (secretVersion, er
 }
 
 // setCurrent keeps v as the AWSCURRENT version, drops a pending version
-// that is not newer, and forgets rejections of versions no longer kept.
+// that is the same or older (a leftover of a rotation that failed before
+// the current version was stored; versions created in the same second, as
+// some emulators date them, count as newer), and forgets rejections of versions no longer kept.
 // The caller holds mu.
 func (s *SecretSource) setCurrent(v secretVersion) {
 	s.current, s.fetched = v, s.now()
-	if p := s.pending; p != nil && (p.id == v.id || !p.created.After(v.created)) {
+	if p := s.pending; p != nil && (p.id == v.id || p.created.Before(v.created)) {
 		s.pending = nil
 	}
 	for id := range s.rejected {
@@ -247,7 +249,8 @@ func (s *SecretSource) Credentials(ctx context.Context) (Credentials, error) {
 // returned. It reads the secret again, AWSCURRENT and AWSPENDING, unless it
 // did less than a second ago (one read in flight, shared), and reports
 // whether a version not yet refused is there to try (retry), and whether a
-// rotation is in progress: an AWSPENDING version newer than AWSCURRENT.
+// rotation is in progress: an AWSPENDING version other than AWSCURRENT and
+// not older.
 // When every version has been refused it starts over, so that the next
 // probe tries AWSCURRENT again.
 func (s *SecretSource) Rejected(ctx context.Context) (retry, rotating bool) {
@@ -287,7 +290,7 @@ func (s *SecretSource) Rejected(ctx context.Context) (retry, rotating bool) {
 
 // read reads the AWSCURRENT and AWSPENDING versions and keeps them. A
 // failed read keeps what was kept; a secret without AWSPENDING (or whose
-// AWSPENDING version is not newer than AWSCURRENT) has no rotation in
+// AWSPENDING version is older than AWSCURRENT) has no rotation in
 // progress.
 func (s *SecretSource) read(ctx context.Context) {
 	cur, err := s.get(ctx, StageCurrent)
