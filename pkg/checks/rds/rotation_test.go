@@ -218,7 +218,7 @@ func TestRotationPending(t *testing.T) {
 	store := newStore("pw-1")
 	r := newRotationDB(t, store, "pw-1")
 	expectStatus(t, r, health.StatusPass, "")
-	store.put(StagePending, "v2", "pw-2", 2)
+	store.put(StagePending, "v2", "pw-2", 1) // dated the same second as AWSCURRENT
 	r.password.Store("pw-2")
 	r.dropIdle()
 	expectStatus(t, r, health.StatusPass, "")
