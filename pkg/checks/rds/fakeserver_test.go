@@ -54,6 +54,7 @@ type fakeServer struct {
 	addr string
 	mu   sync.Mutex
 	seen []login
+	kill func() // closes the connections open now
 }
 
 func (f *fakeServer) record(l login) {
@@ -110,16 +111,19 @@ func serve(t *testing.T, handle func(net.Conn)) *fakeServer {
 			}()
 		}
 	}()
-	t.Cleanup(func() {
-		ln.Close()
+	kill := func() {
 		mu.Lock()
 		for _, c := range conns {
 			c.Close()
 		}
 		mu.Unlock()
+	}
+	t.Cleanup(func() {
+		ln.Close()
+		kill()
 		wg.Wait()
 	})
-	return &fakeServer{addr: ln.Addr().String()}
+	return &fakeServer{addr: ln.Addr().String(), kill: kill}
 }
 
 // fakePostgres starts a PostgreSQL server that asks for a cleartext

@@ -212,10 +212,17 @@ func NewCheck(c checks.Common, open func(Config, ...Option) (*Pinger, error), cf
 const maxRelogins = 2
 
 // Probe pings the database and runs SELECT 1, under ctx. A pass is a zero
-// Observation: the engine reports the response time. A refused login is
-// retried with the secret's newer versions (WithSecret).
+// Observation: the engine reports the response time. A connection the
+// server closed is replaced once, and a refused login is retried with the
+// secret's newer versions (WithSecret).
 func (c *Pinger) Probe(ctx context.Context) (health.Observation, error) {
 	err := c.query(ctx)
+	if errors.Is(err, driver.ErrBadConn) && ctx.Err() == nil {
+		// The server closed the pool's idle connection (its session was
+		// killed, as a rotation may do): database/sql retries getting a
+		// connection, not the ping that found it dead. One new connection.
+		err = c.query(ctx)
+	}
 	for range maxRelogins {
 		if err == nil || c.renewer == nil || !errors.Is(err, ErrLoginRejected) {
 			break

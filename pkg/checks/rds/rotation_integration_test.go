@@ -217,7 +217,7 @@ func (f *rotationFixture) await(since time.Time, status health.Status, output st
 func (f *rotationFixture) expect(status health.Status, output string) {
 	f.t.Helper()
 	if r := f.checker.All(context.Background()).Results[0]; r.Status != status || r.Output != output {
-		f.t.Fatalf("check = %s %q; want %s %q", r.Status, r.Output, status, output)
+		f.t.Fatalf("check = %s %q; want %s %q (%v)", r.Status, r.Output, status, output, r.Err)
 	}
 }
 

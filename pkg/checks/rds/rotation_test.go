@@ -319,3 +319,26 @@ func TestRejectedSharesOneRead(t *testing.T) {
 		}
 	})
 }
+
+// A connection the server closed (its session killed) fails the ping that
+// finds it out, with driver.ErrBadConn (pgx checks a reused connection only
+// when it was last used a second ago or more); the probe tries a new one at
+// once. (go-sql-driver/mysql checks every reused connection first.)
+func TestProbeReplacesKilledConnection(t *testing.T) {
+	srv := fakePostgres(t, testCert(t), nil)
+	host, port := srv.hostPort(t)
+	c, err := New(Config{Engine: Postgres, Host: host, Port: port, User: "health", Password: "pw", Database: "healthdb"})
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	defer c.Close()
+	for i := range 2 {
+		if _, err := c.Probe(context.Background()); err != nil {
+			t.Fatalf("Probe() %d error = %v", i, err)
+		}
+		srv.kill()
+	}
+	if got := len(srv.logins()); got != 2 {
+		t.Errorf("logins = %d; want 2", got)
+	}
+}
