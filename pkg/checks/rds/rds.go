@@ -119,7 +119,8 @@ type options struct {
 
 // WithCredentials makes every new connection log in with what fn returns,
 // for example the current password of a Secrets Manager secret
-// (SecretSource.Credentials). Default: the Config's user and password.
+// (SecretSource.Credentials; WithSecret also retries a refused login).
+// Default: the Config's user and password.
 func WithCredentials(fn CredentialsFunc) Option { return func(o *options) { o.credentials = fn } }
 
 // WithSecret makes every new connection log in with the secret's
@@ -223,12 +224,9 @@ func (c *Pinger) Probe(ctx context.Context) (health.Observation, error) {
 		// connection, not the ping that found it dead. One new connection.
 		err = c.query(ctx)
 	}
-	for range maxRelogins {
-		if err == nil || c.renewer == nil || !errors.Is(err, ErrLoginRejected) {
-			break
-		}
+	for relogins := 0; c.renewer != nil && errors.Is(err, ErrLoginRejected); relogins++ {
 		retry, rotating := c.renewer.Rejected(ctx)
-		if !retry || ctx.Err() != nil {
+		if !retry || relogins == maxRelogins || ctx.Err() != nil {
 			if rotating {
 				return health.Observation{Status: health.StatusWarn, Output: ClassRotating}, nil
 			}

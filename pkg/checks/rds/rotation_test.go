@@ -342,3 +342,16 @@ func TestProbeReplacesKilledConnection(t *testing.T) {
 		t.Errorf("logins = %d; want 2", got)
 	}
 }
+
+// After the login is refused, the secret has both a new AWSCURRENT version
+// and a newer AWSPENDING one: the same probe tries both.
+func TestRotationNewCurrentAndPending(t *testing.T) {
+	store := newStore("pw-1")
+	r := newRotationDB(t, store, "pw-4")
+	store.put(StageCurrent, "v3", "pw-3", 3)
+	store.put(StagePending, "v4", "pw-4", 4)
+	expectStatus(t, r, health.StatusPass, "")
+	if got, want := strings.Join(r.passwords(), ","), "pw-1,pw-3,pw-4"; got != want {
+		t.Errorf("logins = %s; want %s", got, want)
+	}
+}
