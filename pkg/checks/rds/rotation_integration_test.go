@@ -10,6 +10,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	mysqlcheck "github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
@@ -41,6 +44,8 @@ type rotationFixture struct {
 	doc     map[string]any // the secret's fields but the password
 	current string         // the AWSCURRENT version ID
 	checker *health.Checker
+	logs    *checktest.LockedBuffer
+	used    []string // every password the test set
 }
 
 func newRotationFixture(t *testing.T, db localDB) *rotationFixture {
@@ -101,14 +106,20 @@ func newRotationFixture(t *testing.T, db localDB) *rotationFixture {
 	if err != nil {
 		t.Fatalf("Check() error = %v", err)
 	}
-	f.checker, err = health.NewChecker([]health.Check{check}, health.WithCacheTTL(0), health.WithBudget(2*time.Second))
+	f.logs = &checktest.LockedBuffer{}
+	f.checker, err = health.NewChecker([]health.Check{check}, health.WithCacheTTL(0), health.WithBudget(2*time.Second),
+		health.WithLogger(slog.New(slog.NewJSONHandler(f.logs, nil))))
 	if err != nil {
 		t.Fatalf("NewChecker() error = %v", err)
 	}
 	return f
 }
 
-func (f *rotationFixture) newPassword() string { return "Rot-" + testenv.RandomSuffix(f.t) }
+func (f *rotationFixture) newPassword() string {
+	pw := "Rot-" + testenv.RandomSuffix(f.t)
+	f.used = append(f.used, pw)
+	return pw
+}
 
 func (f *rotationFixture) exec(query string, args ...any) {
 	f.t.Helper()
@@ -206,6 +217,7 @@ func (f *rotationFixture) await(since time.Time, status health.Status, output st
 		if r.Status == status && r.Output == output {
 			return time.Since(since)
 		}
+		f.noPassword(r.Output)
 		if time.Since(since) > rotationGoal {
 			f.t.Fatalf("%s %q %s after the secret's update; want %s %q within %s", r.Status, r.Output, time.Since(since).Round(time.Millisecond), status, output, rotationGoal)
 		}
@@ -213,10 +225,22 @@ func (f *rotationFixture) await(since time.Time, status health.Status, output st
 	}
 }
 
+// noPassword fails the test when text holds a password it set.
+func (f *rotationFixture) noPassword(text string) {
+	f.t.Helper()
+	for _, pw := range f.used {
+		if strings.Contains(text, pw) {
+			f.t.Fatalf("a password shows in %q", strings.ReplaceAll(text, pw, "[the password]"))
+		}
+	}
+}
+
 // expect runs the check once and expects status and output.
 func (f *rotationFixture) expect(status health.Status, output string) {
 	f.t.Helper()
-	if r := f.checker.All(context.Background()).Results[0]; r.Status != status || r.Output != output {
+	r := f.checker.All(context.Background()).Results[0]
+	f.noPassword(r.Output)
+	if r.Status != status || r.Output != output {
 		f.t.Fatalf("check = %s %q; want %s %q (%v)", r.Status, r.Output, status, output, r.Err)
 	}
 }
@@ -265,6 +289,10 @@ func TestIntegrationRotation(t *testing.T) {
 			f.setDatabasePassword(f.newPassword())
 			f.killSessions()
 			t.Logf("stuck rotation: warned %s after AWSPENDING was staged", f.await(updated, health.StatusWarn, ClassRotating).Round(time.Millisecond))
+			if f.logs.String() == "" {
+				t.Error("nothing was logged; want the check's log lines")
+			}
+			f.noPassword(f.logs.String())
 		})
 	}
 }
