@@ -9,4 +9,8 @@
 // Errors: SQLSTATE 28P01 and 28000 are "access denied", 3D000 (no such
 // database) "not found", 53300 "too many connections", a failed or refused
 // TLS handshake "tls handshake failed".
+//
+// With a secretArn, a login refused with 28P01 or 28000 reads the secret again
+// at once and the probe retries, with AWSPENDING too during a rotation
+// (see package rds).
 package postgres
