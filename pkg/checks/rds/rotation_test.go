@@ -199,12 +199,12 @@ func TestRotationDatabaseFirst(t *testing.T) {
 		t.Errorf("GetSecretValue calls = %d; want 3", got)
 	}
 	store.put(StageCurrent, "v2", "pw-2", 2)
-	r.now = r.now.Add(DefaultSecretReread / 2)
+	r.now = r.now.Add(SecretRereadInterval / 2)
 	expectStatus(t, r, health.StatusFail, health.ClassDenied) // read less than a second ago
 	if got := store.callCount(); got != 3 {
 		t.Errorf("GetSecretValue calls within a second = %d; want 3 (no new read)", got)
 	}
-	r.now = r.now.Add(DefaultSecretReread / 2)
+	r.now = r.now.Add(SecretRereadInterval / 2)
 	expectStatus(t, r, health.StatusPass, "")
 	if got := store.callCount(); got != 5 {
 		t.Errorf("GetSecretValue calls = %d; want 5", got)
@@ -254,7 +254,7 @@ func TestRotationNeitherLogsIn(t *testing.T) {
 	}
 	// A leftover AWSPENDING older than AWSCURRENT is no rotation.
 	store.put(StagePending, "v0", "pw-0", 0)
-	r.now = r.now.Add(DefaultSecretReread)
+	r.now = r.now.Add(SecretRereadInterval)
 	expectStatus(t, r, health.StatusFail, health.ClassDenied)
 }
 

@@ -105,12 +105,12 @@ func (s Secret) Apply(cfg Config) Config {
 	return cfg
 }
 
-// DefaultSecretReread is how long after one read of the secret a rejected
+// SecretRereadInterval is how long after one read of the secret a refused
 // login may read it again (SecretSource.Rejected): often enough that a
 // rotated password is picked up within a second or two, and rarely enough
 // that a database refusing every login costs at most two GetSecretValue
 // calls a second per instance.
-const DefaultSecretReread = time.Second
+const SecretRereadInterval = time.Second
 
 // The staging labels of Secrets Manager's rotation: the version in use, and
 // the version a rotation Lambda is setting up (createSecret stages it,
@@ -140,7 +140,6 @@ type SecretSource struct {
 	client  SecretsClient
 	id      string
 	refresh time.Duration
-	reread  time.Duration
 	now     func() time.Time
 	group   singleflight.Group // one read of the secret in flight
 
@@ -164,8 +163,8 @@ func WithSecretRefresh(d time.Duration) SecretOption {
 
 // NewSecretSource returns a SecretSource for the secret id (its ARN or name).
 func NewSecretSource(client SecretsClient, id string, opts ...SecretOption) *SecretSource {
-	s := &SecretSource{client: client, id: id, refresh: DefaultSecretRefresh, reread: DefaultSecretReread,
-		now: time.Now, rejected: map[string]bool{}}
+	s := &SecretSource{client: client, id: id, refresh: DefaultSecretRefresh, now: time.Now,
+		rejected: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -206,9 +205,9 @@ func (s *SecretSource) get(ctx context.Context, stage string) (secretVersion, er
 
 // setCurrent keeps v as the AWSCURRENT version, drops a pending version
 // that is the same or older (a leftover of a rotation that failed before
-// the current version was stored; versions created in the same second, as
-// some emulators date them, count as newer), and forgets rejections of versions no longer kept.
-// The caller holds mu.
+// the current version was stored; a version created in the same second, as
+// emulators date them, counts as newer), and forgets the refusals of
+// versions it no longer keeps. The caller holds mu.
 func (s *SecretSource) setCurrent(v secretVersion) {
 	s.current, s.fetched = v, s.now()
 	if p := s.pending; p != nil && (p.id == v.id || p.created.Before(v.created)) {
@@ -246,13 +245,13 @@ func (s *SecretSource) Credentials(ctx context.Context) (Credentials, error) {
 }
 
 // Rejected is told that the database refused the login Credentials last
-// returned. It reads the secret again, AWSCURRENT and AWSPENDING, unless it
-// did less than a second ago (one read in flight, shared), and reports
+// returned. It reads the secret again, AWSCURRENT and AWSPENDING, unless a
+// read started less than SecretRereadInterval ago (one read in flight,
+// shared by the callers that find it), and reports
 // whether a version not yet refused is there to try (retry), and whether a
 // rotation is in progress: an AWSPENDING version other than AWSCURRENT and
-// not older.
-// When every version has been refused it starts over, so that the next
-// probe tries AWSCURRENT again.
+// not older. When every version has been refused it starts over, so that
+// the next probe tries AWSCURRENT again.
 func (s *SecretSource) Rejected(ctx context.Context) (retry, rotating bool) {
 	s.mu.Lock()
 	s.rejected[s.given] = true
@@ -262,7 +261,7 @@ func (s *SecretSource) Rejected(ctx context.Context) (retry, rotating bool) {
 	// result to the next one.
 	ch := s.group.DoChan("read", func() (any, error) {
 		s.mu.Lock()
-		due := s.now().Sub(s.lastRead) >= s.reread
+		due := s.now().Sub(s.lastRead) >= SecretRereadInterval
 		if due {
 			s.lastRead = s.now()
 		}
