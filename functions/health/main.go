@@ -22,6 +22,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -82,7 +83,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		}
 		awsCfg = &loaded
 		// The start-up read and the drain switch get the checks' short retries.
-		controlsCfg := checks.WithCheckRetries(loaded)
+		controlsCfg := awscheck.WithCheckRetries(loaded)
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(controlsCfg), cfg.TokenSecretARN); err != nil {
 				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
