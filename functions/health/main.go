@@ -97,7 +97,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	if err != nil {
 		return nil, nil, err
 	}
-	handler := healthhttp.NewHandler(checker,
+	handler, err := healthhttp.NewHandler(checker,
 		healthhttp.WithService(healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}),
 		healthhttp.WithDetails(healthhttp.Details(cfg.Details)),
 		healthhttp.WithToken(token),
@@ -105,5 +105,8 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
 	)
+	if err != nil {
+		return nil, nil, err
+	}
 	return checker, handler, nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 )
 
@@ -131,4 +132,14 @@ func Expect(t testing.TB, o Outcome, status health.Status, output string, budget
 func APIError(code string) error {
 	return &smithy.OperationError{ServiceID: "Fake", OperationName: "Call",
 		Err: &smithy.GenericAPIError{Code: code, Message: "User arn:aws:iam::123456789012:user/x is not authorized"}}
+}
+
+// Handler returns healthhttp.NewHandler's handler, failing tb on an error.
+func Handler(tb testing.TB, engine healthhttp.Engine, opts ...healthhttp.Option) *healthhttp.Handler {
+	tb.Helper()
+	h, err := healthhttp.NewHandler(engine, opts...)
+	if err != nil {
+		tb.Fatalf("NewHandler: %v", err)
+	}
+	return h
 }

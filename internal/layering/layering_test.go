@@ -56,7 +56,7 @@ func TestLayering(t *testing.T) {
 // only they import.
 func TestLibraryLinksNoAWS(t *testing.T) {
 	allowed := []string{module, "golang.org/x/sync/"}
-	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp"} {
+	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "../../"+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)

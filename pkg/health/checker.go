@@ -114,9 +114,9 @@ func WithStartupGrace(d time.Duration) Option {
 // WithLogger sets the structured logger of check runs: one line per run
 // (info on pass, warn otherwise) with the safe output, and the check's
 // internal error (Result.Err) only at debug level. nil discards. A panic
-// in its handler loses the line, never the answer. Default: slog.Default()
-// as it is when NewChecker is called, so that a failing check is seen
-// without setting anything.
+// in its handler loses the line, never the answer. Default: discard (a
+// library writes nothing into an application's logs unasked; pass
+// slog.Default() to see the runs).
 func WithLogger(l *slog.Logger) Option {
 	return func(c *Checker) { c.logger = safelog.Logger(l) }
 }
@@ -163,7 +163,7 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		budget: DefaultBudget,
 		margin: DefaultDeadlineMargin,
 		ttl:    DefaultCacheTTL,
-		logger: safelog.Logger(slog.Default()),
+		logger: safelog.Logger(nil),
 		now:    time.Now,
 		cache:  make(map[string]Result),
 	}

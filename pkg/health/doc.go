@@ -32,7 +32,7 @@
 // between invocations, the cache and the scheduled canary serve that role.
 //
 // A result's output is at most MaxOutput bytes, and an observed value that
-// JSON cannot carry (NaN, ±Inf) is dropped with a reason in the output. The
-// logger defaults to slog.Default(); nil discards, and a failing log
-// handler never reaches a caller.
+// JSON cannot carry (NaN, ±Inf) is dropped with a reason in the output.
+// Nothing is logged unless WithLogger says where (nil discards, as the
+// default does), and a failing log handler never reaches a caller.
 package health

@@ -111,7 +111,9 @@ func TestFirstRunIsAwaited(t *testing.T) {
 func TestBackgroundRunsAreDampedAndHeard(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var heard []string
-		probe := func(context.Context) (Observation, error) { return Observation{}, WithClass(ClassRefused, errors.New("x")) }
+		probe := func(context.Context) (Observation, error) {
+			return Observation{}, WithClass(ClassRefused, errors.New("x"))
+		}
 		c := mustChecker(t, []Check{{Name: "db", Probe: probe, Interval: 10 * time.Second, FailAfter: 2}},
 			WithStatusListener(func(ch StatusChange) { heard = append(heard, string(ch.From)+">"+string(ch.To)) }))
 		ctx, stop := context.WithCancel(context.Background())

@@ -73,7 +73,7 @@ func TestOutputIsCapped(t *testing.T) {
 
 type panickingHandler struct{ slog.Handler }
 
-func (panickingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (panickingHandler) Enabled(context.Context, slog.Level) bool  { return true }
 func (panickingHandler) Handle(context.Context, slog.Record) error { panic("log sink broke") }
 
 // Issue 19, bug 2: a nil or panicking logger never takes the process
