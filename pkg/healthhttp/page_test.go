@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -287,3 +288,13 @@ func TestPageRefreshOption(t *testing.T) {
 // BenchmarkStatusPageCached measures /health as a browser's page, five
 // cached checks, details on (BenchmarkComprehensiveCached is the JSON).
 func BenchmarkStatusPageCached(b *testing.B) { benchHandler(b, "/health", "Accept", acceptChrome) }
+
+// TestEscapeIsHTMLEscapeString: the page's escaper, written so as not to
+// link package html (issue 19: binary size), escapes as html.EscapeString.
+func TestEscapeIsHTMLEscapeString(t *testing.T) {
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a & b's", "é<>&'\"\x00"} {
+		if got, want := esc(s), html.EscapeString(s); got != want {
+			t.Errorf("esc(%q) = %q; want %q", s, got, want)
+		}
+	}
+}
