@@ -110,7 +110,10 @@ type Result struct {
 	Name          string
 	Key           string
 	ComponentType string
-	Critical      bool
+	// Optional is the check's Check.Optional: its failure only degrades
+	// the overall status to warn (the JSON configuration's "critical":
+	// false).
+	Optional      bool
 	Status        Status
 	ObservedValue any
 	ObservedUnit  string

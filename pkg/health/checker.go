@@ -283,7 +283,7 @@ func (c *Checker) Ready(ctx context.Context) Report {
 }
 
 func (c *Checker) stateResult(name, key, output string, now time.Time) Result {
-	return Result{Name: name, Key: key, ComponentType: ComponentSystem, Critical: true,
+	return Result{Name: name, Key: key, ComponentType: ComponentSystem,
 		Status: StatusFail, Output: output, Time: now}
 }
 
@@ -495,7 +495,7 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 
 func newResult(ch Check, at time.Time) Result {
 	return Result{Name: ch.Name, Key: ch.Key(), ComponentType: ch.ComponentType,
-		Critical: !ch.Optional, Time: at}
+		Optional: ch.Optional, Time: at}
 }
 
 func timeoutResult(ch Check, waited time.Duration, start time.Time) Result {

@@ -155,3 +155,15 @@ func TestPanicErrorKeepsNoValue(t *testing.T) {
 		t.Errorf("output %q, error %q; want %q and the panic's type and place, not its value", r.Output, r.Err, ClassPanic)
 	}
 }
+
+// Issue 19, frictions: one spelling: a Check's Optional is its Result's
+// Optional (Result said Critical, the inverse).
+func TestResultSpellsOptionalAsTheCheckDoes(t *testing.T) {
+	ok := func(context.Context) (Observation, error) { return Observation{}, nil }
+	c := mustChecker(t, []Check{{Name: "a", Probe: ok}, {Name: "b", Probe: ok, Optional: true}})
+	for _, r := range c.All(context.Background()).Results {
+		if r.Optional != (r.Name == "b") {
+			t.Errorf("result %s: Optional = %v; want the check's", r.Name, r.Optional)
+		}
+	}
+}

@@ -171,7 +171,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		rep = health.Report{Status: res.Status, Output: res.Output, Results: []health.Result{res}}
 		if res.Status == health.StatusFail {
 			// A single check fails its route whether or not it is critical.
-			rep.Results[0].Critical = true
+			rep.Results[0].Optional = false
 		}
 	}
 	code := http.StatusOK

@@ -32,7 +32,7 @@ func (f *fakeEngine) One(ctx context.Context, name string) (health.Result, error
 var when = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
 func report(status health.Status) health.Report {
-	res := health.Result{Name: "db", Key: "db:responseTime", ComponentType: "datastore", Critical: true,
+	res := health.Result{Name: "db", Key: "db:responseTime", ComponentType: "datastore",
 		Status: status, ObservedValue: 1.5, ObservedUnit: "ms", Time: when}
 	if status != health.StatusPass {
 		res.Output = "connection refused"
@@ -221,7 +221,7 @@ func TestResponseShape(t *testing.T) {
 func TestSingleNonCriticalCheckFailureIs503(t *testing.T) {
 	f := newFake(health.StatusPass)
 	f.one = func(context.Context, string) (health.Result, error) {
-		return health.Result{Name: "cache", Key: "cache:responseTime", Status: health.StatusFail, Critical: false, Time: when}, nil
+		return health.Result{Name: "cache", Key: "cache:responseTime", Status: health.StatusFail, Optional: true, Time: when}, nil
 	}
 	if rec := do(mustHandler(t, f), "GET", "/health/checks/cache"); rec.Code != 503 {
 		t.Errorf("code = %d; want 503", rec.Code)

@@ -248,7 +248,7 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt
 func pageRows(results []health.Result) []pageRow {
 	rows := make([]pageRow, 0, len(results))
 	for _, res := range results {
-		row := pageRow{Name: res.Name, Type: res.ComponentType, Output: res.Output, Status: res.Status, Critical: res.Critical,
+		row := pageRow{Name: res.Name, Type: res.ComponentType, Output: res.Output, Status: res.Status, Critical: !res.Optional,
 			Time: res.Time.UTC().Format(time.RFC3339)}
 		if res.ObservedValue != nil {
 			row.Observed = strings.TrimSpace(fmt.Sprint(res.ObservedValue) + " " + res.ObservedUnit)

@@ -106,11 +106,11 @@ func TestJSONUnchangedForMachines(t *testing.T) {
 // last, with an output that must be escaped.
 func twoChecks() *fakeEngine {
 	rep := health.Report{Status: health.StatusFail, Output: `orders-db: connection refused <script>alert(1)</script>`, Results: []health.Result{
-		{Name: "assets", Key: "assets:responseTime", ComponentType: "component", Critical: true, Status: health.StatusPass,
+		{Name: "assets", Key: "assets:responseTime", ComponentType: "component", Status: health.StatusPass,
 			ObservedValue: 3.2, ObservedUnit: "ms", Time: when},
-		{Name: "jobs", Key: "jobs:messages", ComponentType: "component", Critical: false, Status: health.StatusWarn,
+		{Name: "jobs", Key: "jobs:messages", ComponentType: "component", Optional: true, Status: health.StatusWarn,
 			ObservedValue: int64(1200), ObservedUnit: "messages", Output: "queue depth 1200 above 1000", Time: when},
-		{Name: "orders-db", Key: "orders-db:responseTime", ComponentType: "datastore", Critical: true, Status: health.StatusFail,
+		{Name: "orders-db", Key: "orders-db:responseTime", ComponentType: "datastore", Status: health.StatusFail,
 			Output: `connection refused <script>alert(1)</script>`, Time: when},
 	}}
 	return &fakeEngine{
