@@ -1,7 +1,7 @@
 // Package checks is what every dependency kind under pkg/checks/<kind>
 // shares: the common fields of a HEALTH_CHECKS object (Common), the
 // interface a kind's typed spec satisfies (Spec), field errors that name the
-// JSON field, a Duration that reads Go duration strings, IAM permissions as
+// JSON field, Go duration strings read into time.Duration, IAM permissions as
 // data (Permission), and what the checks of a process share (Env). It links
 // no AWS SDK: the AWS configuration and clients that the AWS kinds keep in
 // an Env are package awscheck's, which only those kinds import.
