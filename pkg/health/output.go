@@ -41,10 +41,14 @@ func joinOutput(out, more string) string {
 	return out + "; " + more
 }
 
-// unencodable says why v cannot be an observed value of a JSON document,
+// Unencodable says why v cannot be an observed value of a JSON document,
 // or "" when it can: NaN and the infinities are no JSON numbers, and some
 // values (channels, functions, a failing MarshalJSON) cannot be encoded.
-// The value itself is not quoted: it may be anything.
+// The value itself is not quoted: it may be anything. The Checker drops
+// such values from its results; a renderer of results from elsewhere (an
+// Engine of its own) can do the same.
+func Unencodable(v any) string { return unencodable(v) }
+
 func unencodable(v any) string {
 	switch f := v.(type) {
 	case float64:

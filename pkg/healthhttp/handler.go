@@ -240,7 +240,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, code int, detail strin
 func writeJSON(w http.ResponseWriter, r *http.Request, code int, contentType string, v any) int {
 	body, err := json.Marshal(v)
 	if err != nil {
-		// Only an unencodable observed value can get here.
+		// Unencodable observed values are dropped before (healthjson), so
+		// only a value whose MarshalJSON fails now and not then gets here.
 		code, contentType = http.StatusInternalServerError, "application/problem+json"
 		body = []byte(`{"title":"Internal Server Error","status":500,"detail":"response could not be encoded"}`)
 	}
