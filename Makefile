@@ -8,7 +8,7 @@ ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
 GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
 
-.PHONY: all build test unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
+.PHONY: all build test test-oldgo unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
@@ -36,11 +36,19 @@ local-down:
 
 ## test: lint (Go and IaC), the local stack, every Go test with the race detector, the IaC
 ## tests (CDK assertions, SAM/CDK parity), brief fuzzing, then the PostgreSQL drill
-test: lint local-up
+test: lint local-up test-oldgo
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory test-iac
 	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
+
+## test-oldgo: the library's packages and examples with the oldest Go that go.mod's go line
+## allows (the toolchain line pins the newer Go everything else builds with)
+GO_OLDEST   := go$(shell sed -n 's/^go //p' go.mod)
+LIBRARY_PKGS := ./pkg/health/... ./pkg/healthhttp/... ./pkg/healthjson/... ./pkg/lambdahttp/... ./pkg/reqlog/... \
+  ./pkg/checks ./pkg/checks/httpcheck/... ./pkg/checks/tcp/... ./internal/safelog/... ./examples/...
+test-oldgo:
+	GOTOOLCHAIN=$(GO_OLDEST) $(GO) test -count=1 $(LIBRARY_PKGS)
 
 FUZZTIME ?= 2m
 FUZZ_TARGETS := ./pkg/lambdahttp:FuzzInvoke ./pkg/config:FuzzLoad

@@ -1,6 +1,8 @@
 module github.com/lambdahealth/lambdahealth
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.8
 
 require (
 	github.com/alexliesenfeld/health v0.8.1

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -34,13 +35,22 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(lambdahttp.New(newRouter(checker)))
+	router, err := newRouter(checker)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lambda.Start(lambdahttp.New(router, lambdahttp.WithLogger(slog.Default())))
 }
 
 // newRouter is the app: its own routes, and health mounted at /v1/health.
-func newRouter(checker *health.Checker) http.Handler {
+func newRouter(checker *health.Checker) (http.Handler, error) {
 	r := chi.NewRouter()
-	h := healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health"))
+	// chi hands a mounted handler the full path: the base path says where.
+	h, err := healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health"),
+		healthhttp.WithIAMCaller(lambdahttp.IAMCaller)) // details for IAM-authorized routes
+	if err != nil {
+		return nil, err
+	}
 	r.Route("/v1", func(r chi.Router) {
 		r.Get("/orders/{id}", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
@@ -56,5 +66,5 @@ func newRouter(checker *health.Checker) http.Handler {
 			r.Handle(p, h)
 		}
 	}
-	return r
+	return r, nil
 }

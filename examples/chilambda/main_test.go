@@ -29,7 +29,11 @@ func TestOwnRouteAndHealthFromOneEventEach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := lambdahttp.New(newRouter(checker))
+	router, err := newRouter(checker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := lambdahttp.New(router)
 	tests := []struct {
 		path     string
 		wantCode int

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -37,5 +38,21 @@ func TestObservedValueAndWarn(t *testing.T) {
 		if rep.Status != tt.status || len(got) != 1 || got[0].ObservedValue != float64(tt.avail) || got[0].ObservedUnit != "%" || got[0].Output != tt.output {
 			t.Errorf("%d%% free: %s; want %s, observed %d %%, output %q", tt.avail, b, tt.status, tt.avail, tt.output)
 		}
+	}
+}
+
+// TestNoBlocksStillEncodes: a file system reporting no blocks makes the
+// observed value 0/0 = NaN, which the engine drops with a reason instead
+// of failing the whole document (issue 19, bug 1).
+func TestNoBlocksStillEncodes(t *testing.T) {
+	noBlocks := func(_ string, st *syscall.Statfs_t) error { st.Blocks, st.Bavail = 0, 0; return nil }
+	checker, err := health.NewChecker([]health.Check{freeSpace("/tmp", noBlocks)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := checker.All(context.Background())
+	b, err := json.Marshal(healthjson.Service{}.Render(rep, true))
+	if err != nil || rep.Status != health.StatusPass || !strings.Contains(string(b), "observed value dropped: NaN is not a JSON number") {
+		t.Errorf("%s, %v; want pass, encodable, the value dropped with its reason", b, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 
@@ -41,10 +42,17 @@ func newMux(db pinger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /orders", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("[]\n")) })
 
-	checker, err := health.NewChecker([]health.Check{{Name: "orders-db", Probe: health.Ping(db.PingContext)}})
+	checker, err := health.NewChecker([]health.Check{{Name: "orders-db", Probe: health.Ping(db.PingContext)}},
+		health.WithLogger(slog.Default())) // the library logs nothing unless told where
 	if err != nil {
 		return nil, err
 	}
-	healthhttp.NewHandler(checker).Mount(mux)
+	// Details (each check's status and reason) only for callers that send
+	// "Authorization: Bearer $HEALTH_TOKEN"; WithDetails(healthhttp.DetailsAlways) shows them to all.
+	h, err := healthhttp.NewHandler(checker, healthhttp.WithToken(os.Getenv("HEALTH_TOKEN")), healthhttp.WithLogger(slog.Default()))
+	if err != nil {
+		return nil, err
+	}
+	h.Mount(mux)
 	return mux, nil
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -82,7 +83,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		}
 		awsCfg = &loaded
 		// The start-up read and the drain switch get the checks' short retries.
-		controlsCfg := checks.WithCheckRetries(loaded)
+		controlsCfg := awscheck.WithCheckRetries(loaded)
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(controlsCfg), cfg.TokenSecretARN); err != nil {
 				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
@@ -96,7 +97,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	if err != nil {
 		return nil, nil, err
 	}
-	handler := healthhttp.NewHandler(checker,
+	handler, err := healthhttp.NewHandler(checker,
 		healthhttp.WithService(healthhttp.Service{ID: cfg.Service, Environment: cfg.Environment, Version: cfg.Version}),
 		healthhttp.WithDetails(healthhttp.Details(cfg.Details)),
 		healthhttp.WithToken(token),
@@ -104,5 +105,8 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
 	)
+	if err != nil {
+		return nil, nil, err
+	}
 	return checker, handler, nil
 }

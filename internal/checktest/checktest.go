@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 )
 
@@ -69,7 +70,9 @@ func (b *LockedBuffer) String() string {
 func Run(t testing.TB, check health.Check, budget time.Duration) Outcome {
 	t.Helper()
 	logs := &LockedBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// The level production logs at: a debug line carries the check's
+	// internal error (hosts, users) by design, for an operator who asks.
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	c, err := health.NewChecker([]health.Check{check}, health.WithCacheTTL(0), health.WithBudget(budget), health.WithLogger(logger))
 	if err != nil {
 		t.Fatalf("NewChecker() error = %v", err)
@@ -131,4 +134,14 @@ func Expect(t testing.TB, o Outcome, status health.Status, output string, budget
 func APIError(code string) error {
 	return &smithy.OperationError{ServiceID: "Fake", OperationName: "Call",
 		Err: &smithy.GenericAPIError{Code: code, Message: "User arn:aws:iam::123456789012:user/x is not authorized"}}
+}
+
+// Handler returns healthhttp.NewHandler's handler, failing tb on an error.
+func Handler(tb testing.TB, engine healthhttp.Engine, opts ...healthhttp.Option) *healthhttp.Handler {
+	tb.Helper()
+	h, err := healthhttp.NewHandler(engine, opts...)
+	if err != nil {
+		tb.Fatalf("NewHandler: %v", err)
+	}
+	return h
 }

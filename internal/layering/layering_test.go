@@ -30,8 +30,6 @@ func TestLayering(t *testing.T) {
 		{"pkg/checks/postgres", []string{"github.com/go-sql-driver/"}},
 		{"pkg/checks/mysql", []string{"github.com/jackc/"}},
 		// Secrets Manager and RDS IAM auth come only with the kinds that use them.
-		{"pkg/checks/tcp", []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/aws/aws-sdk-go-v2/feature/", "github.com/jackc/", "github.com/go-sql-driver/"}},
-		{"pkg/checks/httpcheck", []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/aws/aws-sdk-go-v2/feature/", "github.com/jackc/", "github.com/go-sql-driver/"}},
 		{"pkg/checks/sqs", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
 		{"pkg/checks/s3", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
 		{"pkg/checks/dynamodb", []string{"github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/feature/rds/auth", "github.com/jackc/", "github.com/go-sql-driver/"}},
@@ -47,6 +45,30 @@ func TestLayering(t *testing.T) {
 					t.Errorf("%s links %s", tt.pkg, dep)
 				}
 			}
+		}
+	}
+}
+
+// TestLibraryLinksNoAWS: a server that uses the engine, the HTTP front and
+// the http or tcp check links no module outside the standard library but
+// the ones the engine needs (singleflight), and in particular no AWS SDK or
+// smithy: what only the AWS kinds need lives in pkg/checks/awscheck, which
+// only they import.
+func TestLibraryLinksNoAWS(t *testing.T) {
+	allowed := []string{module, "golang.org/x/sync/"}
+	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
+		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "../../"+pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+		}
+	deps:
+		for _, dep := range strings.Fields(string(out)) {
+			for _, a := range allowed {
+				if strings.HasPrefix(dep, a) {
+					continue deps
+				}
+			}
+			t.Errorf("%s links %s", pkg, dep)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -43,7 +43,7 @@ func NeedsAWS(specs []config.CheckSpec) bool {
 // awsCfg (nil: no AWS configuration, and a check that needs one fails with
 // checks.AWSConfigProblem).
 func Build(ctx context.Context, specs []config.CheckSpec, awsCfg *aws.Config) ([]health.Check, error) {
-	env := checks.NewEnv(awsCfg, nil)
+	env := awscheck.NewEnv(awsCfg, nil)
 	out := make([]health.Check, 0, len(specs))
 	for i, s := range specs {
 		check, err := s.Spec.Check(ctx, s.Common, env)

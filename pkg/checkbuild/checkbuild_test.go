@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
@@ -196,7 +197,7 @@ func TestSQSThroughSDK(t *testing.T) {
 			answer: func(w http.ResponseWriter) {
 				jsonError(w, 400, "com.amazonaws.sqs#RequestThrottled", "RequestThrottled")
 			},
-			wantStatus: health.StatusFail, wantOutput: health.ClassThrottled, wantAttempts: checks.AWSMaxAttempts,
+			wantStatus: health.StatusFail, wantOutput: health.ClassThrottled, wantAttempts: awscheck.AWSMaxAttempts,
 		},
 	}
 	for _, tt := range tests {

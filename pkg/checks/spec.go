@@ -16,10 +16,12 @@ type Common struct {
 	// Name identifies the check in routes, results, metrics and alarms.
 	Name string `json:"name"`
 	// Critical says whether a failure fails readiness; nil means true, the
-	// JSON default.
+	// JSON default. It is the JSON field "critical"; the check it builds
+	// spells it as the engine does, health.Check.Optional (= !IsCritical()).
 	Critical *bool `json:"critical,omitempty"`
-	// Timeout caps one run; zero means the request budget.
-	Timeout Duration `json:"timeout,omitzero"`
+	// Timeout caps one run; zero means the request budget. In JSON it is a
+	// Go duration string ("500ms").
+	Timeout time.Duration `json:"timeout,omitzero"`
 	// FailAfter and PassAfter are the check's flap damping (health.Check):
 	// consecutive failed runs before it reports fail, and passing runs
 	// before it reports pass again; zero means 1. At most MaxDampingRuns.
@@ -42,7 +44,7 @@ func (c Common) Check(componentType, measurement string, probe health.Probe) hea
 		ComponentType: componentType,
 		Measurement:   measurement,
 		Optional:      !c.IsCritical(),
-		Timeout:       time.Duration(c.Timeout),
+		Timeout:       c.Timeout,
 		FailAfter:     c.FailAfter,
 		PassAfter:     c.PassAfter,
 		Probe:         probe,
@@ -133,23 +135,56 @@ func ValidateName(name string) string {
 	return ""
 }
 
-// Duration is a time.Duration written in JSON as a Go duration string
-// ("500ms", "2s").
-type Duration time.Duration
+// Duration is time.Duration.
+//
+// Deprecated: Common.Timeout is a time.Duration; write one directly.
+type Duration = time.Duration
 
-// MarshalJSON writes the duration as a Go duration string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
-
-// UnmarshalJSON reads a Go duration string.
-func (d *Duration) UnmarshalJSON(b []byte) error {
+// ParseDuration reads a JSON Go duration string ("500ms", "2s").
+func ParseDuration(b []byte) (time.Duration, error) {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New("must be a Go duration string such as \"500ms\"")
+		return 0, errors.New("must be a Go duration string such as \"500ms\"")
 	}
-	v, err := time.ParseDuration(s)
+	d, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a Go duration such as \"500ms\"", s)
+		return 0, fmt.Errorf("%q is not a Go duration such as \"500ms\"", s)
 	}
-	*d = Duration(v)
+	return d, nil
+}
+
+// commonJSON is Common as HEALTH_CHECKS writes it.
+type commonJSON struct {
+	Name      string          `json:"name"`
+	Critical  *bool           `json:"critical,omitempty"`
+	Timeout   json.RawMessage `json:"timeout,omitempty"`
+	FailAfter int             `json:"failAfter,omitempty"`
+	PassAfter int             `json:"passAfter,omitempty"`
+}
+
+// MarshalJSON writes the fields as HEALTH_CHECKS has them, the timeout as
+// a Go duration string.
+func (c Common) MarshalJSON() ([]byte, error) {
+	j := commonJSON{Name: c.Name, Critical: c.Critical, FailAfter: c.FailAfter, PassAfter: c.PassAfter}
+	if c.Timeout != 0 {
+		j.Timeout, _ = json.Marshal(c.Timeout.String())
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads the fields as HEALTH_CHECKS has them.
+func (c *Common) UnmarshalJSON(b []byte) error {
+	var j commonJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*c = Common{Name: j.Name, Critical: j.Critical, FailAfter: j.FailAfter, PassAfter: j.PassAfter}
+	if len(j.Timeout) > 0 {
+		d, err := ParseDuration(j.Timeout)
+		if err != nil {
+			return err
+		}
+		c.Timeout = d
+	}
 	return nil
 }

@@ -179,8 +179,7 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 		}
 	}
 	if v, has := common["timeout"]; has {
-		var d checks.Duration
-		if err := json.Unmarshal(v, &d); err != nil || d <= 0 {
+		if d, err := checks.ParseDuration(v); err != nil || d <= 0 {
 			bad(field("timeout"), "must be a positive Go duration string such as \"500ms\"")
 			ok = false
 			delete(common, "timeout")

@@ -9,6 +9,7 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -28,7 +29,7 @@ func ReadChecks(ctx context.Context, cfg *config.Config, awsConfig func() (aws.C
 	if err != nil {
 		return errors.New(checks.AWSConfigProblem)
 	}
-	return config.ReadChecksParameter(ctx, cfg, ParameterValue(ssm.NewFromConfig(checks.WithCheckRetries(loaded))))
+	return config.ReadChecksParameter(ctx, cfg, ParameterValue(ssm.NewFromConfig(awscheck.WithCheckRetries(loaded))))
 }
 
 // ParameterValue returns a reader of SSM parameter values (a SecureString

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
@@ -99,7 +100,7 @@ func TestRequestThroughHealthHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapter := lambdahttp.New(healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAuthorized),
+	adapter := lambdahttp.New(checktest.Handler(t, checker, healthhttp.WithDetails(healthhttp.DetailsAuthorized),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller)))
 	for _, shape := range Shapes {
 		t.Run(shape, func(t *testing.T) {

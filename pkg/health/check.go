@@ -35,12 +35,19 @@ type Observation struct {
 // done; the engine does not wait for it if it does not.
 type Probe func(ctx context.Context) (Observation, error)
 
-// Ping adapts a function that only reports an error, such as
-// (*sql.DB).PingContext or (*redis.Client).Ping(ctx).Err, to a Probe: nil
-// is a pass, timed by the engine, and an error is a fail.
+// Ping adapts a function that only reports an error to a Probe: nil is a
+// pass, timed by the engine, and an error is a fail. (*sql.DB).PingContext
+// fits as it is; a go-redis client's Ping returns a command, whose Err
+// gives the error:
 //
 //	health.Check{Name: "orders-db", Probe: health.Ping(db.PingContext)}
+//	health.Check{Name: "cache", Probe: health.Ping(func(ctx context.Context) error { return rdb.Ping(ctx).Err() })}
+//
+// Ping(nil) is a nil Probe, which NewChecker rejects.
 func Ping(ping func(ctx context.Context) error) Probe {
+	if ping == nil {
+		return nil
+	}
 	return func(ctx context.Context) (Observation, error) { return Observation{}, ping(ctx) }
 }
 
@@ -63,6 +70,13 @@ type Check struct {
 	// Timeout caps one run of the probe; the request budget caps it further.
 	// Zero means the Checker's budget.
 	Timeout time.Duration
+	// Interval, when positive, makes the check a background check: once
+	// (*Checker).Start runs, the probe runs on start and then every
+	// Interval, each run inside Timeout, and requests read its last result
+	// without ever probing. A result older than 2 Intervals plus the
+	// timeout is reported as warn "stale: last run …". Zero means on
+	// demand: requests run the probe, cached for the Checker's TTL.
+	Interval time.Duration
 	// FailAfter is how many consecutive failed runs it takes before the
 	// check reports fail; until then a failed run reports warn
 	// "failing (n of FailAfter): <output>". Zero (or 1) means at once.
@@ -96,15 +110,20 @@ type Result struct {
 	Name          string
 	Key           string
 	ComponentType string
-	Critical      bool
+	// Optional is the check's Check.Optional: its failure only degrades
+	// the overall status to warn (the JSON configuration's "critical":
+	// false).
+	Optional      bool
 	Status        Status
 	ObservedValue any
 	ObservedUnit  string
-	// Output is safe to show callers: empty on pass, a short class otherwise.
+	// Output is safe to show callers: empty on pass, a short class otherwise,
+	// at most MaxOutput bytes.
 	Output string
 	// Err is the internal error, for logs only. Never render it.
 	Err error
-	// Time is when the probe finished (or was given up on).
+	// Time is when the probe finished (or was given up on): a cached or
+	// background result keeps the time of its run.
 	Time time.Time
 	// Duration is how long the probe ran, or how long it was waited for.
 	Duration time.Duration

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/lambdahealth/lambdahealth/internal/safelog"
 )
 
 // Defaults of the Checker's options.
@@ -31,6 +33,10 @@ var ErrUnknownCheck = errors.New("unknown check")
 
 // ErrInvalidCheck is returned by NewChecker for a check it cannot run.
 var ErrInvalidCheck = errors.New("invalid check")
+
+// ErrInvalidOption is returned by NewChecker for an option it cannot use;
+// the error names the option.
+var ErrInvalidOption = errors.New("invalid option")
 
 // Checker runs checks inside a request budget, caches their results and
 // shares in-flight runs between concurrent callers. It is safe for
@@ -54,29 +60,66 @@ type Checker struct {
 
 	flaps     flaps
 	listeners []func(StatusChange)
+
+	// optErrs are the options' problems, which NewChecker returns.
+	optErrs []error
+
+	// bg holds the background runs of the checks with an Interval.
+	bg background
 }
 
 // Option configures a Checker.
 type Option func(*Checker)
 
-// WithBudget sets the longest a request may spend on checks. Default
-// DefaultBudget (2s).
+// optionError is the problem of an option, named as the caller wrote it.
+func optionError(option, problem string) error {
+	return fmt.Errorf("%s: %s: %w", option, problem, ErrInvalidOption)
+}
+
+// duration sets *dst to d, or notes the option's problem when d is negative.
+func duration(option string, d time.Duration, dst func(*Checker) *time.Duration) Option {
+	return func(c *Checker) {
+		if d < 0 {
+			c.optErrs = append(c.optErrs, optionError(fmt.Sprintf("%s(%s)", option, d), "must not be negative"))
+			return
+		}
+		*dst(c) = d
+	}
+}
+
+// WithBudget sets the longest a request may spend on checks; it must be
+// positive. Default DefaultBudget (2s).
 func WithBudget(d time.Duration) Option { return func(c *Checker) { c.budget = d } }
 
 // WithDeadlineMargin sets how much of a context deadline (such as Lambda's)
-// is kept back to write the response. Default DefaultDeadlineMargin (100ms).
-func WithDeadlineMargin(d time.Duration) Option { return func(c *Checker) { c.margin = d } }
+// is kept back to write the response; NewChecker rejects a negative one.
+// Default DefaultDeadlineMargin (100ms).
+func WithDeadlineMargin(d time.Duration) Option {
+	return duration("WithDeadlineMargin", d, func(c *Checker) *time.Duration { return &c.margin })
+}
 
 // WithCacheTTL sets how long a check's result is reused; zero turns the
-// cache off (in-flight runs are still shared). Default DefaultCacheTTL (5s).
-func WithCacheTTL(d time.Duration) Option { return func(c *Checker) { c.ttl = d } }
+// cache off (in-flight runs are still shared), and NewChecker rejects a
+// negative one. Default DefaultCacheTTL (5s).
+func WithCacheTTL(d time.Duration) Option {
+	return duration("WithCacheTTL", d, func(c *Checker) *time.Duration { return &c.ttl })
+}
 
 // WithStartupGrace makes readiness fail with "starting up" for d after the
-// Checker is built. Default 0 (no grace).
-func WithStartupGrace(d time.Duration) Option { return func(c *Checker) { c.grace = d } }
+// Checker is built; NewChecker rejects a negative d. Default 0 (no grace).
+func WithStartupGrace(d time.Duration) Option {
+	return duration("WithStartupGrace", d, func(c *Checker) *time.Duration { return &c.grace })
+}
 
-// WithLogger sets the structured logger for check runs. Default: discard.
-func WithLogger(l *slog.Logger) Option { return func(c *Checker) { c.logger = l } }
+// WithLogger sets the structured logger of check runs: one line per run
+// (info on pass, warn otherwise) with the safe output, and the check's
+// internal error (Result.Err) only at debug level. nil discards. A panic
+// in its handler loses the line, never the answer. Default: discard (a
+// library writes nothing into an application's logs unasked; pass
+// slog.Default() to see the runs).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Checker) { c.logger = safelog.Logger(l) }
+}
 
 // WithDrain adds a drain source to readiness: when draining returns true,
 // readiness fails with "draining". Its answer is cached like a check's. When
@@ -87,6 +130,10 @@ func WithLogger(l *slog.Logger) Option { return func(c *Checker) { c.logger = l 
 // rotation. Default: no drain source (SetDraining still works).
 func WithDrain(draining func(ctx context.Context) (bool, error)) Option {
 	return func(c *Checker) {
+		if draining == nil {
+			c.optErrs = append(c.optErrs, optionError("WithDrain(nil)", "needs a function; leave the option out for no drain source"))
+			return
+		}
 		c.drain = &Check{
 			Name:          DrainCheckName,
 			ComponentType: ComponentSystem,
@@ -116,7 +163,7 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		budget: DefaultBudget,
 		margin: DefaultDeadlineMargin,
 		ttl:    DefaultCacheTTL,
-		logger: slog.New(slog.DiscardHandler),
+		logger: safelog.Logger(nil),
 		now:    time.Now,
 		cache:  make(map[string]Result),
 	}
@@ -124,7 +171,10 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		o(c)
 	}
 	if c.budget <= 0 {
-		return nil, fmt.Errorf("budget %s: must be positive: %w", c.budget, ErrInvalidCheck)
+		c.optErrs = append(c.optErrs, optionError(fmt.Sprintf("WithBudget(%s)", c.budget), "must be positive"))
+	}
+	if len(c.optErrs) > 0 {
+		return nil, errors.Join(c.optErrs...)
 	}
 	for i, ch := range checks {
 		switch {
@@ -140,6 +190,8 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 			return nil, fmt.Errorf("check %q: negative timeout: %w", ch.Name, ErrInvalidCheck)
 		case ch.FailAfter < 0 || ch.PassAfter < 0:
 			return nil, fmt.Errorf("check %q: negative FailAfter or PassAfter: %w", ch.Name, ErrInvalidCheck)
+		case ch.Interval < 0:
+			return nil, fmt.Errorf("check %q: negative Interval: %w", ch.Name, ErrInvalidCheck)
 		}
 		if _, dup := c.index[ch.Name]; dup {
 			return nil, fmt.Errorf("check %q: duplicate name: %w", ch.Name, ErrInvalidCheck)
@@ -156,6 +208,7 @@ func NewChecker(checks []Check, opts ...Option) (*Checker, error) {
 		c.flaps.notify = d.send
 	}
 	c.started = c.now()
+	c.bg.init(c.checks)
 	return c, nil
 }
 
@@ -230,7 +283,7 @@ func (c *Checker) Ready(ctx context.Context) Report {
 }
 
 func (c *Checker) stateResult(name, key, output string, now time.Time) Result {
-	return Result{Name: name, Key: key, ComponentType: ComponentSystem, Critical: true,
+	return Result{Name: name, Key: key, ComponentType: ComponentSystem,
 		Status: StatusFail, Output: output, Time: now}
 }
 
@@ -251,6 +304,14 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 	results := make([]Result, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
+		if checks[i].Interval > 0 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = c.last(ctx, checks[i], deadline)
+			}()
+			continue
+		}
 		if r, ok := c.cached(checks[i].Name); ok {
 			results[i] = r // answered from the cache, no goroutine needed
 			continue
@@ -315,20 +376,53 @@ func (c *Checker) execute(ctx context.Context, ch Check) Result {
 	if r, ok := c.cached(ch.Name); ok {
 		return r
 	}
-	start := c.now()
-	limit := ch.Timeout
-	if limit <= 0 {
-		limit = c.budget
-	}
+	limit := c.limit(ch)
 	cut := false
 	if dl, ok := c.workDeadline(ctx); ok {
-		if left := dl.Sub(start); left < limit {
+		if left := dl.Sub(c.now()); left < limit {
 			limit, cut = max(left, 0), true
 		}
 	}
 	// The run is shared: detach it from the caller's cancellation, keep
 	// its values, and give it its own deadline.
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
+	r := c.probe(context.WithoutCancel(ctx), ch, limit)
+	timedOut := errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded)
+	// Only a run that says something about the dependency counts towards
+	// flap damping, and is cached.
+	trusted := !r.suspended && !(cut && timedOut)
+	r = c.account(ctx, ch, r, trusted)
+	if c.ttl > 0 && trusted {
+		c.store(r)
+	}
+	return r
+}
+
+// limit is the longest one run of ch may take: its timeout, or the budget.
+func (c *Checker) limit(ch Check) time.Duration {
+	if ch.Timeout > 0 {
+		return ch.Timeout
+	}
+	return c.budget
+}
+
+// account counts a run that says something about the dependency towards
+// flap damping (and the listeners), damps one that does not without
+// counting it, and logs it.
+func (c *Checker) account(ctx context.Context, ch Check, r Result, trusted bool) Result {
+	if trusted {
+		r = c.flaps.record(ch, r)
+	} else {
+		r = c.flaps.peek(ch, r)
+	}
+	c.log(ctx, ch, r)
+	return r
+}
+
+// probe runs ch's probe once with ctx, for at most limit, and returns by
+// then whatever the probe does.
+func (c *Checker) probe(ctx context.Context, ch Check, limit time.Duration) Result {
+	start := c.now()
+	pctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 
 	type outcome struct {
@@ -339,7 +433,7 @@ func (c *Checker) execute(ctx context.Context, ch Check) Result {
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				done <- outcome{err: WithClass(ClassPanic, fmt.Errorf("panic: %v", p))}
+				done <- outcome{err: WithClass(ClassPanic, errors.New("panic: "+safelog.Panic(p)))}
 			}
 		}()
 		obs, err := ch.Probe(pctx)
@@ -356,19 +450,6 @@ func (c *Checker) execute(ctx context.Context, ch Check) Result {
 		r = timeoutResult(ch, limit, start)
 	}
 	r.suspended = c.now().Sub(start) > limit+suspendedAfter
-	timedOut := errors.Is(r.Err, ErrTimeout) || errors.Is(r.Err, context.DeadlineExceeded)
-	// Only a run that says something about the dependency counts towards
-	// flap damping, and is cached.
-	trusted := !r.suspended && !(cut && timedOut)
-	if trusted {
-		r = c.flaps.record(ch, r)
-	} else {
-		r = c.flaps.peek(ch, r)
-	}
-	c.log(pctx, ch, r)
-	if c.ttl > 0 && trusted {
-		c.store(r)
-	}
 	return r
 }
 
@@ -379,6 +460,7 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 	if err != nil {
 		r.Err = err
 		r.Status, r.Output = failed(ch, Classify(err, limit))
+		r.Output = capOutput(r.Output)
 		return r
 	}
 	switch {
@@ -401,13 +483,19 @@ func (c *Checker) result(ch Check, obs Observation, err error, limit time.Durati
 	if obs.Value == nil {
 		r.ObservedValue = float64(r.Duration.Microseconds()) / 1000
 		r.ObservedUnit = "ms"
+	} else if why := unencodable(obs.Value); why != "" {
+		// A value the response cannot carry must not turn the answer into
+		// an error: it is dropped, and the output says why.
+		r.ObservedValue, r.ObservedUnit = nil, ""
+		r.Output = joinOutput(r.Output, "observed value dropped: "+why)
 	}
+	r.Output = capOutput(r.Output)
 	return r
 }
 
 func newResult(ch Check, at time.Time) Result {
 	return Result{Name: ch.Name, Key: ch.Key(), ComponentType: ch.ComponentType,
-		Critical: !ch.Optional, Time: at}
+		Optional: ch.Optional, Time: at}
 }
 
 func timeoutResult(ch Check, waited time.Duration, start time.Time) Result {
@@ -453,13 +541,18 @@ func (c *Checker) log(ctx context.Context, ch Check, r Result) {
 	if r.Status != StatusPass {
 		level = slog.LevelWarn
 	}
-	// Only the safe output is logged: internal errors may name hosts or users.
-	c.logger.LogAttrs(ctx, level, "check",
+	attrs := []slog.Attr{
 		slog.String("check", ch.Name),
 		slog.String("status", string(r.Status)),
 		slog.Float64("duration_ms", float64(r.Duration.Microseconds())/1000),
 		slog.String("output", r.Output),
-	)
+	}
+	// The safe output is always logged; the internal error (which may name
+	// hosts or users) only where the operator asked for debug lines.
+	if r.Err != nil && c.logger.Enabled(ctx, slog.LevelDebug) {
+		attrs = append(attrs, slog.String("error", r.Err.Error()))
+	}
+	c.logger.LogAttrs(ctx, level, "check", attrs...)
 }
 
 // summarize joins the outputs of the checks that did not pass, for the

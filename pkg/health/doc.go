@@ -24,4 +24,15 @@
 // A check can be damped (Check.FailAfter, Check.PassAfter: consecutive runs
 // before it reports fail, or pass again), and WithStatusListener hears every
 // change of the status a check reports, outside the requests.
+//
+// On a long-running server, a check with an Interval runs in the background
+// once (*Checker).Start is called, and requests only read its last result
+// (its IETF time is the run's; older than 2 Intervals plus the timeout it
+// is reported warn "stale: …"). Inside Lambda, where the process is frozen
+// between invocations, the cache and the scheduled canary serve that role.
+//
+// A result's output is at most MaxOutput bytes, and an observed value that
+// JSON cannot carry (NaN, ±Inf) is dropped with a reason in the output.
+// Nothing is logged unless WithLogger says where (nil discards, as the
+// default does), and a failing log handler never reaches a caller.
 package health

@@ -113,3 +113,26 @@ func ExampleWithStatusListener() {
 	// queue: "warn" -> fail connection refused
 	// queue: "fail" -> pass
 }
+
+// redisClient stands in for a go-redis client, whose Ping returns a
+// command rather than an error.
+type redisClient struct{}
+
+type statusCmd struct{ err error }
+
+func (c *statusCmd) Err() error { return c.err }
+
+func (redisClient) Ping(ctx context.Context) *statusCmd { return &statusCmd{} }
+
+func ExamplePing_redis() {
+	rdb := redisClient{}
+	checker, err := health.NewChecker([]health.Check{
+		{Name: "cache", Probe: health.Ping(func(ctx context.Context) error { return rdb.Ping(ctx).Err() })},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(checker.All(context.Background()).Status)
+	// Output: pass
+}

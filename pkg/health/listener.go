@@ -15,13 +15,16 @@ const ListenerQueue = 256
 // at a time and in order, outside every request: a slow or blocked fn
 // delays no response; while ListenerQueue changes wait for it, further
 // ones are dropped and logged. A panic in fn is recovered and logged. It
-// may be given more than once; each fn gets every change. Default: no
-// listener.
+// may be given more than once; each fn gets every change. Background runs
+// (Check.Interval) are heard like on-demand ones. NewChecker rejects a nil
+// fn. Default: no listener.
 func WithStatusListener(fn func(StatusChange)) Option {
 	return func(c *Checker) {
-		if fn != nil {
-			c.listeners = append(c.listeners, fn)
+		if fn == nil {
+			c.optErrs = append(c.optErrs, optionError("WithStatusListener(nil)", "needs a function"))
+			return
 		}
+		c.listeners = append(c.listeners, fn)
 	}
 }
 

@@ -23,7 +23,7 @@ func Aggregate(results []Result) Status {
 	status := StatusPass
 	for _, r := range results {
 		switch {
-		case r.Status == StatusFail && r.Critical:
+		case r.Status == StatusFail && !r.Optional:
 			return StatusFail
 		case r.Status == StatusFail, r.Status == StatusWarn:
 			status = StatusWarn

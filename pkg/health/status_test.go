@@ -3,7 +3,7 @@ package health
 import "testing"
 
 func TestAggregate(t *testing.T) {
-	res := func(s Status, critical bool) Result { return Result{Status: s, Critical: critical} }
+	res := func(s Status, critical bool) Result { return Result{Status: s, Optional: !critical} }
 	tests := []struct {
 		name    string
 		results []Result

@@ -12,7 +12,7 @@ import (
 func TestZeroValueCheckIsCritical(t *testing.T) {
 	down := func(context.Context) (Observation, error) { return Observation{}, errors.New("refused") }
 	c := mustChecker(t, []Check{{Name: "db", Probe: down}}, WithCacheTTL(0))
-	if rep := c.Ready(context.Background()); rep.Status != StatusFail || len(rep.Results) != 1 || !rep.Results[0].Critical {
+	if rep := c.Ready(context.Background()); rep.Status != StatusFail || len(rep.Results) != 1 || rep.Results[0].Optional {
 		t.Errorf("Ready = %+v; want fail from the one critical check", rep)
 	}
 	if rep := c.All(context.Background()); rep.Status != StatusFail {

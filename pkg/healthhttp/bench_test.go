@@ -31,7 +31,7 @@ func benchHandler(b *testing.B, path string, header ...string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := NewHandler(checker, WithDetails(DetailsAlways), WithService(Service{ID: "orders", Version: "1.0.0"}))
+	h := mustHandler(b, checker, WithDetails(DetailsAlways), WithService(Service{ID: "orders", Version: "1.0.0"}))
 	req := httptest.NewRequest("GET", path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])

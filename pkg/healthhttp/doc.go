@@ -15,7 +15,11 @@
 // Route* and Alias* constants.
 //
 // Passing requests (2xx) are summarized in one log line per minute and
-// every other request is logged on its own (WithPassLogInterval). Details
-// are unlocked by the token (WithToken) or by an IAM caller that the
-// platform verified (WithIAMCaller; on Lambda, lambdahttp.IAMCaller).
+// every other request is logged on its own (WithPassLogInterval); nothing
+// is logged without WithLogger. Details are unlocked by the token
+// (WithToken) or by an IAM caller that the platform verified
+// (WithIAMCaller; on Lambda, lambdahttp.IAMCaller), or shown to everyone
+// with WithDetails(DetailsAlways); a handler given none of these shows
+// them to no one, and NewHandler logs that once. NewHandler returns an
+// error naming any option it cannot use.
 package healthhttp

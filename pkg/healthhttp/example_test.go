@@ -12,9 +12,13 @@ import (
 
 func ExampleNewHandler() {
 	checker, _ := health.NewChecker([]health.Check{{Name: "db", Probe: health.Ping(func(context.Context) error { return nil })}})
-	h := healthhttp.NewHandler(checker,
+	h, err := healthhttp.NewHandler(checker,
 		healthhttp.WithService(healthhttp.Service{ID: "orders", Version: "1.4.2"}),
 		healthhttp.WithDetails(healthhttp.DetailsNever))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	fmt.Print(rec.Code, " ", rec.Body)
@@ -25,7 +29,7 @@ func ExampleHandler_Mount() {
 	checker, _ := health.NewChecker(nil)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /orders", func(w http.ResponseWriter, _ *http.Request) {})
-	h := healthhttp.NewHandler(checker)
+	h, _ := healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways))
 	h.Mount(mux) // every route and alias, in one call
 	fmt.Println(h.Paths())
 	// Output: [/health /health/ /livez /healthz /readyz]
@@ -35,7 +39,7 @@ func ExampleWithBasePath() {
 	checker, _ := health.NewChecker(nil)
 	// Under a router that passes the full path, such as chi's
 	// r.Route("/v1", ...) with r.Mount("/health", h):
-	h := healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health"))
+	h, _ := healthhttp.NewHandler(checker, healthhttp.WithBasePath("/v1/health"), healthhttp.WithDetails(healthhttp.DetailsAlways))
 	for _, path := range []string{"/v1/health/ready", "/v1/readyz", "/health/ready"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/safelog"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -42,7 +44,19 @@ type Handler struct {
 	details Details
 	token   tokenMatcher
 	logger  *slog.Logger
+	logSet  bool
 	refresh time.Duration
+
+	// optErrs are the options' problems, which NewHandler returns.
+	optErrs []error
+}
+
+// ErrInvalidOption is returned by NewHandler for an option it cannot use;
+// the error names the option.
+var ErrInvalidOption = errors.New("invalid option")
+
+func (h *Handler) reject(option, problem string) {
+	h.optErrs = append(h.optErrs, fmt.Errorf("%s: %s: %w", option, problem, ErrInvalidOption))
 }
 
 // Option configures a Handler.
@@ -51,8 +65,19 @@ type Option func(*Handler)
 // WithService sets the service identity shown in responses. Default: empty.
 func WithService(s Service) Option { return func(h *Handler) { h.service = s } }
 
-// WithDetails sets who sees details. Default DetailsAuthorized.
-func WithDetails(d Details) Option { return func(h *Handler) { h.details = d } }
+// WithDetails sets who sees details: DetailsNever, DetailsAuthorized or
+// DetailsAlways; NewHandler rejects any other value (a typo must not mean
+// never). Default DetailsAuthorized.
+func WithDetails(d Details) Option {
+	return func(h *Handler) {
+		switch d {
+		case DetailsNever, DetailsAuthorized, DetailsAlways:
+			h.details = d
+		default:
+			h.reject(fmt.Sprintf("WithDetails(%q)", d), fmt.Sprintf("must be %q, %q or %q", DetailsNever, DetailsAuthorized, DetailsAlways))
+		}
+	}
+}
 
 // WithToken sets the bearer token that authorizes details. Surrounding
 // whitespace is trimmed, as it is from the header's token: a token read
@@ -63,21 +88,47 @@ func WithToken(token string) Option {
 	return func(h *Handler) { h.token = newTokenMatcher(strings.TrimSpace(token)) }
 }
 
-// WithLogger sets the request logger. Default: discard.
-func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
+// WithLogger sets the request logger (see WithPassLogInterval). nil
+// discards; a panic in its handler loses the line, never the answer.
+// Default: discard, but for the one warning NewHandler writes about a
+// configuration that shows details to no caller, which then goes to
+// slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) { h.logger, h.logSet = safelog.Logger(l), true }
+}
 
 // NewHandler returns a Handler that answers the health routes (see Handler)
-// from engine.
-func NewHandler(engine Engine, opts ...Option) *Handler {
-	h := &Handler{engine: engine, details: DetailsAuthorized, logger: slog.New(slog.DiscardHandler), refresh: DefaultPageRefresh}
+// from engine, or an error naming each option it cannot use. Under the
+// default DetailsAuthorized, callers see details only with the token
+// (WithToken) or through an IAM-authorized route (WithIAMCaller); a
+// handler given neither shows them to no one, and says so once in the log.
+func NewHandler(engine Engine, opts ...Option) (*Handler, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("engine is nil: %w", ErrInvalidOption)
+	}
+	h := &Handler{engine: engine, details: DetailsAuthorized, logger: safelog.Logger(nil), refresh: DefaultPageRefresh}
 	h.routes = newRoutes(DefaultBasePath)
 	h.passLog.interval = DefaultPassLogInterval
 	for _, o := range opts {
 		o(h)
 	}
+	if len(h.optErrs) > 0 {
+		return nil, errors.Join(h.optErrs...)
+	}
+	if h.details == DetailsAuthorized && !h.token.set && h.caller == nil {
+		logger := h.logger
+		if !h.logSet {
+			logger = safelog.Logger(slog.Default())
+		}
+		logger.Warn(NoDetailsWarning)
+	}
 	h.live = liveBody(h.service)
-	return h
+	return h, nil
 }
+
+// NoDetailsWarning is logged once by NewHandler for a handler whose
+// details no caller can see.
+const NoDetailsWarning = "health details are shown to no caller: DetailsAuthorized without WithToken or WithIAMCaller (use WithDetails(DetailsAlways) to show them to everyone)"
 
 // ServeHTTP answers one request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +171,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		rep = health.Report{Status: res.Status, Output: res.Output, Results: []health.Result{res}}
 		if res.Status == health.StatusFail {
 			// A single check fails its route whether or not it is critical.
-			rep.Results[0].Critical = true
+			rep.Results[0].Optional = false
 		}
 	}
 	code := http.StatusOK
@@ -189,7 +240,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, code int, detail strin
 func writeJSON(w http.ResponseWriter, r *http.Request, code int, contentType string, v any) int {
 	body, err := json.Marshal(v)
 	if err != nil {
-		// Only an unencodable observed value can get here.
+		// Unencodable observed values are dropped before (healthjson), so
+		// only a value whose MarshalJSON fails now and not then gets here.
 		code, contentType = http.StatusInternalServerError, "application/problem+json"
 		body = []byte(`{"title":"Internal Server Error","status":500,"detail":"response could not be encoded"}`)
 	}

@@ -32,7 +32,7 @@ func (f *fakeEngine) One(ctx context.Context, name string) (health.Result, error
 var when = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 
 func report(status health.Status) health.Report {
-	res := health.Result{Name: "db", Key: "db:responseTime", ComponentType: "datastore", Critical: true,
+	res := health.Result{Name: "db", Key: "db:responseTime", ComponentType: "datastore",
 		Status: status, ObservedValue: 1.5, ObservedUnit: "ms", Time: when}
 	if status != health.StatusPass {
 		res.Output = "connection refused"
@@ -93,7 +93,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path+" "+string(tt.status), func(t *testing.T) {
-			rec := do(NewHandler(newFake(tt.status)), tt.method, tt.path)
+			rec := do(mustHandler(t, newFake(tt.status)), tt.method, tt.path)
 			if rec.Code != tt.wantCode {
 				t.Errorf("code = %d; want %d (%s)", rec.Code, tt.wantCode, rec.Body)
 			}
@@ -112,7 +112,7 @@ func TestRoutes(t *testing.T) {
 
 func TestLivenessNeverTouchesEngine(t *testing.T) {
 	f := newFake(health.StatusFail)
-	h := NewHandler(f)
+	h := mustHandler(t, f)
 	for _, p := range []string{"/health/live", "/livez", "/healthz"} {
 		do(h, "GET", p)
 		do(h, "HEAD", p)
@@ -124,7 +124,7 @@ func TestLivenessNeverTouchesEngine(t *testing.T) {
 
 func TestHEADHasStatusAndNoBody(t *testing.T) {
 	for _, s := range []health.Status{health.StatusPass, health.StatusFail} {
-		rec := do(NewHandler(newFake(s)), "HEAD", "/health/ready")
+		rec := do(mustHandler(t, newFake(s)), "HEAD", "/health/ready")
 		want := map[health.Status]int{health.StatusPass: 200, health.StatusFail: 503}[s]
 		if rec.Code != want || rec.Body.Len() != 0 {
 			t.Errorf("HEAD with %s = %d, body %q; want %d, empty", s, rec.Code, rec.Body, want)
@@ -160,7 +160,7 @@ func TestDetailsPolicy(t *testing.T) {
 				p, ok := ctx.Value(iamKey{}).(string)
 				return p, ok
 			}
-			h := NewHandler(newFake(health.StatusFail), WithDetails(tt.details), WithToken(token), WithIAMCaller(caller))
+			h := mustHandler(t, newFake(health.StatusFail), WithDetails(tt.details), WithToken(token), WithIAMCaller(caller))
 			req := httptest.NewRequest("GET", "/health", nil)
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
@@ -189,7 +189,7 @@ func TestDetailsPolicy(t *testing.T) {
 }
 
 func TestNoTokenConfiguredNeverMatches(t *testing.T) {
-	h := NewHandler(newFake(health.StatusPass))
+	h := mustHandler(t, newFake(health.StatusPass))
 	rec := do(h, "GET", "/health", "Authorization", "Bearer ")
 	if strings.Contains(rec.Body.String(), "checks") {
 		t.Errorf("empty bearer token unlocked details: %s", rec.Body)
@@ -197,7 +197,7 @@ func TestNoTokenConfiguredNeverMatches(t *testing.T) {
 }
 
 func TestResponseShape(t *testing.T) {
-	h := NewHandler(newFake(health.StatusPass), WithDetails(DetailsAlways),
+	h := mustHandler(t, newFake(health.StatusPass), WithDetails(DetailsAlways),
 		WithService(Service{ID: "orders", Environment: "prod", Version: "v2.4.1"}))
 	rec := do(h, "GET", "/health")
 	var got map[string]any
@@ -221,9 +221,9 @@ func TestResponseShape(t *testing.T) {
 func TestSingleNonCriticalCheckFailureIs503(t *testing.T) {
 	f := newFake(health.StatusPass)
 	f.one = func(context.Context, string) (health.Result, error) {
-		return health.Result{Name: "cache", Key: "cache:responseTime", Status: health.StatusFail, Critical: false, Time: when}, nil
+		return health.Result{Name: "cache", Key: "cache:responseTime", Status: health.StatusFail, Optional: true, Time: when}, nil
 	}
-	if rec := do(NewHandler(f), "GET", "/health/checks/cache"); rec.Code != 503 {
+	if rec := do(mustHandler(t, f), "GET", "/health/checks/cache"); rec.Code != 503 {
 		t.Errorf("code = %d; want 503", rec.Code)
 	}
 }
@@ -243,11 +243,11 @@ func TestCallerTimeoutCapsBudget(t *testing.T) {
 		after = time.Now()
 		return report(health.StatusPass)
 	}
-	do(NewHandler(f), "GET", "/health?timeout=300ms")
+	do(mustHandler(t, f), "GET", "/health?timeout=300ms")
 	if deadline.Before(before.Add(300*time.Millisecond)) || deadline.After(after.Add(300*time.Millisecond)) {
 		t.Errorf("deadline = %v after the request; want the caller's 300ms", deadline.Sub(before))
 	}
-	if rec := do(NewHandler(f), "GET", "/health/live?timeout=bogus"); rec.Code != 200 {
+	if rec := do(mustHandler(t, f), "GET", "/health/live?timeout=bogus"); rec.Code != 200 {
 		t.Errorf("liveness with a bad timeout = %d; want 200 (liveness reads nothing)", rec.Code)
 	}
 }
@@ -273,10 +273,19 @@ func TestTokenWithSurroundingWhitespace(t *testing.T) {
 		{" \n", "Bearer ", false},
 		{" \n", "Bearer  \n", false},
 	} {
-		h := NewHandler(newFake(health.StatusFail), WithToken(tt.configured))
+		h := mustHandler(t, newFake(health.StatusFail), WithToken(tt.configured))
 		rec := do(h, "GET", "/health", "Authorization", tt.header)
 		if got := strings.Contains(rec.Body.String(), `"checks"`); got != tt.want {
 			t.Errorf("WithToken(%q), Authorization %q: details shown = %v; want %v", tt.configured, tt.header, got, tt.want)
 		}
 	}
+}
+
+func mustHandler(t testing.TB, e Engine, opts ...Option) *Handler {
+	t.Helper()
+	h, err := NewHandler(e, opts...)
+	if err != nil {
+		t.Fatalf("NewHandler: %v", err)
+	}
+	return h
 }

@@ -15,13 +15,13 @@ import (
 func TestPassingProbesAreSummarized(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, nil))
-	h := NewHandler(newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Hour))
+	h := mustHandler(t, newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Hour), WithDetails(DetailsAlways))
 	for range 100 {
 		do(h, "GET", RouteLive)
 		do(h, "GET", RouteReady)
 	}
 	do(h, "GET", "/nope")
-	failing := NewHandler(newFake(health.StatusFail), WithLogger(logger), WithPassLogInterval(time.Hour))
+	failing := mustHandler(t, newFake(health.StatusFail), WithLogger(logger), WithPassLogInterval(time.Hour), WithDetails(DetailsAlways))
 	do(failing, "GET", RouteReady)
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"code":404`) || !strings.Contains(lines[1], `"code":503`) {
@@ -29,7 +29,7 @@ func TestPassingProbesAreSummarized(t *testing.T) {
 	}
 
 	buf.Reset()
-	h = NewHandler(newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Nanosecond))
+	h = mustHandler(t, newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Nanosecond))
 	do(h, "GET", RouteLive)
 	time.Sleep(time.Millisecond) // the interval is a nanosecond: any pause passes it
 	do(h, "GET", RouteLive)
@@ -38,7 +38,7 @@ func TestPassingProbesAreSummarized(t *testing.T) {
 	}
 
 	buf.Reset()
-	h = NewHandler(newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(0))
+	h = mustHandler(t, newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(0))
 	do(h, "GET", RouteLive)
 	if got := buf.String(); !strings.Contains(got, `"msg":"request"`) {
 		t.Errorf("log = %s; want every request logged with interval 0", got)

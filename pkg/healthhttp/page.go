@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"html"
 	"mime"
 	"net/http"
 	"slices"
@@ -116,7 +115,12 @@ func renderPage(d pageData) []byte {
 
 // esc escapes s for element text and double-quoted attribute values:
 // & < > " and ' become character references.
-func esc(s string) string { return html.EscapeString(s) }
+func esc(s string) string { return htmlEscaper.Replace(s) }
+
+// htmlEscaper escapes what html.EscapeString escapes, the same way, without
+// linking package html (whose entity tables a page that only escapes does
+// not need).
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
 // pageRow is one check on the page.
 type pageRow struct {
@@ -244,7 +248,7 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt
 func pageRows(results []health.Result) []pageRow {
 	rows := make([]pageRow, 0, len(results))
 	for _, res := range results {
-		row := pageRow{Name: res.Name, Type: res.ComponentType, Output: res.Output, Status: res.Status, Critical: res.Critical,
+		row := pageRow{Name: res.Name, Type: res.ComponentType, Output: res.Output, Status: res.Status, Critical: !res.Optional,
 			Time: res.Time.UTC().Format(time.RFC3339)}
 		if res.ObservedValue != nil {
 			row.Observed = strings.TrimSpace(fmt.Sprint(res.ObservedValue) + " " + res.ObservedUnit)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -82,7 +83,7 @@ func TestJSONUnchangedForMachines(t *testing.T) {
 		{"Route 53 health checker", []string{"User-Agent", "Amazon-Route53-Health-Check-Service (ref 0; report http://amzn.to/1vsZADi)"}},
 		{"aws-sdk-go-v2", []string{"User-Agent", "aws-sdk-go-v2/1.41.0", "Accept", "application/json, */*"}},
 	}
-	h := NewHandler(newFake(health.StatusFail), WithDetails(DetailsAlways),
+	h := mustHandler(t, newFake(health.StatusFail), WithDetails(DetailsAlways),
 		WithService(Service{ID: "orders", Environment: "prod", Version: "2.4.1"}))
 	for path, want := range wantBody {
 		for _, c := range clients {
@@ -105,11 +106,11 @@ func TestJSONUnchangedForMachines(t *testing.T) {
 // last, with an output that must be escaped.
 func twoChecks() *fakeEngine {
 	rep := health.Report{Status: health.StatusFail, Output: `orders-db: connection refused <script>alert(1)</script>`, Results: []health.Result{
-		{Name: "assets", Key: "assets:responseTime", ComponentType: "component", Critical: true, Status: health.StatusPass,
+		{Name: "assets", Key: "assets:responseTime", ComponentType: "component", Status: health.StatusPass,
 			ObservedValue: 3.2, ObservedUnit: "ms", Time: when},
-		{Name: "jobs", Key: "jobs:messages", ComponentType: "component", Critical: false, Status: health.StatusWarn,
+		{Name: "jobs", Key: "jobs:messages", ComponentType: "component", Optional: true, Status: health.StatusWarn,
 			ObservedValue: int64(1200), ObservedUnit: "messages", Output: "queue depth 1200 above 1000", Time: when},
-		{Name: "orders-db", Key: "orders-db:responseTime", ComponentType: "datastore", Critical: true, Status: health.StatusFail,
+		{Name: "orders-db", Key: "orders-db:responseTime", ComponentType: "datastore", Status: health.StatusFail,
 			Output: `connection refused <script>alert(1)</script>`, Time: when},
 	}}
 	return &fakeEngine{
@@ -127,7 +128,7 @@ func twoChecks() *fakeEngine {
 }
 
 func TestPageForBrowsers(t *testing.T) {
-	h := NewHandler(twoChecks(), WithDetails(DetailsAlways),
+	h := mustHandler(t, twoChecks(), WithDetails(DetailsAlways),
 		WithService(Service{ID: "orders", Environment: "prod", Version: "2.4.1"}))
 	for _, path := range []string{"/health", "/health/ready", "/readyz"} {
 		t.Run(path, func(t *testing.T) {
@@ -215,7 +216,7 @@ func TestPageDetailsPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := NewHandler(twoChecks(), WithDetails(tt.details), WithToken(token), WithService(Service{ID: "orders"}))
+			h := mustHandler(t, twoChecks(), WithDetails(tt.details), WithToken(token), WithService(Service{ID: "orders"}))
 			headers := []string{"Accept", acceptFirefox}
 			if tt.auth != "" {
 				headers = append(headers, "Authorization", tt.auth)
@@ -238,7 +239,7 @@ func TestPageDetailsPolicy(t *testing.T) {
 }
 
 func TestPageOneCheck(t *testing.T) {
-	h := NewHandler(twoChecks(), WithDetails(DetailsAlways))
+	h := mustHandler(t, twoChecks(), WithDetails(DetailsAlways))
 	rec := do(h, "GET", "/health/checks/jobs", "Accept", acceptChrome)
 	body := rec.Body.String()
 	if rec.Code != 200 || !strings.Contains(body, `data-check="jobs"`) || strings.Contains(body, `data-check="assets"`) {
@@ -250,14 +251,14 @@ func TestPageOneCheck(t *testing.T) {
 }
 
 func TestPageLivenessStaysJSON(t *testing.T) {
-	rec := do(NewHandler(twoChecks()), "GET", "/health/live", "Accept", acceptChrome)
+	rec := do(mustHandler(t, twoChecks()), "GET", "/health/live", "Accept", acceptChrome)
 	if rec.Header().Get("Content-Type") != ContentType {
 		t.Errorf("liveness Content-Type = %q; want %q (liveness reads nothing of the request)", rec.Header().Get("Content-Type"), ContentType)
 	}
 }
 
 func TestPageHEAD(t *testing.T) {
-	rec := do(NewHandler(twoChecks()), "HEAD", "/health", "Accept", acceptChrome)
+	rec := do(mustHandler(t, twoChecks()), "HEAD", "/health", "Accept", acceptChrome)
 	if rec.Code != 503 || rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != PageContentType {
 		t.Errorf("HEAD = %d, %d bytes, %q; want 503, no body, %q", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Type"), PageContentType)
 	}
@@ -274,7 +275,7 @@ func TestPageRefreshOption(t *testing.T) {
 		{-time.Second, ""},
 	}
 	for _, tt := range tests {
-		rec := do(NewHandler(twoChecks(), WithPageRefresh(tt.d)), "GET", "/health", "Accept", acceptChrome)
+		rec := do(mustHandler(t, twoChecks(), WithPageRefresh(tt.d)), "GET", "/health", "Accept", acceptChrome)
 		if got := rec.Header().Get("Refresh"); got != tt.want {
 			t.Errorf("WithPageRefresh(%v): Refresh = %q; want %q", tt.d, got, tt.want)
 		}
@@ -287,3 +288,13 @@ func TestPageRefreshOption(t *testing.T) {
 // BenchmarkStatusPageCached measures /health as a browser's page, five
 // cached checks, details on (BenchmarkComprehensiveCached is the JSON).
 func BenchmarkStatusPageCached(b *testing.B) { benchHandler(b, "/health", "Accept", acceptChrome) }
+
+// TestEscapeIsHTMLEscapeString: the page's escaper, written so as not to
+// link package html (issue 19: binary size), escapes as html.EscapeString.
+func TestEscapeIsHTMLEscapeString(t *testing.T) {
+	for _, s := range []string{"", "plain", `<script>alert("x")</script>`, "a & b's", "é<>&'\"\x00"} {
+		if got, want := esc(s), html.EscapeString(s); got != want {
+			t.Errorf("esc(%q) = %q; want %q", s, got, want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ func TestCheckNameDecodedOnce(t *testing.T) {
 				}
 				return health.Result{Name: "web", Key: "web:responseTime", Status: health.StatusPass}, nil
 			}
-			rec := do(NewHandler(f), "GET", tt.path)
+			rec := do(mustHandler(t, f), "GET", tt.path)
 			if asked != tt.wantName || rec.Code != tt.wantCode {
 				t.Errorf("GET %s asked for check %q and answered %d; want %q and %d", tt.path, asked, rec.Code, tt.wantName, tt.wantCode)
 			}
@@ -60,7 +60,7 @@ func TestUnparsableQueryIs400(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
-			if rec := do(NewHandler(newFake(health.StatusPass)), "GET", tt.target); rec.Code != tt.wantCode {
+			if rec := do(mustHandler(t, newFake(health.StatusPass)), "GET", tt.target); rec.Code != tt.wantCode {
 				t.Errorf("GET %s = %d %s; want %d", tt.target, rec.Code, rec.Body, tt.wantCode)
 			}
 		})

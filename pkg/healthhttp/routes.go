@@ -1,6 +1,7 @@
 package healthhttp
 
 import (
+	"fmt"
 	"net/http"
 	"path"
 	"strings"
@@ -91,8 +92,39 @@ func (rs routes) match(path string) (route, string) {
 // handler the full path under a prefix, as chi's
 // Route("/v1", ...).Mount("/health", h) does; such a router hands it only
 // the base path's subtree, so route the aliases (from Paths) to the
-// handler as well, as examples/chilambda does. Default DefaultBasePath.
-func WithBasePath(base string) Option { return func(h *Handler) { h.routes = newRoutes(base) } }
+// handler as well, as examples/chilambda does. "/" serves the routes at
+// the root (/ready, /live), for a server of its own; Mount then takes the
+// whole mux. NewHandler rejects a base that is not an absolute path of
+// plain segments (letters, digits, '.', '_', '-', '~'), such as "" (which
+// would take the whole mux unasked), "health" or "/v1/health?x=1".
+// Default DefaultBasePath.
+func WithBasePath(base string) Option {
+	return func(h *Handler) {
+		if problem := basePathProblem(base); problem != "" {
+			h.reject(fmt.Sprintf("WithBasePath(%q)", base), problem)
+			return
+		}
+		h.routes = newRoutes(base)
+	}
+}
+
+// basePathProblem says what is wrong with a base path, or "".
+func basePathProblem(base string) string {
+	if base == "/" {
+		return ""
+	}
+	trimmed := strings.TrimSuffix(base, "/")
+	if !strings.HasPrefix(base, "/") || trimmed == "" {
+		return "must be an absolute path such as /health or /v1/health (or / for the root)"
+	}
+	trimmed = trimmed[1:]
+	for _, seg := range strings.Split(trimmed, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.Trim(seg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-") != "" {
+			return "each segment must be letters, digits, '.', '_', '-' or '~' (no query, fragment, pattern or empty segment)"
+		}
+	}
+	return ""
+}
 
 // Paths returns the paths the handler answers, in the order Mount registers
 // them: the base path, the base path's subtree (live, ready, checks/{name})

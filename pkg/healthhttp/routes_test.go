@@ -13,7 +13,7 @@ import (
 func TestMountAnswersEveryRouteAndAlias(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/orders", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) })
-	NewHandler(newFake(health.StatusPass)).Mount(mux)
+	mustHandler(t, newFake(health.StatusPass)).Mount(mux)
 	tests := []struct {
 		path string
 		want int
@@ -53,7 +53,7 @@ func TestBasePath(t *testing.T) {
 		{"/", []string{"/", "/ready", "/live", "/checks/db", "/readyz"}, []string{"/health"}, []string{"/", "/", "/livez", "/healthz", "/readyz"}},
 	}
 	for _, tt := range tests {
-		h := NewHandler(newFake(health.StatusPass), WithBasePath(tt.base))
+		h := mustHandler(t, newFake(health.StatusPass), WithBasePath(tt.base))
 		for _, p := range tt.answered {
 			if rec := do(h, "GET", p); rec.Code != 200 {
 				t.Errorf("base %q: GET %s = %d; want 200", tt.base, p, rec.Code)

@@ -1,6 +1,7 @@
 package healthjson
 
 import (
+	"strings"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -86,6 +87,12 @@ func (s Service) Render(rep health.Report, details bool) Response {
 }
 
 func detail(res health.Result) CheckDetail {
+	if why := health.Unencodable(res.ObservedValue); why != "" {
+		// A value from an engine other than health.Checker, which drops
+		// such values itself: the document must still encode.
+		res.ObservedValue, res.ObservedUnit = nil, ""
+		res.Output = strings.TrimPrefix(res.Output+"; observed value dropped: "+why, "; ")
+	}
 	return CheckDetail{
 		ComponentID:   res.Name,
 		ComponentType: res.ComponentType,

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/lambdahealth/lambdahealth/internal/safelog"
 )
 
 // Adapter serves an http.Handler to Lambda. It implements lambda.Handler,
@@ -30,8 +31,9 @@ type Adapter struct {
 type Option func(*Adapter)
 
 // WithLogger sets the logger for rejected events and requests and for
-// recovered panics. Default: discard.
-func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.logger = l } }
+// recovered panics. nil discards; a panic in its handler loses the line,
+// never the answer. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.logger = safelog.Logger(l) } }
 
 // WithStageStripping removes a named HTTP API (payload 2.0) stage from the
 // front of the path ("/prod/health" on stage "prod" becomes "/health"), so
@@ -41,9 +43,10 @@ func WithLogger(l *slog.Logger) Option { return func(a *Adapter) { a.logger = l 
 func WithStageStripping(on bool) Option { return func(a *Adapter) { a.stripStage = on } }
 
 // New returns an Adapter serving h. A panic in h is recovered and answered
-// with a 500 that never carries the panic; the log line does.
+// with a 500 that never carries the panic; the log line says its type and
+// place (and its value only when the runtime made it).
 func New(h http.Handler, opts ...Option) *Adapter {
-	a := &Adapter{handler: h, logger: slog.New(slog.DiscardHandler)}
+	a := &Adapter{handler: h, logger: safelog.Logger(nil)}
 	for _, o := range opts {
 		o(a)
 	}
@@ -247,16 +250,15 @@ func (a *Adapter) invocation(ctx context.Context, t Trigger, iamCaller string) c
 }
 
 // serveHTTP runs the handler. It reports false when the handler panicked:
-// the panic's value and stack go to the log, never to the response. A
-// handler that writes nothing answers 200, as under net/http.
+// the panic's type and place go to the log (its value only when the
+// runtime made it: any other value may carry request data or a secret),
+// never to the response. A handler that writes nothing answers 200, as
+// under net/http.
 func (a *Adapter) serveHTTP(w http.ResponseWriter, r *http.Request) (ok bool) {
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
 		if p := recover(); p != nil {
-			a.logger.ErrorContext(r.Context(), "handler panicked",
-				slog.String("panic", fmt.Sprint(p)),
-				slog.String("panic_type", fmt.Sprintf("%T", p)),
-				slog.String("stack", string(debug.Stack())))
+			a.logger.ErrorContext(r.Context(), "handler panicked", slog.String("panic", safelog.Panic(p)))
 			ok = false
 		}
 	}()

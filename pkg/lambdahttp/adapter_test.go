@@ -29,7 +29,7 @@ func newAdapter(t testing.TB, dbErr error) *Adapter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(healthhttp.NewHandler(checker, healthhttp.WithToken(eventcases.Token), healthhttp.WithIAMCaller(IAMCaller),
+	return New(checktest.Handler(t, checker, healthhttp.WithToken(eventcases.Token), healthhttp.WithIAMCaller(IAMCaller),
 		healthhttp.WithService(healthhttp.Service{ID: "orders", Environment: "test", Version: "1.2.3"})),
 		WithStageStripping(true))
 }
@@ -224,7 +224,7 @@ func TestLogLinesCarryRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(healthhttp.NewHandler(checker, healthhttp.WithLogger(logger), healthhttp.WithPassLogInterval(0)), WithLogger(logger))
+	a := New(checktest.Handler(t, checker, healthhttp.WithLogger(logger), healthhttp.WithPassLogInterval(0)), WithLogger(logger))
 	payload, _ := os.ReadFile("../../events/health-v2-ready.json")
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-7d1c"})
 	if _, err := a.Invoke(ctx, payload); err != nil {

@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
-	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 )
 
 // benchPaths are the two ways to answer an HTTP API liveness event, event
@@ -27,7 +27,7 @@ func benchPaths(tb testing.TB) (plain, adapter func() []byte) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h := healthhttp.NewHandler(checker)
+	h := checktest.Handler(tb, checker)
 	payload, err := os.ReadFile("../../events/health-v2-live.json")
 	if err != nil {
 		tb.Fatal(err)

@@ -91,7 +91,7 @@ func TestHostCannotChangeTheRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen atomic.Value
-	h := healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways))
+	h := checktest.Handler(t, checker, healthhttp.WithDetails(healthhttp.DetailsAlways))
 	a := New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen.Store(r.URL.Path + "?" + r.URL.RawQuery)
 		h.ServeHTTP(w, r)

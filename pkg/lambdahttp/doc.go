@@ -21,7 +21,8 @@
 // this package owns: RequestID, IAMCaller (from the event's request
 // context, never a header) and TriggerOf. Stage stripping for HTTP APIs is
 // an option (WithStageStripping). A panic in the handler is answered 500;
-// its value and stack go to the log line, never to the response. ALB
+// the log line has its type and place (its value only when the runtime
+// made it), never the response. ALB
 // answers get a "200 OK"-style statusDescription and headers in the target
 // group's mode; REST API answers carry headers beside multiValueHeaders.
 //

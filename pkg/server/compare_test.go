@@ -11,6 +11,7 @@ import (
 
 	ahealth "github.com/alexliesenfeld/health"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/loadgen"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
@@ -33,7 +34,7 @@ func livenessServers(tb testing.TB, passLog time.Duration) map[string]http.Handl
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ours := healthhttp.Recover(healthhttp.NewHandler(checker, healthhttp.WithLogger(logger),
+	ours := healthhttp.Recover(checktest.Handler(tb, checker, healthhttp.WithLogger(logger),
 		healthhttp.WithService(healthhttp.Service{ID: "orders", Version: "1.0.0"}),
 		healthhttp.WithPassLogInterval(passLog)), logger)
 	theirs := ahealth.NewHandler(ahealth.NewChecker())

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/loadgen"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
@@ -88,7 +89,7 @@ func TestLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			addr, stop := serve(t, healthhttp.NewHandler(checker))
+			addr, stop := serve(t, checktest.Handler(t, checker))
 			defer stop()
 			res := loadgen.Run(context.Background(), "http://"+addr+"/health", 10_000, 64)
 			if res.Requests != 10_000 || res.Errors != 0 || res.Codes[tt.wantCode] != 10_000 {
@@ -112,7 +113,7 @@ func TestShutdownDrainsReadiness(t *testing.T) {
 	// The drain has begun when the hook has run, not after some sleep; and
 	// the delay leaves the two requests below time on a loaded machine.
 	draining := make(chan struct{})
-	addr, stop := serve(t, healthhttp.NewHandler(checker),
+	addr, stop := serve(t, checktest.Handler(t, checker),
 		WithOnShutdown(func() { checker.SetDraining(true); close(draining) }), WithDrainDelay(2*time.Second))
 	get := func(path string) (int, error) {
 		resp, err := http.Get("http://" + addr + path)
@@ -154,7 +155,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.Run(path, func(b *testing.B) {
 			calls := make([]atomic.Int64, 5)
 			checker, _ := health.NewChecker(countingChecks(5, calls), health.WithCacheTTL(time.Minute))
-			addr, stop := serve(b, healthhttp.NewHandler(checker, healthhttp.WithDetails(healthhttp.DetailsAlways)))
+			addr, stop := serve(b, checktest.Handler(b, checker, healthhttp.WithDetails(healthhttp.DetailsAlways)))
 			defer stop()
 			b.ResetTimer()
 			res := loadgen.Run(context.Background(), "http://"+addr+path, max(b.N, 2000), 32)
@@ -168,7 +169,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 // and the server keeps serving.
 func TestHugeHeaderIsRejected(t *testing.T) {
 	checker, _ := health.NewChecker(nil)
-	addr, stop := serve(t, healthhttp.NewHandler(checker))
+	addr, stop := serve(t, checktest.Handler(t, checker))
 	defer stop()
 	req, _ := http.NewRequest("GET", "http://"+addr+"/health/live?q="+strings.Repeat("q", 1<<20), nil)
 	req.Header.Set("X-Huge", strings.Repeat("x", 1<<20))

@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -79,7 +80,7 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's DynamoDB client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsddb.Client {
+	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsddb.Client {
 		return awsddb.NewFromConfig(cfg)
 	}, func(client *awsddb.Client) health.Check { return New(c, s, client) })
 }

@@ -16,6 +16,7 @@ import (
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -65,7 +66,7 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's EventBridge client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsevents.Client {
+	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsevents.Client {
 		return awsevents.NewFromConfig(cfg)
 	}, func(client *awsevents.Client) health.Check { return New(c, s, client) })
 }

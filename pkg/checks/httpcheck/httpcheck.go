@@ -23,17 +23,18 @@ type Doer interface {
 
 // New returns the check of the URL s describes, sent through client (nil:
 // a client of its own that does not follow redirects, so that a 3xx is
-// judged by the accepted statuses). It fails for an ExpectStatus that
-// ParseStatusSet rejects.
+// judged by the accepted statuses). It runs the same Validate as a
+// HEALTH_CHECKS entry, and returns its error (naming the field) for a spec
+// that could only fail at run time, such as an empty or ftp:// URL.
 func New(c checks.Common, s Spec, client Doer) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
 	expect := s.ExpectStatus
 	if expect == "" {
 		expect = DefaultExpectStatus
 	}
-	set, err := ParseStatusSet(expect)
-	if err != nil {
-		return health.Check{}, health.WithClass("expectStatus: "+err.Error(), err)
-	}
+	set, _ := ParseStatusSet(expect) // Validate has parsed it
 	if client == nil {
 		client = defaultClient
 	}

@@ -1,6 +1,7 @@
 package httpcheck
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -98,6 +99,27 @@ func TestParseStatusSet(t *testing.T) {
 		}
 		if err == nil && (set.Contains(200) != tt.in200 || set.Contains(404) != tt.in404) {
 			t.Errorf("ParseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
+		}
+	}
+}
+
+// TestNewValidates: New runs Validate, so a spec that could only fail at
+// run time is an error naming its field, said once (issue 19: the
+// expectStatus error repeated itself, and an ftp:// URL built a check).
+func TestNewValidates(t *testing.T) {
+	tests := []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{URL: ""}, "url: required: an absolute http or https URL"},
+		{Spec{URL: "ftp://files.example.com/"}, "url: required: an absolute http or https URL"},
+		{Spec{URL: "://bad"}, "url: required: an absolute http or https URL"},
+		{Spec{URL: "https://example.com/", ExpectStatus: "2xx"}, `expectStatus: "2xx" is not a status code, range (200-399) or list of them`},
+	}
+	for _, tt := range tests {
+		_, err := New(checks.Common{Name: "web"}, tt.spec, nil)
+		if err == nil || err.Error() != tt.want || !errors.Is(err, checks.ErrInvalid) {
+			t.Errorf("New(%+v) error = %v; want %q", tt.spec, err, tt.want)
 		}
 	}
 }

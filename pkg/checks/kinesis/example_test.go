@@ -11,7 +11,7 @@ import (
 )
 
 // New takes the SDK client, built once outside the handler (in a function:
-// from awsconfig.LoadDefaultConfig, with checks.WithCheckRetries).
+// from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
 	check := kinesis.New(checks.Common{Name: "clicks"}, kinesis.Spec{Stream: "clicks"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -59,7 +60,7 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's Kinesis client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awskinesis.Client {
+	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awskinesis.Client {
 		return awskinesis.NewFromConfig(cfg)
 	}, func(client *awskinesis.Client) health.Check { return New(c, s, client) })
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -111,7 +112,7 @@ func (s Spec) Build(ctx context.Context, c checks.Common, env *checks.Env, engin
 	var opts []Option
 	switch {
 	case s.IAMAuth:
-		awsCfg, err := env.SigningAWS()
+		awsCfg, err := awscheck.SigningConfig(env)
 		if err != nil {
 			return health.Check{}, err
 		}

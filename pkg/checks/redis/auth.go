@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -27,7 +28,7 @@ import (
 func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	switch {
 	case s.IAMAuth:
-		cfg, err := env.SigningAWS()
+		cfg, err := awscheck.SigningConfig(env)
 		if err != nil {
 			return health.Check{}, err
 		}

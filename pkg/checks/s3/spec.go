@@ -10,6 +10,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -58,7 +59,7 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's S3 client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	client, err := checks.Client(env, Type, func(cfg aws.Config, getenv func(string) string) *awss3.Client {
+	client, err := awscheck.Client(env, Type, func(cfg aws.Config, getenv func(string) string) *awss3.Client {
 		pathStyle := UsePathStyle(cfg, getenv)
 		return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = pathStyle })
 	})

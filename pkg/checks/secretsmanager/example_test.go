@@ -12,7 +12,7 @@ import (
 )
 
 // New takes the SDK client, built once outside the handler (in a function:
-// from awsconfig.LoadDefaultConfig, with checks.WithCheckRetries).
+// from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
 	check := secretsmanager.New(checks.Common{Name: "db-secret"}, secretsmanager.Spec{SecretID: "prod/orders/db"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}), time.Now)
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)

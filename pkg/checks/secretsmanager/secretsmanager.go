@@ -19,6 +19,7 @@ import (
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -67,7 +68,7 @@ func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health
 // Client returns the env's Secrets Manager client, which every check that
 // reads or describes a secret shares (the database and Redis logins too).
 func Client(env *checks.Env) (*awssm.Client, error) {
-	return checks.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awssm.Client {
+	return awscheck.Client(env, Type, func(cfg aws.Config, _ func(string) string) *awssm.Client {
 		return awssm.NewFromConfig(cfg)
 	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // New takes the SDK client, built once outside the handler (in a function:
-// from awsconfig.LoadDefaultConfig, with checks.WithCheckRetries).
+// from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
 	check := sns.New(checks.Common{Name: "alerts"}, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)

@@ -22,6 +22,7 @@ import (
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -56,7 +57,7 @@ func (s Spec) Permissions() []checks.Permission {
 
 // Check builds the check with the env's SNS client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssns.Client {
+	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssns.Client {
 		return awssns.NewFromConfig(cfg)
 	}, func(client *awssns.Client) health.Check { return New(c, s, client) })
 }

@@ -10,6 +10,7 @@ import (
 	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -62,7 +63,7 @@ func permission(queueURL string) checks.Permission {
 
 // Check builds the check with the env's SQS client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
-	return checks.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssqs.Client {
+	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssqs.Client {
 		return awssqs.NewFromConfig(cfg)
 	}, func(client *awssqs.Client) health.Check { return New(c, s, client) })
 }

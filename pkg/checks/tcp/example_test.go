@@ -18,7 +18,11 @@ func ExampleNew() {
 	}
 	defer ln.Close()
 
-	check := tcp.New(checks.Common{Name: "orders-db"}, tcp.Spec{Address: ln.Addr().String()}, nil)
+	check, err := tcp.New(checks.Common{Name: "orders-db"}, tcp.Spec{Address: ln.Addr().String()}, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	checker, err := health.NewChecker([]health.Check{check})
 	if err != nil {
 		fmt.Println(err)

@@ -43,7 +43,7 @@ func (Spec) Permissions() []checks.Permission { return nil }
 
 // Check builds the check with a plain dialer.
 func (s Spec) Check(_ context.Context, c checks.Common, _ *checks.Env) (health.Check, error) {
-	return New(c, s, nil), nil
+	return New(c, s, nil)
 }
 
 // Dialer opens connections; *net.Dialer fits.
@@ -52,8 +52,13 @@ type Dialer interface {
 }
 
 // New returns the check of the address s names, dialled with dialer (nil:
-// a plain *net.Dialer).
-func New(c checks.Common, s Spec, dialer Dialer) health.Check {
+// a plain *net.Dialer). It runs the same Validate as a HEALTH_CHECKS entry
+// and returns its error, naming the field, for an address that could only
+// fail at run time.
+func New(c checks.Common, s Spec, dialer Dialer) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
 	if dialer == nil {
 		dialer = &net.Dialer{}
 	}
@@ -65,5 +70,5 @@ func New(c checks.Common, s Spec, dialer Dialer) health.Check {
 		}
 		_ = conn.Close()
 		return health.Observation{}, nil
-	})
+	}), nil
 }

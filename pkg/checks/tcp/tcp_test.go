@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,8 +26,22 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := checktest.Run(t, New(checks.Common{Name: "x"}, Spec{Address: tt.address}, nil), budget)
+			check, err := New(checks.Common{Name: "x"}, Spec{Address: tt.address}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := checktest.Run(t, check, budget)
 			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, budget)
 		})
+	}
+}
+
+// TestNewValidates: New rejects what Validate rejects, naming the field,
+// rather than building a check that can only fail (issue 19).
+func TestNewValidates(t *testing.T) {
+	for _, address := range []string{"", "db", "db:0", ":5432", "db:99999"} {
+		if _, err := New(checks.Common{Name: "x"}, Spec{Address: address}, nil); !errors.Is(err, checks.ErrInvalid) || !strings.HasPrefix(err.Error(), "address: ") {
+			t.Errorf("New(%q) error = %v; want the address field's problem", address, err)
+		}
 	}
 }
