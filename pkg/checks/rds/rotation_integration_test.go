@@ -22,6 +22,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	mysqlcheck "github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -96,12 +97,12 @@ func newRotationFixture(t *testing.T, db localDB) *rotationFixture {
 	})
 
 	spec := Spec{SecretARN: f.arn, TLS: TLSDisable}
-	common := checks.Common{Name: "db", Timeout: checks.Duration(2 * time.Second)}
+	common := checks.Common{Name: "db", Timeout: 2 * time.Second}
 	var check health.Check
 	if db.engine == Postgres {
-		check, err = postgres.Spec{Spec: spec}.Check(ctx, common, checks.NewEnv(&awsCfg, nil))
+		check, err = postgres.Spec{Spec: spec}.Check(ctx, common, awscheck.NewEnv(&awsCfg, nil))
 	} else {
-		check, err = mysqlcheck.Spec{Spec: spec}.Check(ctx, common, checks.NewEnv(&awsCfg, nil))
+		check, err = mysqlcheck.Spec{Spec: spec}.Check(ctx, common, awscheck.NewEnv(&awsCfg, nil))
 	}
 	if err != nil {
 		t.Fatalf("Check() error = %v", err)
