@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -41,6 +42,27 @@ func TestLoad(t *testing.T) {
 	}
 	if want := []string{"GATE_HOOK", "GATE_EVENT", "GATE_PATH", "GATE_ATTEMPTS", "GATE_BACKOFF"}; !reflect.DeepEqual(fields, want) {
 		t.Errorf("load errors name %q; want %q (%v)", fields, want, err)
+	}
+}
+
+// A GATE_PATH with a query or fragment is refused at start-up (the function
+// would answer every synthetic request with a 400), and any number of
+// alarms is taken: the gate reads them 100 at a time.
+func TestLoadPathAndAlarms(t *testing.T) {
+	for _, path := range []string{"/health/ready?verbose=1", "/health/ready#x", "/health?", "/health/ready now"} {
+		_, err := load(env(map[string]string{"GATE_HOOK": gate.BeforeAllowTraffic, "GATE_PATH": path}))
+		var fe *fieldError
+		if !errors.As(err, &fe) || fe.Field != "GATE_PATH" {
+			t.Errorf("load(GATE_PATH=%q) error = %v; want one naming GATE_PATH", path, err)
+		}
+	}
+	names := make([]string, 121)
+	for i := range names {
+		names[i] = fmt.Sprintf("orders-CheckAlarm%d", i+1)
+	}
+	s, err := load(env(map[string]string{"GATE_HOOK": gate.AfterAllowTraffic, "GATE_ALARMS": strings.Join(names, ",")}))
+	if err != nil || len(s.Alarms) != 121 {
+		t.Errorf("load(121 alarms) = %d alarms, %v; want 121", len(s.Alarms), err)
 	}
 }
 
