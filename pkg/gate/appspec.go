@@ -3,6 +3,7 @@ package gate
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,10 +26,10 @@ type appSpec struct {
 	Resources []map[string]struct {
 		Type       string `yaml:"Type"`
 		Properties struct {
-			Name           string `yaml:"Name"`
-			Alias          string `yaml:"Alias"`
-			CurrentVersion any    `yaml:"CurrentVersion"`
-			TargetVersion  any    `yaml:"TargetVersion"`
+			Name           string    `yaml:"Name"`
+			Alias          string    `yaml:"Alias"`
+			CurrentVersion yaml.Node `yaml:"CurrentVersion"`
+			TargetVersion  yaml.Node `yaml:"TargetVersion"`
 		} `yaml:"Properties"`
 	} `yaml:"Resources"`
 }
@@ -43,16 +44,25 @@ func ParseAppSpec(content string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: not JSON or YAML", ErrAppSpec)
 	}
 	var targets []Target
+	var problems []string
 	for _, entry := range spec.Resources {
 		for _, r := range entry {
 			if r.Type != "AWS::Lambda::Function" {
 				continue
 			}
+			current, ok := version(&r.Properties.CurrentVersion)
+			if !ok {
+				problems = append(problems, "CurrentVersion")
+			}
+			target, ok := version(&r.Properties.TargetVersion)
+			if !ok {
+				problems = append(problems, "TargetVersion")
+			}
 			targets = append(targets, Target{
 				Name:           r.Properties.Name,
 				Alias:          r.Properties.Alias,
-				CurrentVersion: scalar(r.Properties.CurrentVersion),
-				TargetVersion:  scalar(r.Properties.TargetVersion),
+				CurrentVersion: current,
+				TargetVersion:  target,
 			})
 		}
 	}
@@ -61,6 +71,9 @@ func ParseAppSpec(content string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: names no AWS::Lambda::Function resource", ErrAppSpec)
 	case len(targets) > 1:
 		return Target{}, fmt.Errorf("%w: names %d functions; a Lambda deployment has one", ErrAppSpec, len(targets))
+	}
+	if len(problems) > 0 {
+		return Target{}, fmt.Errorf("%w: %s must be a version number such as 7 or $LATEST, written as such", ErrAppSpec, problems[0])
 	}
 	t := targets[0]
 	switch {
@@ -74,15 +87,19 @@ func ParseAppSpec(content string) (Target, error) {
 	return t, nil
 }
 
-// scalar renders a version written as a number (TargetVersion: 3) or a
-// string ("3") as its text.
-func scalar(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	default:
-		return fmt.Sprint(v)
+// versionPattern is a Lambda version as the AppSpec may name it: a
+// published version number, or $LATEST.
+var versionPattern = regexp.MustCompile(`^([1-9][0-9]*|\$LATEST)$`)
+
+// version returns the version n names exactly as written (TargetVersion: 7
+// or "7"), "" when n is absent or null, and false for anything else: a
+// number YAML would reinterpret (010, 0x1F, 1.10), a bool, a list, a map.
+func version(n *yaml.Node) (string, bool) {
+	switch {
+	case n.Kind == 0, n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return "", true
+	case n.Kind == yaml.ScalarNode && versionPattern.MatchString(n.Value):
+		return n.Value, true
 	}
+	return "", false
 }
