@@ -43,6 +43,8 @@ func main() {
 		logOut = os.Stdout
 	}
 	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(logOut, nil)))
+	// aws-lambda-go prints each failed invocation with the log package.
+	reqlog.RedirectStdLog(logger)
 	g, err := setup(context.Background(), logger)
 	if err != nil {
 		logger.Error("gate not started", slog.String("error", err.Error()))

@@ -22,6 +22,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
+func TestMain(m *testing.M) { awsfake.TestMainOr(m, main) }
+
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestLoad(t *testing.T) {
@@ -133,4 +135,11 @@ func TestRunOnce(t *testing.T) {
 	if exit := runOnce(nil, strings.NewReader("not json"), io.Discard); exit != 2 {
 		t.Errorf("runOnce(not JSON) = %d; want 2", exit)
 	}
+}
+
+// In Lambda only JSON lines reach the logs: aws-lambda-go's plain-text line
+// for a failed invocation (`2026/12/06 22:06:10 {"errorMessage":…}`) and
+// for its own exit go through the JSON logger.
+func TestLogsAreJSONUnderRuntimeAPI(t *testing.T) {
+	awsfake.CheckRejectedEvent(t, os.Args[0], []string{awsfake.MainEnv + "=1", "GATE_HOOK=" + gate.BeforeAllowTraffic}, []byte(`{"DeploymentId":`))
 }
