@@ -119,6 +119,16 @@ func Load(getenv Getenv) (Config, error) {
 		bad("HEALTH_PAGE_REFRESH", "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv("HEALTH_PAGE_REFRESH"))
 	}
 
+	// Both name every datapoint the canary publishes (Service, Environment).
+	if problem := DimensionValueProblem(c.Service); problem != "" {
+		bad("HEALTH_SERVICE", "%s", problem)
+	}
+	if c.Environment != "" {
+		if problem := DimensionValueProblem(c.Environment); problem != "" {
+			bad("HEALTH_ENVIRONMENT", "%s", problem)
+		}
+	}
+
 	switch c.Details {
 	case "never", "authorized", "always":
 	default:
@@ -160,6 +170,28 @@ func Load(getenv Getenv) (Config, error) {
 		return Config{}, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// MaxDimensionValue is the longest CloudWatch dimension value the stack
+// uses: alarms (AWS::CloudWatch::Alarm) take at most 255 characters.
+const MaxDimensionValue = 255
+
+// DimensionValueProblem says why CloudWatch would refuse v as a dimension
+// value (PutMetricData's, and an alarm's), or "": it must be 1 to
+// MaxDimensionValue printable ASCII characters, not all of them spaces. The
+// value is quoted, as it is a name, never a secret.
+func DimensionValueProblem(v string) string {
+	switch {
+	case v == "":
+		return "must not be empty (it is a CloudWatch dimension value)"
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r > 0x7e }):
+		return fmt.Sprintf("%+q must be printable ASCII: CloudWatch refuses other characters in a dimension value", v)
+	case len(v) > MaxDimensionValue:
+		return fmt.Sprintf("is %d characters; a CloudWatch dimension value holds at most %d", len(v), MaxDimensionValue)
+	case strings.TrimSpace(v) == "":
+		return fmt.Sprintf("%q must hold a character other than spaces (it is a CloudWatch dimension value)", v)
+	}
+	return ""
 }
 
 // tokenProblem says why a details token could never match, or "". The
