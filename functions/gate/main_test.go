@@ -86,6 +86,16 @@ func TestEvents(t *testing.T) {
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "malformed event") {
 		t.Errorf("Invoke(truncated) error = %v; want an EventError", err)
 	}
+	// A name given twice is refused (encoding/json kept the last), and names
+	// match exactly (encoding/json took deploymentid for DeploymentId).
+	_, err = hookHandler{}.Invoke(context.Background(), []byte(`{"DeploymentId":"d-1","DeploymentId":"d-2","LifecycleEventHookExecutionId":"e"}`))
+	if !errors.As(err, &ee) {
+		t.Errorf("Invoke(DeploymentId twice) error = %v; want an EventError", err)
+	}
+	var ev gate.Event
+	if err := decodeEvent([]byte(`{"deploymentid":"d-1","lifecycleeventhookexecutionid":"e"}`), &ev); err != nil || ev.DeploymentID != "" {
+		t.Errorf("decodeEvent(lower-case names) = %+v, %v; want the IDs left empty", ev, err)
+	}
 }
 
 // Outside Lambda the gate handles the event on stdin, prints the verdict
