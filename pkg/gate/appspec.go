@@ -44,19 +44,18 @@ func ParseAppSpec(content string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: not JSON or YAML", ErrAppSpec)
 	}
 	var targets []Target
-	var problems []string
+	badTarget := false
 	for _, entry := range spec.Resources {
 		for _, r := range entry {
 			if r.Type != "AWS::Lambda::Function" {
 				continue
 			}
-			current, ok := version(&r.Properties.CurrentVersion)
-			if !ok {
-				problems = append(problems, "CurrentVersion")
-			}
-			target, ok := version(&r.Properties.TargetVersion)
-			if !ok {
-				problems = append(problems, "TargetVersion")
+			// CurrentVersion is only reported: kept as written. TargetVersion
+			// is the version the gate invokes.
+			current, _ := scalarText(&r.Properties.CurrentVersion)
+			target, ok := scalarText(&r.Properties.TargetVersion)
+			if !ok || (target != "" && !versionPattern.MatchString(target)) {
+				badTarget = true
 			}
 			targets = append(targets, Target{
 				Name:           r.Properties.Name,
@@ -72,8 +71,8 @@ func ParseAppSpec(content string) (Target, error) {
 	case len(targets) > 1:
 		return Target{}, fmt.Errorf("%w: names %d functions; a Lambda deployment has one", ErrAppSpec, len(targets))
 	}
-	if len(problems) > 0 {
-		return Target{}, fmt.Errorf("%w: %s must be a version number such as 7 or $LATEST, written as such", ErrAppSpec, problems[0])
+	if badTarget {
+		return Target{}, fmt.Errorf("%w: TargetVersion must be a version number such as 7 or $LATEST, written as such", ErrAppSpec)
 	}
 	t := targets[0]
 	switch {
@@ -87,18 +86,18 @@ func ParseAppSpec(content string) (Target, error) {
 	return t, nil
 }
 
-// versionPattern is a Lambda version as the AppSpec may name it: a
-// published version number, or $LATEST.
+// versionPattern is a Lambda version the gate may invoke: a published
+// version number (they start at 1), or $LATEST.
 var versionPattern = regexp.MustCompile(`^([1-9][0-9]*|\$LATEST)$`)
 
-// version returns the version n names exactly as written (TargetVersion: 7
-// or "7"), "" when n is absent or null, and false for anything else: a
-// number YAML would reinterpret (010, 0x1F, 1.10), a bool, a list, a map.
-func version(n *yaml.Node) (string, bool) {
+// scalarText returns the text of n exactly as written (TargetVersion: 010
+// is "010", not 8), "" when n is absent or null, and false when n is no
+// scalar (a list, a map, an alias).
+func scalarText(n *yaml.Node) (string, bool) {
 	switch {
 	case n.Kind == 0, n.Kind == yaml.ScalarNode && n.Tag == "!!null":
 		return "", true
-	case n.Kind == yaml.ScalarNode && versionPattern.MatchString(n.Value):
+	case n.Kind == yaml.ScalarNode:
 		return n.Value, true
 	}
 	return "", false

@@ -42,7 +42,9 @@ func TestParseAppSpec(t *testing.T) {
 		{"list", fnAppSpec("1", `["2"]`), Target{}, "TargetVersion must be a version number"},
 		{"map", fnAppSpec("1", `{"v":2}`), Target{}, "TargetVersion must be a version number"},
 		{"negative", fnAppSpec("1", "-2"), Target{}, "TargetVersion must be a version number"},
-		{"bad current version", fnAppSpec("0x1", "2"), Target{}, "CurrentVersion must be a version number"},
+		{"current version kept as written", fnAppSpec("0x1", "2"), Target{Name: "a", Alias: "live", CurrentVersion: "0x1", TargetVersion: "2"}, ""},
+		{"first deployment's current version 0", fnAppSpec(`"0"`, "1"), Target{Name: "a", Alias: "live", CurrentVersion: "0", TargetVersion: "1"}, ""},
+		{"target version 0", fnAppSpec("1", `"0"`), Target{}, "TargetVersion must be a version number"},
 		{"duplicate key", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live","TargetVersion":"2","TargetVersion":"3"}}}]}`,
 			Target{}, "not JSON or YAML"},
 	} {
