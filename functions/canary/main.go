@@ -41,6 +41,8 @@ func main() {
 		logOut = os.Stdout
 	}
 	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(logOut, nil)))
+	// aws-lambda-go prints each failed invocation with the log package.
+	reqlog.RedirectStdLog(logger)
 	// Every start-up call to AWS shares one deadline, inside Lambda's init limit.
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	runner, cfg, err := setupWith(ctx, logger, os.Stdout)

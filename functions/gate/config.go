@@ -49,16 +49,13 @@ func load(getenv func(string) string) (settings, error) {
 	if !slices.Contains(gate.Shapes, s.Shape) {
 		bad("GATE_EVENT", "%q is not one of %s", s.Shape, strings.Join(gate.Shapes, ", "))
 	}
-	if !strings.HasPrefix(s.Path, "/") {
-		bad("GATE_PATH", "%q must start with /", s.Path)
+	if problem := gate.PathProblem(s.Path); problem != "" {
+		bad("GATE_PATH", "%s", problem)
 	}
 	for _, a := range strings.Split(getenv("GATE_ALARMS"), ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			s.Alarms = append(s.Alarms, a)
 		}
-	}
-	if len(s.Alarms) > 100 {
-		bad("GATE_ALARMS", "%d names; at most 100", len(s.Alarms))
 	}
 	s.Attempts = gate.DefaultAttempts
 	if v := getenv("GATE_ATTEMPTS"); v != "" {

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
@@ -43,6 +44,8 @@ func main() {
 		logOut = os.Stdout
 	}
 	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(logOut, nil)))
+	// aws-lambda-go prints each failed invocation with the log package.
+	reqlog.RedirectStdLog(logger)
 	g, err := setup(context.Background(), logger)
 	if err != nil {
 		logger.Error("gate not started", slog.String("error", err.Error()))
@@ -87,7 +90,7 @@ type hookHandler struct{ g *gate.Gate }
 // invocation fails only when it could not be (or the event is not one).
 func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev gate.Event
-	if err := json.Unmarshal(payload, &ev); err != nil {
+	if err := decodeEvent(payload, &ev); err != nil {
 		return nil, jsonerr.MalformedEvent(err)
 	}
 	v, err := h.g.Handle(ctx, ev)
@@ -97,13 +100,26 @@ func (h hookHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error)
 	return json.Marshal(v)
 }
 
+// maxEventSize bounds the event read from stdin outside Lambda (Lambda's
+// own limit on a synchronous invocation's payload is 6 MB).
+const maxEventSize = 6 << 20
+
+// decodeEvent decodes a hook event with encoding/json/v2's defaults: names
+// match exactly (DeploymentId, not deploymentid) and a name given twice is
+// an error, where encoding/json would keep the last.
+func decodeEvent(payload []byte, ev *gate.Event) error { return jsonv2.Unmarshal(payload, ev) }
+
 // EventError is the error of an invocation whose event is not JSON.
 type EventError = jsonerr.EventError
 
 // runOnce handles the event on in and prints the verdict.
 func runOnce(g *gate.Gate, in io.Reader, out io.Writer) int {
 	var ev gate.Event
-	if err := json.NewDecoder(in).Decode(&ev); err != nil {
+	payload, err := io.ReadAll(io.LimitReader(in, maxEventSize))
+	if err == nil {
+		err = decodeEvent(payload, &ev)
+	}
+	if err != nil {
 		fmt.Fprintf(out, `{"error":%q}`+"\n", "the event on stdin is not JSON: "+jsonerr.Describe(err))
 		return 2
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
+
+func TestMain(m *testing.M) { awsfake.TestMainOr(m, main) }
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -44,6 +47,27 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// A GATE_PATH with a query or fragment is refused at start-up (the function
+// would answer every synthetic request with a 400), and any number of
+// alarms is taken: the gate reads them 100 at a time.
+func TestLoadPathAndAlarms(t *testing.T) {
+	for _, path := range []string{"/health/ready?verbose=1", "/health/ready#x", "/health?", "/health/ready now"} {
+		_, err := load(env(map[string]string{"GATE_HOOK": gate.BeforeAllowTraffic, "GATE_PATH": path}))
+		var fe *fieldError
+		if !errors.As(err, &fe) || fe.Field != "GATE_PATH" {
+			t.Errorf("load(GATE_PATH=%q) error = %v; want one naming GATE_PATH", path, err)
+		}
+	}
+	names := make([]string, 121)
+	for i := range names {
+		names[i] = fmt.Sprintf("orders-CheckAlarm%d", i+1)
+	}
+	s, err := load(env(map[string]string{"GATE_HOOK": gate.AfterAllowTraffic, "GATE_ALARMS": strings.Join(names, ",")}))
+	if err != nil || len(s.Alarms) != 121 {
+		t.Errorf("load(121 alarms) = %d alarms, %v; want 121", len(s.Alarms), err)
+	}
+}
+
 // The sample events (the ones `sam local invoke -e` and `make invoke` use)
 // are hook events; anything else fails the invocation with EventError.
 func TestEvents(t *testing.T) {
@@ -61,6 +85,16 @@ func TestEvents(t *testing.T) {
 	var ee *EventError
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "malformed event") {
 		t.Errorf("Invoke(truncated) error = %v; want an EventError", err)
+	}
+	// A name given twice is refused (encoding/json kept the last), and names
+	// match exactly (encoding/json took deploymentid for DeploymentId).
+	_, err = hookHandler{}.Invoke(context.Background(), []byte(`{"DeploymentId":"d-1","DeploymentId":"d-2","LifecycleEventHookExecutionId":"e"}`))
+	if !errors.As(err, &ee) {
+		t.Errorf("Invoke(DeploymentId twice) error = %v; want an EventError", err)
+	}
+	var ev gate.Event
+	if err := decodeEvent([]byte(`{"deploymentid":"d-1","lifecycleeventhookexecutionid":"e"}`), &ev); err != nil || ev.DeploymentID != "" {
+		t.Errorf("decodeEvent(lower-case names) = %+v, %v; want the IDs left empty", ev, err)
 	}
 }
 
@@ -111,4 +145,11 @@ func TestRunOnce(t *testing.T) {
 	if exit := runOnce(nil, strings.NewReader("not json"), io.Discard); exit != 2 {
 		t.Errorf("runOnce(not JSON) = %d; want 2", exit)
 	}
+}
+
+// In Lambda only JSON lines reach the logs: aws-lambda-go's plain-text line
+// for a failed invocation (`2026/12/06 22:06:10 {"errorMessage":…}`) and
+// for its own exit go through the JSON logger.
+func TestLogsAreJSONUnderRuntimeAPI(t *testing.T) {
+	awsfake.CheckRejectedEvent(t, os.Args[0], []string{awsfake.MainEnv + "=1", "GATE_HOOK=" + gate.BeforeAllowTraffic}, []byte(`{"DeploymentId":`))
 }

@@ -34,6 +34,8 @@ import (
 
 func main() {
 	logger := slog.New(reqlog.Handler(slog.NewJSONHandler(os.Stdout, nil)))
+	// aws-lambda-go prints each failed invocation with the log package.
+	reqlog.RedirectStdLog(logger)
 	if err := run(logger); err != nil {
 		logger.Error("health function stopped", slog.String("error", err.Error()))
 		os.Exit(1)

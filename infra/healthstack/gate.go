@@ -103,6 +103,9 @@ func (b *builder) deployment(health awslambda.Function, alias awslambda.Alias, a
 		if g.hook == "AfterAllowTraffic" {
 			statements = append(statements, allow([]string{"cloudwatch:DescribeAlarms"}, arns...))
 			(*env)["GATE_ALARMS"] = awscdk.Fn_Join(jsii.String(","), &names)
+			if err := gateAlarmsProblem(*env, b.stack, alarms); err != nil {
+				panic(err)
+			}
 		}
 		logGroup := b.logGroup(g.id+"LogGroup", g.function)
 		fnRole := b.role(g.id+"FunctionRole", g.function, logGroup, statements)

@@ -5,5 +5,6 @@
 // is told; and Lambda's Invoke route in front of Runtime Interface
 // Emulators, which serve one function each under the name "function", so
 // that one endpoint (AWS_ENDPOINT_URL_LAMBDA) reaches several functions and
-// versions, and can answer with throttles.
+// versions, and can answer with throttles; and a Lambda Runtime API that
+// hands a bootstrap a few events and records its answers.
 package awsfake

@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
@@ -137,6 +140,10 @@ func parseChecks(raw string) ([]CheckSpec, []error) {
 			continue
 		}
 		field := fieldOf(i)
+		if key, dup := duplicateKey(elem); dup {
+			bad(field(key), "is given more than once; give each key once")
+			continue
+		}
 		spec, ok := decodeSpec(item, field, bad)
 		if !ok {
 			continue
@@ -153,6 +160,12 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 	var spec CheckSpec
 	var typ string
 	if err := json.Unmarshal(item["type"], &typ); err != nil || typ == "" {
+		for k := range item {
+			if k != "type" && strings.EqualFold(k, "type") {
+				bad(field(k), "unknown field; keys are case-sensitive: type")
+				return spec, false
+			}
+		}
 		bad(field("type"), "required: one of %s", strings.Join(registry.Types(), ", "))
 		return spec, false
 	}
@@ -202,7 +215,11 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 	}
 	for _, k := range sortedKeys(item) {
 		if !jsonFieldOf(kind, k) {
-			bad(field(k), "unknown field for type %s", typ)
+			if known := spelledAs(kind, k); known != "" {
+				bad(field(k), "unknown field for type %s; keys are case-sensitive: %s", typ, known)
+			} else {
+				bad(field(k), "unknown field for type %s", typ)
+			}
 			ok = false
 			delete(item, k)
 		}
@@ -236,14 +253,69 @@ var commonFields = []string{"name", "critical", "timeout", "failAfter", "passAft
 // dampingProblem is what is wrong with a failAfter or passAfter.
 var dampingProblem = fmt.Sprintf("must be a whole number of consecutive runs from 1 to %d (default 1)", checks.MaxDampingRuns)
 
-// jsonFieldOf reports whether the kind's spec decodes field: whether
-// decoding {field: null} into it succeeds with unknown fields rejected.
+// jsonFieldOf reports whether the kind's spec decodes field, spelled
+// exactly so: whether decoding {field: null} into it succeeds with unknown
+// members rejected and names matched case-sensitively (encoding/json/v2's
+// defaults; encoding/json would take "ADDRESS" for "address").
 func jsonFieldOf(kind checks.Spec, field string) bool {
 	body, _ := json.Marshal(map[string]any{field: nil})
 	probe, _ := registry.New(kind.Type())
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	return dec.Decode(probe) == nil
+	return jsonv2.Unmarshal(body, probe, jsonv2.RejectUnknownMembers(true), jsonv2.MatchCaseInsensitiveNames(false)) == nil
+}
+
+// spelledAs returns the documented key that key misspells by case
+// ("address" for "ADDRESS", "critical" for "Critical"), or "".
+func spelledAs(kind checks.Spec, key string) string {
+	for _, k := range append([]string{"type"}, commonFields...) {
+		if strings.EqualFold(k, key) {
+			return k
+		}
+	}
+	for _, k := range jsonNames(reflect.TypeOf(kind)) {
+		if strings.EqualFold(k, key) {
+			return k
+		}
+	}
+	return ""
+}
+
+// jsonNames lists the JSON names of a spec struct's fields, those of
+// embedded structs included.
+func jsonNames(t reflect.Type) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct:
+			names = append(names, jsonNames(f.Type)...)
+		case !f.IsExported() || name == "-":
+		case name == "":
+			names = append(names, f.Name)
+		default:
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// duplicateKey returns the first key that the check object elem gives
+// twice (encoding/json would keep the last silently).
+func duplicateKey(elem []byte) (string, bool) {
+	_, err := jsontext.NewDecoder(bytes.NewReader(elem), jsontext.AllowDuplicateNames(false)).ReadValue()
+	var syn *jsontext.SyntacticError
+	if errors.Is(err, jsontext.ErrDuplicateName) && errors.As(err, &syn) {
+		key := syn.JSONPointer.LastToken()
+		for tok := range syn.JSONPointer.Tokens() { // the top-level key holding it
+			key = tok
+			break
+		}
+		return key, true
+	}
+	return "", false
 }
 
 // validateSpec checks the name and asks the kind for the rest, prefixing

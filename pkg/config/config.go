@@ -119,6 +119,16 @@ func Load(getenv Getenv) (Config, error) {
 		bad("HEALTH_PAGE_REFRESH", "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv("HEALTH_PAGE_REFRESH"))
 	}
 
+	// Both name every datapoint the canary publishes (Service, Environment).
+	if problem := DimensionValueProblem(c.Service); problem != "" {
+		bad("HEALTH_SERVICE", "%s", problem)
+	}
+	if c.Environment != "" {
+		if problem := DimensionValueProblem(c.Environment); problem != "" {
+			bad("HEALTH_ENVIRONMENT", "%s", problem)
+		}
+	}
+
 	switch c.Details {
 	case "never", "authorized", "always":
 	default:
@@ -160,6 +170,28 @@ func Load(getenv Getenv) (Config, error) {
 		return Config{}, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// MaxDimensionValue is the longest CloudWatch dimension value the stack
+// uses: alarms (AWS::CloudWatch::Alarm) take at most 255 characters.
+const MaxDimensionValue = 255
+
+// DimensionValueProblem says why CloudWatch would refuse v as a dimension
+// value (PutMetricData's, and an alarm's), or "": it must be 1 to
+// MaxDimensionValue printable ASCII characters, not all of them spaces. The
+// value is quoted, as it is a name, never a secret.
+func DimensionValueProblem(v string) string {
+	switch {
+	case v == "":
+		return "must not be empty (it is a CloudWatch dimension value)"
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r > 0x7e }):
+		return fmt.Sprintf("%+q must be printable ASCII: CloudWatch refuses other characters in a dimension value", v)
+	case len(v) > MaxDimensionValue:
+		return fmt.Sprintf("is %d characters; a CloudWatch dimension value holds at most %d", len(v), MaxDimensionValue)
+	case strings.TrimSpace(v) == "":
+		return fmt.Sprintf("%q must hold a character other than spaces (it is a CloudWatch dimension value)", v)
+	}
+	return ""
 }
 
 // tokenProblem says why a details token could never match, or "". The
@@ -241,17 +273,28 @@ func loadChecks(getenv Getenv) ([]CheckSpec, []error) {
 	return parseChecks(inline)
 }
 
-// readLimited reads a file of at most MaxChecksSize bytes.
+// readLimited reads a regular file of at most MaxChecksSize bytes. Anything
+// else, after following symlinks (a FIFO, /dev/stdin, a directory, a
+// device), is refused before it is opened: opening a FIFO waits for a
+// writer, and reading a terminal or pipe waits for its end, which would
+// hold start-up forever.
 func readLimited(path string) (string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot read the file: %w", pathless(err))
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("is not a regular file (%s)", fileKind(info.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the path is in the field name already
-		}
-		return "", fmt.Errorf("cannot read the file: %w", err)
+		return "", fmt.Errorf("cannot read the file: %w", pathless(err))
 	}
 	defer f.Close()
+	// The path may have been replaced since the Stat: check what was opened.
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return "", errors.New("is not a regular file")
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxChecksSize+1))
 	if err != nil {
 		return "", fmt.Errorf("cannot read the file: %w", err)
@@ -260,6 +303,33 @@ func readLimited(path string) (string, error) {
 		return "", fmt.Errorf("larger than %d bytes", MaxChecksSize)
 	}
 	return string(b), nil
+}
+
+// pathless drops the path from a file error: the path is in the field name
+// already.
+func pathless(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileKind names a file mode's type for an error message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeCharDevice != 0:
+		return "a character device"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a plain file"
 }
 
 // parseChecksFrom parses raw with the HEALTH_CHECKS parser and names source

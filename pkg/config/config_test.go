@@ -67,6 +67,13 @@ func TestInvalid(t *testing.T) {
 		{"metrics", map[string]string{"HEALTH_METRICS": "statsd"}, "HEALTH_METRICS"},
 		{"namespace", map[string]string{"HEALTH_METRICS_NAMESPACE": "AWS/Lambda"}, "HEALTH_METRICS_NAMESPACE"},
 		{"listen", map[string]string{"HEALTH_LISTEN": "nonsense"}, "HEALTH_LISTEN"},
+		// Service and Environment are CloudWatch dimension values.
+		{"environment not ASCII", map[string]string{"HEALTH_ENVIRONMENT": "prød"}, "HEALTH_ENVIRONMENT"},
+		{"environment only spaces", map[string]string{"HEALTH_ENVIRONMENT": "   "}, "HEALTH_ENVIRONMENT"},
+		{"environment control character", map[string]string{"HEALTH_ENVIRONMENT": "prod\n"}, "HEALTH_ENVIRONMENT"},
+		{"environment too long", map[string]string{"HEALTH_ENVIRONMENT": strings.Repeat("e", 256)}, "HEALTH_ENVIRONMENT"},
+		{"service not ASCII", map[string]string{"HEALTH_SERVICE": "commandes-é"}, "HEALTH_SERVICE"},
+		{"service only spaces", map[string]string{"HEALTH_SERVICE": " "}, "HEALTH_SERVICE"},
 		{"port", map[string]string{"PORT": "http"}, "HEALTH_LISTEN"},
 		{"both tokens", map[string]string{"HEALTH_TOKEN": "a", "HEALTH_TOKEN_SECRET_ARN": "arn:x"}, "HEALTH_TOKEN"},
 		{"token arn", map[string]string{"HEALTH_TOKEN_SECRET_ARN": "my-secret"}, "HEALTH_TOKEN_SECRET_ARN"},
@@ -169,5 +176,20 @@ func TestPostgresDSNSaysWhere(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), pw) {
 		t.Errorf("error %q quotes the DSN", err)
+	}
+}
+
+func TestDimensionValueProblem(t *testing.T) {
+	for v, ok := range map[string]bool{
+		"prod": true, "orders service": true, " a ": true, strings.Repeat("x", 255): true, "a/b:c#d": true,
+		"": false, "   ": false, "\t": false, "prød": false, "a\x7f": false, strings.Repeat("x", 256): false,
+	} {
+		if got := DimensionValueProblem(v) == ""; got != ok {
+			t.Errorf("DimensionValueProblem(%q) = %q; want ok %v", v, DimensionValueProblem(v), ok)
+		}
+	}
+	// Check names, the Check dimension's values, follow a stricter rule.
+	if problem := DimensionValueProblem(strings.Repeat("a", 64)); problem != "" {
+		t.Errorf("a 64-character check name: %s", problem)
 	}
 }

@@ -3,6 +3,7 @@ package gate
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"gopkg.in/yaml.v3"
 )
@@ -25,10 +26,10 @@ type appSpec struct {
 	Resources []map[string]struct {
 		Type       string `yaml:"Type"`
 		Properties struct {
-			Name           string `yaml:"Name"`
-			Alias          string `yaml:"Alias"`
-			CurrentVersion any    `yaml:"CurrentVersion"`
-			TargetVersion  any    `yaml:"TargetVersion"`
+			Name           string    `yaml:"Name"`
+			Alias          string    `yaml:"Alias"`
+			CurrentVersion yaml.Node `yaml:"CurrentVersion"`
+			TargetVersion  yaml.Node `yaml:"TargetVersion"`
 		} `yaml:"Properties"`
 	} `yaml:"Resources"`
 }
@@ -43,16 +44,24 @@ func ParseAppSpec(content string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: not JSON or YAML", ErrAppSpec)
 	}
 	var targets []Target
+	badTarget := false
 	for _, entry := range spec.Resources {
 		for _, r := range entry {
 			if r.Type != "AWS::Lambda::Function" {
 				continue
 			}
+			// CurrentVersion is only reported: kept as written. TargetVersion
+			// is the version the gate invokes.
+			current, _ := scalarText(&r.Properties.CurrentVersion)
+			target, ok := scalarText(&r.Properties.TargetVersion)
+			if !ok || (target != "" && !versionPattern.MatchString(target)) {
+				badTarget = true
+			}
 			targets = append(targets, Target{
 				Name:           r.Properties.Name,
 				Alias:          r.Properties.Alias,
-				CurrentVersion: scalar(r.Properties.CurrentVersion),
-				TargetVersion:  scalar(r.Properties.TargetVersion),
+				CurrentVersion: current,
+				TargetVersion:  target,
 			})
 		}
 	}
@@ -61,6 +70,9 @@ func ParseAppSpec(content string) (Target, error) {
 		return Target{}, fmt.Errorf("%w: names no AWS::Lambda::Function resource", ErrAppSpec)
 	case len(targets) > 1:
 		return Target{}, fmt.Errorf("%w: names %d functions; a Lambda deployment has one", ErrAppSpec, len(targets))
+	}
+	if badTarget {
+		return Target{}, fmt.Errorf("%w: TargetVersion must be a version number such as 7 or $LATEST, written as such", ErrAppSpec)
 	}
 	t := targets[0]
 	switch {
@@ -74,15 +86,19 @@ func ParseAppSpec(content string) (Target, error) {
 	return t, nil
 }
 
-// scalar renders a version written as a number (TargetVersion: 3) or a
-// string ("3") as its text.
-func scalar(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	default:
-		return fmt.Sprint(v)
+// versionPattern is a Lambda version the gate may invoke: a published
+// version number (they start at 1), or $LATEST.
+var versionPattern = regexp.MustCompile(`^([1-9][0-9]*|\$LATEST)$`)
+
+// scalarText returns the text of n exactly as written (TargetVersion: 010
+// is "010", not 8), "" when n is absent or null, and false when n is no
+// scalar (a list, a map, an alias).
+func scalarText(n *yaml.Node) (string, bool) {
+	switch {
+	case n.Kind == 0, n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return "", true
+	case n.Kind == yaml.ScalarNode:
+		return n.Value, true
 	}
+	return "", false
 }

@@ -32,6 +32,22 @@ func TestParseAppSpec(t *testing.T) {
 		{"no name", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Alias":"l","TargetVersion":"1"}}}]}`, Target{}, "no Name"},
 		{"no target version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l"}}}]}`, Target{}, "no TargetVersion"},
 		{"not yaml", "{[", Target{}, "not JSON or YAML"},
+		{"$LATEST", fnAppSpec(`"1"`, `$LATEST`), Target{Name: "a", Alias: "live", CurrentVersion: "1", TargetVersion: "$LATEST"}, ""},
+		{"no current version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live","TargetVersion":"2"}}}]}`,
+			Target{Name: "a", Alias: "live", TargetVersion: "2"}, ""},
+		{"leading zero (YAML octal 8)", fnAppSpec("1", "010"), Target{}, "TargetVersion must be a version number"},
+		{"quoted leading zero", fnAppSpec("1", `"010"`), Target{}, "TargetVersion must be a version number"},
+		{"hex (YAML 31)", fnAppSpec("1", "0x1F"), Target{}, "TargetVersion must be a version number"},
+		{"decimal fraction (float 1.1)", fnAppSpec("1", "1.10"), Target{}, "TargetVersion must be a version number"},
+		{"bool", fnAppSpec("1", "true"), Target{}, "TargetVersion must be a version number"},
+		{"list", fnAppSpec("1", `["2"]`), Target{}, "TargetVersion must be a version number"},
+		{"map", fnAppSpec("1", `{"v":2}`), Target{}, "TargetVersion must be a version number"},
+		{"negative", fnAppSpec("1", "-2"), Target{}, "TargetVersion must be a version number"},
+		{"current version kept as written", fnAppSpec("0x1", "2"), Target{Name: "a", Alias: "live", CurrentVersion: "0x1", TargetVersion: "2"}, ""},
+		{"first deployment's current version 0", fnAppSpec(`"0"`, "1"), Target{Name: "a", Alias: "live", CurrentVersion: "0", TargetVersion: "1"}, ""},
+		{"target version 0", fnAppSpec("1", `"0"`), Target{}, "TargetVersion must be a version number"},
+		{"duplicate key", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live","TargetVersion":"2","TargetVersion":"3"}}}]}`,
+			Target{}, "not JSON or YAML"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseAppSpec(tt.content)
@@ -46,6 +62,13 @@ func TestParseAppSpec(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fnAppSpec is a Lambda AppSpec for function a, alias live, with the
+// versions written as given (raw YAML/JSON).
+func fnAppSpec(current, target string) string {
+	return `{"version":0.0,"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live",` +
+		`"CurrentVersion":` + current + `,"TargetVersion":` + target + `}}}]}`
 }
 
 func TestParseAnswer(t *testing.T) {

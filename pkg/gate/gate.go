@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,7 +99,8 @@ func WithShape(shape string) Option { return func(g *Gate) { g.shape = shape } }
 func WithPath(path string) Option { return func(g *Gate) { g.path = path } }
 
 // WithAlarms makes AfterAllowTraffic fail while any of the named alarms is
-// in ALARM (names, not ARNs; at most 100). Default: none.
+// in ALARM (names, not ARNs; any number: they are read 100 at a time, every
+// page of each). Default: none.
 func WithAlarms(api AlarmsAPI, names ...string) Option {
 	return func(g *Gate) { g.alarms, g.alarmNames = api, names }
 }
@@ -146,10 +148,8 @@ func New(hook string, deploy CodeDeployAPI, fn LambdaAPI, opts ...Option) (*Gate
 		return nil, fmt.Errorf("attempts %d: must be at least 1", g.attempts)
 	case g.attemptTimeout <= 0 || g.backoff < 0 || g.maxBackoff < g.backoff || g.margin < 0:
 		return nil, errors.New("gate: timeouts and backoff must be positive, the maximum backoff at least the first")
-	case len(g.alarmNames) > 100:
-		return nil, fmt.Errorf("%d alarms: DescribeAlarms takes at most 100 names", len(g.alarmNames))
-	case !strings.HasPrefix(g.path, "/"):
-		return nil, fmt.Errorf("path %q must start with /", g.path)
+	case PathProblem(g.path) != "":
+		return nil, fmt.Errorf("path %s", PathProblem(g.path))
 	}
 	if _, err := Request(g.shape, g.path, ""); err != nil {
 		return nil, err
@@ -305,26 +305,43 @@ func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []by
 	return ans, ""
 }
 
-// checkAlarms says which alarms are in ALARM, for AfterAllowTraffic.
+// alarmNamesPerCall is the most names DescribeAlarms takes in one call:
+// longer lists are asked for in parts.
+const alarmNamesPerCall = 100
+
+// checkAlarms says which alarms are in ALARM, for AfterAllowTraffic. It
+// reads every page of every part of the list within ctx; a page it cannot
+// read fails the hook, naming why.
 func (g *Gate) checkAlarms(ctx context.Context) string {
 	if g.hook != AfterAllowTraffic || g.alarms == nil || len(g.alarmNames) == 0 {
 		return ""
 	}
-	out, err := g.alarms.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{
-		AlarmNames: g.alarmNames, AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm, cwtypes.AlarmTypeCompositeAlarm},
-	})
-	if err != nil {
-		return "describe alarms: " + awserr.Describe(err, 0)
-	}
 	var firing []string
-	for _, a := range out.MetricAlarms {
-		if a.StateValue == cwtypes.StateValueAlarm {
-			firing = append(firing, aws.ToString(a.AlarmName))
-		}
-	}
-	for _, a := range out.CompositeAlarms {
-		if a.StateValue == cwtypes.StateValueAlarm {
-			firing = append(firing, aws.ToString(a.AlarmName))
+	page := 0
+	for names := range slices.Chunk(g.alarmNames, alarmNamesPerCall) {
+		pages := cloudwatch.NewDescribeAlarmsPaginator(g.alarms, &cloudwatch.DescribeAlarmsInput{
+			AlarmNames: names, MaxRecords: aws.Int32(alarmNamesPerCall),
+			AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm, cwtypes.AlarmTypeCompositeAlarm},
+		})
+		for pages.HasMorePages() {
+			page++
+			out, err := pages.NextPage(ctx)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				return fmt.Sprintf("describe alarms: page %d not read before the hook's deadline", page)
+			case err != nil:
+				return fmt.Sprintf("describe alarms: page %d: %s", page, awserr.Describe(err, 0))
+			}
+			for _, a := range out.MetricAlarms {
+				if a.StateValue == cwtypes.StateValueAlarm {
+					firing = append(firing, aws.ToString(a.AlarmName))
+				}
+			}
+			for _, a := range out.CompositeAlarms {
+				if a.StateValue == cwtypes.StateValueAlarm {
+					firing = append(firing, aws.ToString(a.AlarmName))
+				}
+			}
 		}
 	}
 	if len(firing) > 0 {

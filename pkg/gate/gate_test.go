@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -266,9 +269,142 @@ func TestNewRejects(t *testing.T) {
 		"shape":    {BeforeAllowTraffic, []Option{WithShape("grpc")}},
 		"attempts": {BeforeAllowTraffic, []Option{WithAttempts(0)}},
 		"path":     {BeforeAllowTraffic, []Option{WithPath("health")}},
+		"query":    {BeforeAllowTraffic, []Option{WithPath("/health/ready?x=1")}},
+		"fragment": {BeforeAllowTraffic, []Option{WithPath("/health/ready#top")}},
+		"space":    {BeforeAllowTraffic, []Option{WithPath("/health/ready now")}},
 	} {
 		if _, err := New(tt.hook, d, l, tt.opts...); err == nil {
 			t.Errorf("New with a bad %s: no error", name)
+		}
+	}
+}
+
+// pagedAlarms serves DescribeAlarms for n metric alarms alarm-1..alarm-n,
+// perPage a page, with the ones in firing in ALARM; block(page) may hold a
+// page until ctx ends.
+type pagedAlarms struct {
+	perPage int
+	firing  map[string]bool
+	block   func(page int) bool
+
+	mu    sync.Mutex
+	calls []string // "<first name>+<count> token=<token>"
+}
+
+func (f *pagedAlarms) DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
+	if len(in.AlarmNames) > 100 {
+		return nil, errors.New("ValidationError: at most 100 AlarmNames")
+	}
+	start := 0
+	if in.NextToken != nil {
+		fmt.Sscan(*in.NextToken, &start)
+	}
+	f.mu.Lock()
+	f.calls = append(f.calls, fmt.Sprintf("%s+%d token=%d", in.AlarmNames[0], len(in.AlarmNames), start))
+	page := len(f.calls)
+	f.mu.Unlock()
+	if f.block != nil && f.block(page) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	out := &cloudwatch.DescribeAlarmsOutput{}
+	end := min(start+f.perPage, len(in.AlarmNames))
+	for _, name := range in.AlarmNames[start:end] {
+		state := cwtypes.StateValueOk
+		if f.firing[name] {
+			state = cwtypes.StateValueAlarm
+		}
+		out.MetricAlarms = append(out.MetricAlarms, cwtypes.MetricAlarm{AlarmName: aws.String(name), StateValue: state})
+	}
+	if end < len(in.AlarmNames) {
+		out.NextToken = aws.String(fmt.Sprint(end))
+	}
+	return out, nil
+}
+
+func alarmNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("alarm-%d", i+1)
+	}
+	return names
+}
+
+// The gate reads every page of DescribeAlarms, and asks for more than 100
+// names 100 at a time: the alarm on the last page fails the hook.
+func TestAlarmsOnEveryPage(t *testing.T) {
+	pass := func(context.Context, *lambda.InvokeInput) (*lambda.InvokeOutput, error) { return answer(200, passBody) }
+	for _, tt := range []struct {
+		name   string
+		n      int
+		firing string
+		calls  []string
+	}{
+		{"60 alarms, 50 a page, the 60th firing", 60, "alarm-60",
+			[]string{"alarm-1+60 token=0", "alarm-1+60 token=50"}},
+		{"121 alarms, the 121st firing", 121, "alarm-121",
+			[]string{"alarm-1+100 token=0", "alarm-1+100 token=50", "alarm-101+21 token=0"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			alarms := &pagedAlarms{perPage: 50, firing: map[string]bool{tt.firing: true}}
+			g := newGate(t, AfterAllowTraffic, &fakeDeploy{spec: lambdaAppSpec}, &fakeLambda{invoke: pass},
+				WithAlarms(alarms, alarmNames(tt.n)...))
+			v, err := g.Handle(context.Background(), event)
+			if err != nil {
+				t.Fatalf("Handle: %v", err)
+			}
+			if want := "in ALARM: " + tt.firing; v.Status != Failed || v.Reason != want {
+				t.Errorf("verdict = %s %q; want Failed %q", v.Status, v.Reason, want)
+			}
+			if !reflect.DeepEqual(alarms.calls, tt.calls) {
+				t.Errorf("DescribeAlarms calls = %q; want %q", alarms.calls, tt.calls)
+			}
+		})
+	}
+}
+
+// A page that cannot be read before the hook's deadline fails the hook,
+// naming why, and the verdict is still reported in time.
+func TestAlarmPageAfterDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		alarms := &pagedAlarms{perPage: 50, block: func(page int) bool { return page == 2 }}
+		d := &fakeDeploy{spec: lambdaAppSpec}
+		g := newGate(t, AfterAllowTraffic, d, &fakeLambda{invoke: func(context.Context, *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+			return answer(200, passBody)
+		}}, WithAlarms(alarms, alarmNames(60)...), WithReportMargin(time.Second))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := g.Handle(ctx, event)
+		if err != nil {
+			t.Fatalf("Handle: %v", err)
+		}
+		if want := "describe alarms: page 2 not read before the hook's deadline"; v.Status != Failed || v.Reason != want {
+			t.Errorf("verdict = %s %q; want Failed %q", v.Status, v.Reason, want)
+		}
+		if elapsed := time.Since(start); elapsed != 9*time.Second {
+			t.Errorf("verdict after %v; want it at the deadline minus the margin (9s)", elapsed)
+		}
+		if !reflect.DeepEqual(d.reports, []string{"exec-1 Failed"}) {
+			t.Errorf("reports = %q; want one Failed", d.reports)
+		}
+	})
+}
+
+// An unknown deployment, or one the gate may not read, is named by its
+// class, not as a generic failure.
+func TestGetDeploymentClass(t *testing.T) {
+	for code, want := range map[string]string{
+		"DeploymentDoesNotExistException": "get deployment: not found",
+		"InvalidDeploymentIdException":    "get deployment: not found",
+		"AccessDeniedException":           "get deployment: access denied",
+	} {
+		d := &fakeDeploy{getErr: &smithy.OperationError{ServiceID: "CodeDeploy", OperationName: "GetDeployment",
+			Err: &smithy.GenericAPIError{Code: code, Message: "The deployment d-TEST could not be found."}}}
+		g := newGate(t, BeforeAllowTraffic, d, &fakeLambda{})
+		v, err := g.Handle(context.Background(), event)
+		if err != nil || v.Status != Failed || v.Reason != want {
+			t.Errorf("GetDeployment failing with %s: verdict = %s %q, %v; want Failed %q", code, v.Status, v.Reason, err, want)
 		}
 	}
 }

@@ -26,6 +26,22 @@ var Shapes = []string{ShapeV2, ShapeV1, ShapeALB, ShapeURL}
 // DefaultPath is the route the gate asks: readiness.
 const DefaultPath = "/health/ready"
 
+// PathProblem says why path cannot be the route the gate asks, or "" when
+// it can: a path starting with /, without a query (?) or fragment (#), and
+// without spaces or control characters. The function would answer anything
+// else with a 400, failing every deployment.
+func PathProblem(path string) string {
+	switch {
+	case !strings.HasPrefix(path, "/"):
+		return fmt.Sprintf("%q must start with /", path)
+	case strings.ContainsAny(path, "?#"):
+		return fmt.Sprintf("%q must be a path only, without a query (?) or fragment (#)", path)
+	case strings.ContainsFunc(path, func(r rune) bool { return r <= ' ' || r == 0x7f }):
+		return fmt.Sprintf("%q must not hold spaces or control characters", path)
+	}
+	return ""
+}
+
 // UserAgent is the synthetic request's User-Agent, so that the function's
 // logs tell the gate's requests apart.
 const UserAgent = "lambdahealth-gate/1"

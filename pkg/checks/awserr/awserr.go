@@ -25,6 +25,9 @@ var codes = map[string]string{
 	"ResourceNotFoundException":               health.ClassNotFound,
 	"NotFoundException":                       health.ClassNotFound,
 	"TableNotFoundException":                  health.ClassNotFound,
+	// CodeDeploy's GetDeployment, for an unknown or malformed ID.
+	"DeploymentDoesNotExistException": health.ClassNotFound,
+	"InvalidDeploymentIdException":    health.ClassNotFound,
 
 	// The caller may not do it, or is not who it says.
 	"AccessDenied":                health.ClassDenied,

@@ -42,6 +42,7 @@ func TestClassify(t *testing.T) {
 		{"s3 head not found", apiErr("NotFound"), health.ClassNotFound},
 		{"s3 no such bucket", apiErr("NoSuchBucket"), health.ClassNotFound},
 		{"secret not found", apiErr("ResourceNotFoundException"), health.ClassNotFound},
+		{"deployment not found", apiErr("DeploymentDoesNotExistException"), health.ClassNotFound},
 		{"access denied", apiErr("AccessDenied"), health.ClassDenied},
 		{"access denied exception", apiErr("AccessDeniedException"), health.ClassDenied},
 		{"invalid token", apiErr("InvalidClientTokenId"), health.ClassDenied},
