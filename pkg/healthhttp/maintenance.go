@@ -17,12 +17,19 @@ func WithMaintenance(m Maintenance) Option { return func(h *Handler) { h.mainten
 
 // notes asks for the notes alongside the checks, so that reading the
 // ad-hoc switch does not add to a request's latency: the returned function
-// waits for them.
+// waits for them, or until ctx ends (then there are none).
 func (h *Handler) notes(ctx context.Context) func() []string {
 	if h.maintenance == nil {
 		return func() []string { return nil }
 	}
 	ch := make(chan []string, 1)
 	go func() { ch <- h.maintenance.Notes(ctx) }()
-	return func() []string { return <-ch }
+	return func() []string {
+		select {
+		case n := <-ch:
+			return n
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }

@@ -3,6 +3,7 @@ package healthhttp
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -58,5 +59,21 @@ func TestNoMaintenanceNoNotes(t *testing.T) {
 		if page := do(with, "GET", path, "Accept", acceptFirefox); strings.Contains(page.Body.String(), "data-maintenance") {
 			t.Errorf("page %s outside maintenance has a banner", path)
 		}
+	}
+}
+
+// TestHungMaintenanceHoldsNoAnswer: a Maintenance that never answers costs
+// the answer its notes, not its status: the request ends with its context.
+func TestHungMaintenanceHoldsNoAnswer(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	m := fakeMaintenance{notes: func(context.Context) []string { <-release; return []string{note} }}
+	h := NewHandler(newFake(health.StatusPass), WithMaintenance(m))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/health/ready", nil).WithContext(ctx))
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "notes") {
+		t.Errorf("GET /health/ready = %d %s; want 200 without notes", rec.Code, rec.Body)
 	}
 }
