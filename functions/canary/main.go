@@ -20,10 +20,12 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -70,12 +72,17 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		return nil, cfg, err
 	}
 	var awsCfg *aws.Config
-	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(cfg.Checks) {
+	var drainSwitch *controls.Switch
+	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(cfg.Checks) || cfg.DrainParameter != "" {
 		loaded, err := loadAWS()
 		if err != nil {
 			return nil, cfg, errors.New(checks.AWSConfigProblem)
 		}
 		awsCfg = &loaded
+		if cfg.DrainParameter != "" {
+			// The ad-hoc maintenance switch, read once a run.
+			drainSwitch = controls.NewSwitch(ssm.NewFromConfig(awscheck.WithCheckRetries(loaded)), cfg.DrainParameter, 0)
+		}
 	}
 	// The canary always asks the dependencies: no cache between runs. Its
 	// checks end EMFReserve earlier than a request's would, so that even
@@ -99,7 +106,8 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	if err != nil {
 		return nil, cfg, err
 	}
-	return canary.New(checker, pub, canary.WithService(cfg.Service, cfg.Environment), canary.WithLogger(logger)), cfg, nil
+	return canary.New(checker, pub, canary.WithService(cfg.Service, cfg.Environment), canary.WithLogger(logger),
+		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch))), cfg, nil
 }
 
 // handler answers the EventBridge schedule. A failing check is data; only

@@ -78,6 +78,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	opts := []health.Option{health.WithLogger(logger)}
 	token := cfg.Token
 	var awsCfg *aws.Config
+	var drainSwitch *controls.Switch
 	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" || checkbuild.NeedsAWS(cfg.Checks) {
 		loaded, err := loadAWS()
 		if err != nil {
@@ -92,7 +93,8 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 			}
 		}
 		if cfg.DrainParameter != "" {
-			opts = append(opts, health.WithDrain(controls.Drain(ssm.NewFromConfig(controlsCfg), cfg.DrainParameter)))
+			drainSwitch = controls.NewSwitch(ssm.NewFromConfig(controlsCfg), cfg.DrainParameter, cfg.CacheTTL)
+			opts = append(opts, health.WithDrain(drainSwitch.Drain))
 		}
 	}
 	checker, err := checkbuild.NewChecker(ctx, cfg, awsCfg, opts...)
@@ -106,6 +108,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithLogger(logger),
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
+		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch)),
 	)
 	if err != nil {
 		return nil, nil, err

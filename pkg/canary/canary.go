@@ -23,10 +23,17 @@ type Recorder interface {
 	Publish(ctx context.Context, b metrics.Batch) error
 }
 
+// Maintenance tells whether maintenance is under way;
+// *maintenance.Monitor fits.
+type Maintenance interface {
+	InMaintenance(ctx context.Context) bool
+}
+
 // Runner runs the canary.
 type Runner struct {
 	engine      Engine
 	recorder    Recorder
+	maintenance Maintenance
 	service     string
 	environment string
 	logger      *slog.Logger
@@ -45,6 +52,10 @@ func WithService(service, environment string) Option {
 // WithLogger sets the logger for the run's summary line. Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(r *Runner) { r.logger = l } }
 
+// WithMaintenance sets what the run's InMaintenance datapoint reports.
+// Default: never in maintenance (InMaintenance is 0).
+func WithMaintenance(m Maintenance) Option { return func(r *Runner) { r.maintenance = m } }
+
 // New returns a Runner.
 func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
 	r := &Runner{engine: engine, recorder: recorder, service: "health",
@@ -58,10 +69,12 @@ func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
 // Run runs every check once, records the metrics and logs one summary line.
 // The engine logs one line per check.
 func (r *Runner) Run(ctx context.Context) (health.Report, error) {
+	inMaintenance := r.maintenance != nil && r.maintenance.InMaintenance(ctx)
 	start := r.now()
 	rep := r.engine.All(ctx)
 	elapsed := r.now().Sub(start)
 	batch := metrics.FromReport(r.service, r.environment, start, elapsed, rep)
+	batch.Data = append(batch.Data, metrics.InMaintenance(inMaintenance))
 	err := r.recorder.Publish(ctx, batch)
 
 	failed, warned := 0, 0
@@ -84,6 +97,7 @@ func (r *Runner) Run(ctx context.Context) (health.Report, error) {
 		slog.Int("warned", warned),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.Int("datapoints", len(batch.Data)),
+		slog.Bool("maintenance", inMaintenance),
 		slog.Bool("recorded", err == nil),
 	)
 	return rep, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
 // Defaults applied when a variable is unset.
@@ -81,6 +82,8 @@ type Config struct {
 	Listen           string
 	// PageRefresh is how often the HTML status page reloads itself; 0 never.
 	PageRefresh time.Duration
+	// Maintenance is HEALTH_MAINTENANCE: the planned maintenance windows.
+	Maintenance []maintenance.Window
 }
 
 // Getenv looks up a variable; os.Getenv fits.
@@ -161,6 +164,10 @@ func Load(getenv Getenv) (Config, error) {
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		bad("HEALTH_LISTEN", "port %q is not a number from 0 to 65535", port)
 	}
+
+	windows, maintenanceErrs := loadMaintenance(getenv)
+	c.Maintenance = windows
+	errs = append(errs, maintenanceErrs...)
 
 	checks, checkErrs := loadChecks(getenv)
 	c.Checks = checks

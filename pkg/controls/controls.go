@@ -1,7 +1,8 @@
 // Package controls reads the operator's controls of the health endpoints
 // from AWS: the drain switch (an SSM parameter whose value "drain" takes an
-// instance set out of rotation without a deploy) and the bearer token that
-// unlocks details (a Secrets Manager secret).
+// instance set out of rotation without a deploy, and whose value
+// "maintenance" switches maintenance on) and the bearer token that unlocks
+// details (a Secrets Manager secret).
 package controls
 
 import (
@@ -34,21 +35,26 @@ type GetParameterAPI interface {
 // Drain returns a drain source for health.WithDrain: it reports true when
 // the parameter's value is "drain" (case and surrounding space ignored). A
 // missing parameter means "not draining", so that deleting it undoes a drain.
+// NewSwitch's Drain is the same, and also serves the "maintenance" value.
 func Drain(api GetParameterAPI, parameter string) func(ctx context.Context) (bool, error) {
-	return func(ctx context.Context) (bool, error) {
-		out, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(parameter)})
-		var missing *ssmtypes.ParameterNotFound
-		switch {
-		case errors.As(err, &missing):
-			return false, nil
-		case err != nil:
-			return false, fmt.Errorf("get parameter: %w", awserr.Classify(err))
-		}
-		if out.Parameter == nil {
-			return false, nil
-		}
-		return strings.EqualFold(strings.TrimSpace(aws.ToString(out.Parameter.Value)), DrainValue), nil
+	return NewSwitch(api, parameter, 0).Drain
+}
+
+// switchValue reads the drain parameter's value, trimmed and in lower
+// case; "" when the parameter is missing.
+func switchValue(ctx context.Context, api GetParameterAPI, parameter string) (string, error) {
+	out, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(parameter)})
+	var missing *ssmtypes.ParameterNotFound
+	switch {
+	case errors.As(err, &missing):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("get parameter: %w", awserr.Classify(err))
 	}
+	if out.Parameter == nil {
+		return "", nil
+	}
+	return strings.ToLower(strings.TrimSpace(aws.ToString(out.Parameter.Value))), nil
 }
 
 // GetSecretValueAPI is the Secrets Manager call the token needs;

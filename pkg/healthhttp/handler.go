@@ -47,6 +47,8 @@ type Handler struct {
 	logSet  bool
 	refresh time.Duration
 
+	maintenance Maintenance
+
 	// optErrs are the options' problems, which NewHandler returns.
 	optErrs []error
 }
@@ -157,6 +159,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		return writeProblem(w, r, http.StatusBadRequest, err.Error())
 	}
 	details := h.showDetails(r)
+	notes := h.notes(ctx)
 	var rep health.Report
 	switch rt {
 	case routeReady:
@@ -179,9 +182,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		code = http.StatusServiceUnavailable
 	}
 	if wantsHTML(r) {
-		return h.writePage(w, r, code, rt, rep, details)
+		return h.writePage(w, r, code, rt, rep, details, notes())
 	}
-	return writeJSON(w, r, code, ContentType, h.service.Render(rep, details))
+	resp := h.service.Render(rep, details)
+	resp.Notes = notes()
+	return writeJSON(w, r, code, ContentType, resp)
 }
 
 // showDetails applies the details policy to a request.

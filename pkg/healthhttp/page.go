@@ -37,6 +37,7 @@ h1{font-size:1.4rem;margin:0 0 .25rem}
 .badge{display:inline-block;min-width:3.2em;padding:.1em .5em;border-radius:.3em;font-weight:600;text-align:center;text-transform:uppercase;color:#fff}
 .badge.pass{background:#1a7f37}.badge.warn{background:#9a6700}.badge.fail{background:#cf222e}
 .output{margin:.5rem 0 1rem;padding:.5rem .75rem;border-left:4px solid #cf222e;background:#fff5f5}
+.maintenance{margin:.5rem 0 1rem;padding:.5rem .75rem;border-left:4px solid #0969da;background:#ddf4ff;font-weight:600}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d0d7de;vertical-align:top}
 th{font-size:.85rem;color:#57606a}
@@ -78,6 +79,9 @@ func renderPage(d pageData) []byte {
 		}
 	}
 	w(" · as of ", esc(d.Now), "</p>\n")
+	for _, n := range d.Notes {
+		w("<p class=\"maintenance\" role=\"status\" data-maintenance>", esc(n), "</p>\n")
+	}
 	switch {
 	case !d.Details:
 		w("<p class=\"hidden\" id=\"details-hidden\">Details are shown to authorized callers only.</p>\n")
@@ -137,6 +141,7 @@ type pageData struct {
 	Details                   bool
 	Checks                    []pageRow
 	Refresh                   int
+	Notes                     []string
 }
 
 // wantsHTML reports whether the request's Accept header prefers text/html
@@ -207,8 +212,9 @@ func quality(ranges []mediaRange, typ, sub string) float64 {
 
 // writePage answers with the HTML status page: the same status code and
 // details policy as the JSON, failing checks first.
-func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt route, rep health.Report, details bool) int {
+func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt route, rep health.Report, details bool, notes []string) int {
 	data := pageData{
+		Notes:   notes,
 		Title:   "Health",
 		Route:   r.URL.Path,
 		Now:     time.Now().UTC().Format(time.RFC3339),

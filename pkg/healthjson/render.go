@@ -11,12 +11,15 @@ import (
 const ContentType = "application/health+json"
 
 // Response is the body of a health response, in the shape of the IETF draft.
+// Notes are the IETF notes, such as "maintenance until 2026-12-07T02:00:00Z:
+// database upgrade"; absent outside maintenance.
 type Response struct {
 	Status      health.Status            `json:"status"`
 	Version     string                   `json:"version,omitempty"`
 	ReleaseID   string                   `json:"releaseId,omitempty"`
 	ServiceID   string                   `json:"serviceId,omitempty"`
 	Description string                   `json:"description,omitempty"`
+	Notes       []string                 `json:"notes,omitempty"`
 	Output      string                   `json:"output,omitempty"`
 	Checks      map[string][]CheckDetail `json:"checks,omitempty"`
 }

@@ -11,6 +11,9 @@ const (
 	MetricSuccess  = "Success"
 	MetricDegraded = "Degraded"
 	MetricDuration = "Duration"
+	// MetricInMaintenance is 1 while a maintenance window is open or the
+	// ad-hoc switch is on, 0 otherwise; service level only.
+	MetricInMaintenance = "InMaintenance"
 )
 
 // Dimension names.
@@ -60,6 +63,15 @@ func FromReport(service, environment string, at time.Time, elapsed time.Duration
 		b.Data = appendStatus(b.Data, r.Name, r.Status, r.Duration)
 	}
 	return b
+}
+
+// InMaintenance is the run's InMaintenance datapoint: 1 when on, else 0.
+func InMaintenance(on bool) Datum {
+	d := Datum{Name: MetricInMaintenance, Value: 0, Unit: UnitNone}
+	if on {
+		d.Value = 1
+	}
+	return d
 }
 
 func appendStatus(data []Datum, check string, s health.Status, d time.Duration) []Datum {

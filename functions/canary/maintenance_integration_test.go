@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+)
+
+// TestMaintenanceSwitchFromLocalStack: with the drain parameter (in
+// LocalStack's SSM) at "maintenance", each run reads it and publishes
+// InMaintenance 1; at "serve", 0.
+func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
+	testenv.SetAWSEnv(t)
+	ctx := context.Background()
+	param := "/lambdahealth-it/canary-maintenance-" + testenv.RandomSuffix(t)
+	ssmc := ssm.NewFromConfig(awsConfig(t))
+	put := func(v string) {
+		t.Helper()
+		if _, err := ssmc.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(v),
+			Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
+			t.Fatalf("put parameter: %v", err)
+		}
+	}
+	put("maintenance")
+	t.Cleanup(func() { _, _ = ssmc.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(param)}) })
+	t.Setenv("HEALTH_CHECKS", checksEnv(t))
+	t.Setenv("HEALTH_METRICS", "emf")
+	t.Setenv("HEALTH_DRAIN_PARAMETER", param)
+	var emf bytes.Buffer
+	runner, _, err := setupWith(ctx, discard(), &emf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		value string
+		want  float64
+	}{{"maintenance", 1}, {"serve", 0}, {"drain", 0}} {
+		put(tt.value)
+		emf.Reset()
+		if _, err := runner.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		run := strings.SplitN(emf.String(), "\n", 2)[0]
+		var line map[string]any
+		if err := json.Unmarshal([]byte(run), &line); err != nil || line[metrics.MetricInMaintenance] != tt.want {
+			t.Errorf("parameter %q: the run's EMF line = %s; want %s %v", tt.value, run, metrics.MetricInMaintenance, tt.want)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
+)
+
+// TestMaintenanceSwitchFromLocalStack: the drain parameter's value
+// "maintenance" (in LocalStack's SSM) puts the note in readiness's answer
+// without draining it; "drain" drains, with no note.
+func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
+	ctx := context.Background()
+	awsCfg, _ := localAWS(t)
+	param := "/lambdahealth-it/maintenance-" + testenv.RandomSuffix(t)
+	ssmc := ssm.NewFromConfig(awsCfg)
+	put := func(v string) {
+		t.Helper()
+		if _, err := ssmc.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(v),
+			Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
+			t.Fatalf("put parameter: %v", err)
+		}
+	}
+	put("maintenance")
+	t.Cleanup(func() { _, _ = ssmc.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(param)}) })
+	env := map[string]string{"HEALTH_DRAIN_PARAMETER": param, "HEALTH_CACHE_TTL": "0s"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, handler, err := setup(slog.New(slog.DiscardHandler), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adHoc := []string{maintenance.Note(maintenance.AdHocReason, time.Time{})}
+	for _, tt := range []struct {
+		value     string
+		wantCode  int
+		wantNotes []string
+	}{{"maintenance", 200, adHoc}, {"drain", 503, nil}, {"serve", 200, nil}, {" MAINTENANCE\n", 200, adHoc}} {
+		put(tt.value)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest("GET", "/health/ready", nil))
+		var body healthjson.Response
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != tt.wantCode || !slices.Equal(body.Notes, tt.wantNotes) {
+			t.Errorf("parameter %q: GET /health/ready = %d %s; want %d with notes %q", tt.value, rec.Code, rec.Body, tt.wantCode, tt.wantNotes)
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package canary
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+)
+
+// TestInMaintenance: the run's EMF line carries InMaintenance 1 while a
+// window covers now, and 0 once it has closed (an injected clock), as a
+// service-level metric only.
+func TestInMaintenance(t *testing.T) {
+	windows, err := maintenance.Parse(`[{"start":"2026-12-07T00:00:00Z","end":"2026-12-07T02:00:00Z","reason":"database upgrade"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	monitor := maintenance.NewMonitor(windows, maintenance.WithClock(func() time.Time { return now }))
+	for _, tt := range []struct {
+		at   time.Time
+		want float64
+	}{{now, 1}, {time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC), 0}} {
+		now = tt.at
+		var emf bytes.Buffer
+		pub, err := metrics.NewPublisher(nil, metrics.WithMode(metrics.ModeEMF), metrics.WithEMFWriter(&emf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := New(checker(t), pub, WithService("orders", "prod"), WithMaintenance(monitor)).Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(emf.String()), "\n")
+		var run map[string]any
+		if err := json.Unmarshal([]byte(lines[0]), &run); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := run[metrics.MetricInMaintenance].(float64); !ok || got != tt.want || run[metrics.DimCheck] != nil {
+			t.Errorf("at %s the run's EMF line = %s; want %s %v", tt.at, lines[0], metrics.MetricInMaintenance, tt.want)
+		}
+		if !strings.Contains(lines[0], `{"Name":"InMaintenance","Unit":"None"}`) {
+			t.Errorf("the run's EMF directive lacks InMaintenance: %s", lines[0])
+		}
+		for _, l := range lines[1:] {
+			if strings.Contains(l, metrics.MetricInMaintenance) {
+				t.Errorf("a per-check EMF line carries InMaintenance: %s", l)
+			}
+		}
+	}
+}
