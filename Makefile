@@ -39,6 +39,7 @@ local-down:
 test: lint local-up
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory test-iac
+	$(MAKE) --no-print-directory example-cdk
 	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
 
@@ -96,4 +97,4 @@ run:
 
 # SAM's Makefile build targets and the IaC targets (lint-iac, synth, sam-build, test-iac).
 # Included last so that `all` stays the default goal.
-include mk/sam.mk mk/iac.mk
+include mk/sam.mk mk/iac.mk mk/examples.mk

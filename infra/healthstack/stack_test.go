@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/lambdahealth/lambdahealth/infra/healthstack/healthstacktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
@@ -34,19 +35,7 @@ import (
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
-func assetDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, fn := range []string{"health", "canary", "gate"} {
-		if err := os.MkdirAll(filepath.Join(dir, fn, "arm64"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fn, "arm64", "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var assetDir = healthstacktest.AssetDir
 
 func ptr[T any](v T) *T { return &v }
 

@@ -1,0 +1,27 @@
+# The adoption examples: the orders service adopting lambdahealth in its own app.
+#
+#   make example-cdk   cdk synth of examples/cdkapp (OrdersService, with healthstack.NewHealth)
+#                      to examples/cdkapp/cdk.out/OrdersService.template.json, then the
+#                      example's assertions on that file (grants on exactly the table's and
+#                      the queue's ARNs, HEALTH_CHECKS by Ref, no parameter to fill in)
+#
+# Offline like the IaC targets (mk/iac.mk): the pinned CDK CLI, no credentials, no lookups.
+
+ifndef LAMBDAHEALTH_EXAMPLES_MK
+LAMBDAHEALTH_EXAMPLES_MK := 1
+
+include $(dir $(lastword $(MAKEFILE_LIST)))iac.mk
+
+EXAMPLE_CDK := $(IAC_ROOT)/examples/cdkapp
+
+.PHONY: example-cdk
+
+## example-cdk: examples/cdkapp/cdk.out/OrdersService.template.json and its assertions
+example-cdk: iac-cli iac-bootstraps
+	@echo "==> cdk synth OrdersService (examples/cdkapp)"
+	@cd $(EXAMPLE_CDK) && $(IAC_ENV) NODE_NO_WARNINGS=1 $(IAC_CDK) synth --quiet --no-notices --no-version-reporting OrdersService
+	@test -s $(EXAMPLE_CDK)/cdk.out/OrdersService.template.json && echo "    examples/cdkapp/cdk.out/OrdersService.template.json"
+	@echo "==> go test (examples/cdkapp) on that template"
+	@cd $(EXAMPLE_CDK) && $(IAC_GO) vet ./... && CDKAPP_TEMPLATE=cdk.out/OrdersService.template.json $(IAC_GO) test -count=1 ./...
+
+endif
