@@ -10,6 +10,7 @@ ignore (
 )
 
 require (
+	github.com/BurntSushi/toml v1.5.0
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.248.0
 	github.com/aws/constructs-go/constructs/v10 v10.5.1
 	github.com/aws/jsii-runtime-go v1.127.0

@@ -4,6 +4,9 @@
 #                      to examples/cdkapp/cdk.out/OrdersService.template.json, then the
 #                      example's assertions on that file (grants on exactly the table's and
 #                      the queue's ARNs, HEALTH_CHECKS by Ref, no parameter to fill in)
+#   make grant-check   before `sam deploy`: each check's ARN and the grant parameter that covers
+#                      it, from samconfig.toml's parameter_overrides (CONFIG_ENV, default
+#                      "default"); fails when a check is not covered (infra/grantcheck)
 #
 # Offline like the IaC targets (mk/iac.mk): the pinned CDK CLI, no credentials, no lookups.
 
@@ -14,7 +17,9 @@ include $(dir $(lastword $(MAKEFILE_LIST)))iac.mk
 
 EXAMPLE_CDK := $(IAC_ROOT)/examples/cdkapp
 
-.PHONY: example-cdk
+CONFIG_ENV ?= default
+
+.PHONY: example-cdk grant-check
 
 ## example-cdk: examples/cdkapp/cdk.out/OrdersService.template.json and its assertions
 example-cdk: iac-cli iac-bootstraps
@@ -23,5 +28,9 @@ example-cdk: iac-cli iac-bootstraps
 	@test -s $(EXAMPLE_CDK)/cdk.out/OrdersService.template.json && echo "    examples/cdkapp/cdk.out/OrdersService.template.json"
 	@echo "==> go test (examples/cdkapp) on that template"
 	@cd $(EXAMPLE_CDK) && $(IAC_GO) vet ./... && CDKAPP_TEMPLATE=cdk.out/OrdersService.template.json $(IAC_GO) test -count=1 ./...
+
+## grant-check: the checks of samconfig.toml [CONFIG_ENV] that no grant parameter covers (make grant-check CONFIG_ENV=prod)
+grant-check:
+	@cd $(IAC_INFRA) && $(IAC_GO) run ./grantcheck -config $(IAC_ROOT)/samconfig.toml -config-env $(CONFIG_ENV)
 
 endif
