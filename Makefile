@@ -35,10 +35,13 @@ local-down:
 	bash scripts/local-down.sh $(if $(PURGE),--purge)
 
 ## test: lint (Go and IaC), the local stack, every Go test with the race detector, the IaC
-## tests (CDK assertions, SAM/CDK parity), brief fuzzing, then the PostgreSQL drill
+## tests (CDK assertions, SAM/CDK parity), the adoption examples (example-cdk, example-sam),
+## brief fuzzing, then the PostgreSQL drill
 test: lint local-up test-oldgo
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory test-iac
+	$(MAKE) --no-print-directory example-cdk
+	$(MAKE) --no-print-directory example-sam
 	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
 
@@ -104,4 +107,4 @@ run:
 
 # SAM's Makefile build targets and the IaC targets (lint-iac, synth, sam-build, test-iac).
 # Included last so that `all` stays the default goal.
-include mk/sam.mk mk/iac.mk
+include mk/sam.mk mk/iac.mk mk/examples.mk

@@ -46,12 +46,14 @@ func run(app awscdk.App) error {
 	if v, ok := get("StackName").(string); ok && v != "" {
 		name = v
 	}
-	props.StackProps = awscdk.StackProps{
-		StackName: jsii.String(name),
-		// No AWS::CDK::Metadata resource: the template is the same on every machine.
-		AnalyticsReporting: jsii.Bool(false),
-	}
-	healthstack.NewHealthStack(app, name, &props)
+	healthstack.NewHealthStack(app, name, &healthstack.HealthStackProps{
+		StackProps: awscdk.StackProps{
+			StackName: jsii.String(name),
+			// No AWS::CDK::Metadata resource: the template is the same on every machine.
+			AnalyticsReporting: jsii.Bool(false),
+		},
+		HealthProps: props,
+	})
 	app.Synth(nil)
 	return nil
 }

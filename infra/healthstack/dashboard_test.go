@@ -220,7 +220,7 @@ func samDashboardBody(t *testing.T) string {
 
 // cdkDashboardBody is the synthesized DashboardBody's Fn::Sub text, every ${X}
 // replaced by "X".
-func cdkDashboardBody(t *testing.T, props HealthStackProps) string {
+func cdkDashboardBody(t *testing.T, props HealthProps) string {
 	t.Helper()
 	_, d := one(t, synth(t, props), "AWS::CloudWatch::Dashboard", "Dashboard")
 	sub := d["Properties"].(map[string]any)["DashboardBody"].(map[string]any)["Fn::Sub"].([]any)
@@ -245,7 +245,7 @@ func TestDashboardMetricsArePublished(t *testing.T) {
 	for name, body := range map[string]string{
 		"template.yaml":      samDashboardBody(t),
 		"CDK (full props)":   cdkDashboardBody(t, fullProps()),
-		"CDK (no props set)": cdkDashboardBody(t, HealthStackProps{}),
+		"CDK (no props set)": cdkDashboardBody(t, HealthProps{}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			refs := dashboardRefs(t, body)

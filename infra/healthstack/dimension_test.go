@@ -13,16 +13,16 @@ import (
 // stack's own patterns for both are stricter still.
 func TestDimensionValuesRefusedAtSynth(t *testing.T) {
 	for _, tt := range []struct {
-		props HealthStackProps
+		props HealthProps
 		field string
 	}{
-		{HealthStackProps{Environment: "prød"}, "Environment"},
-		{HealthStackProps{Environment: "   "}, "Environment"},
-		{HealthStackProps{Service: "prød"}, "Service"},
-		{HealthStackProps{Service: " "}, "Service"},
+		{HealthProps{Environment: "prød"}, "Environment"},
+		{HealthProps{Environment: "   "}, "Environment"},
+		{HealthProps{Service: "prød"}, "Service"},
+		{HealthProps{Service: " "}, "Service"},
 	} {
 		err := tt.props.Validate()
-		if err == nil || !strings.Contains(err.Error(), "HealthStackProps."+tt.field+":") {
+		if err == nil || !strings.Contains(err.Error(), "HealthProps."+tt.field+":") {
 			t.Errorf("Validate(%+q) = %v; want an error naming %s", tt.props.Environment+tt.props.Service, err, tt.field)
 		}
 	}

@@ -103,7 +103,7 @@ func (b *builder) deployment(health awslambda.Function, alias awslambda.Alias, a
 		if g.hook == "AfterAllowTraffic" {
 			statements = append(statements, allow([]string{"cloudwatch:DescribeAlarms"}, arns...))
 			(*env)["GATE_ALARMS"] = awscdk.Fn_Join(jsii.String(","), &names)
-			if err := gateAlarmsProblem(*env, b.stack, alarms); err != nil {
+			if err := gateAlarmsProblem(*env, awscdk.Stack_Of(b.stack), alarms); err != nil {
 				panic(err)
 			}
 		}

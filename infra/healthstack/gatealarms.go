@@ -40,7 +40,7 @@ func gateAlarmsProblem(env map[string]*string, stack awscdk.Stack, alarms []awsc
 	if size <= lambdaEnvironmentBytes {
 		return nil
 	}
-	return fmt.Errorf("HealthStackProps.Checks (ChecksJson): %d critical checks give the AfterAllowTraffic gate %d alarm names, "+
+	return fmt.Errorf("HealthProps.Checks (ChecksJson): %d critical checks give the AfterAllowTraffic gate %d alarm names, "+
 		"and its environment (GATE_ALARMS and the rest) about %d bytes, past Lambda's %d: mark some checks \"critical\": false, "+
 		"or use a shorter stack name", len(alarms)-1, len(alarms), size, lambdaEnvironmentBytes)
 }

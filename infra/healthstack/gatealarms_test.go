@@ -25,13 +25,13 @@ func criticalChecks(n int) []Check {
 // any more, so 60 synthesize, with every name.
 func TestCriticalCheckAlarmsFitTheGate(t *testing.T) {
 	stack := func(n int) assertions.Template {
-		props := HealthStackProps{Checks: criticalChecks(n), ChecksFile: true, AssetDir: assetDir(t)}
+		props := HealthStackProps{HealthProps: HealthProps{Checks: criticalChecks(n), ChecksFile: true, AssetDir: assetDir(t)}}
 		return assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "orders-health-prod", &props), nil)
 	}
 	func() {
 		defer func() {
 			r := recover()
-			if err, ok := r.(error); !ok || !strings.Contains(err.Error(), "HealthStackProps.Checks (ChecksJson): 120 critical checks") {
+			if err, ok := r.(error); !ok || !strings.Contains(err.Error(), "HealthProps.Checks (ChecksJson): 120 critical checks") {
 				t.Errorf("synth with 120 critical checks: recovered %v; want an error naming ChecksJson", r)
 			}
 		}()

@@ -22,7 +22,7 @@ type Grant struct {
 // (the SAM template's parameters, which also cover what no check names,
 // such as an rds-db user ARN). One grant per set of actions, in order of first appearance, each
 // resource once.
-func (p HealthStackProps) Grants() []Grant {
+func (p HealthProps) Grants() []Grant {
 	var grants []Grant
 	add := func(actions []string, resources ...string) {
 		for i := range grants {
@@ -71,7 +71,7 @@ func (p HealthStackProps) Grants() []Grant {
 
 // ungranted reports the checks whose permissions name no resource (such as
 // rds-db:connect for iamAuth) and that no prop grants either.
-func (p HealthStackProps) ungranted() []string {
+func (p HealthProps) ungranted() []string {
 	var problems []string
 	granted := map[string]bool{}
 	for _, g := range p.Grants() {

@@ -84,7 +84,7 @@ func TestGrantsAreTheKindsIAMData(t *testing.T) {
 		t.Fatalf("the kinds' IAM data has %d grants: %v; want every kind's", len(want), want)
 	}
 
-	tmpl := synth(t, HealthStackProps{Checks: specs, DBUserARNs: []string{dbUser}, Metrics: MetricsEMF})
+	tmpl := synth(t, HealthProps{Checks: specs, DBUserARNs: []string{dbUser}, Metrics: MetricsEMF})
 	for _, fn := range []string{"HealthFunctionRole", "CanaryFunctionRole"} {
 		_, role := one(t, tmpl, "AWS::IAM::Role", fn)
 		var got []string

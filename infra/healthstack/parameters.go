@@ -41,8 +41,8 @@ var criticalCheckParameters = []string{"CriticalCheck1", "CriticalCheck2", "Crit
 // instead, so that one set of values gives both forms the same alarms: when
 // any is set, together they must name exactly the critical checks of
 // ChecksJson (the SAM template alarms only on the checks they name).
-func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
-	var p HealthStackProps
+func PropsFromParameters(params map[string]string) (HealthProps, error) {
+	var p HealthProps
 	var errs []error
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("parameter %s: %s", name, fmt.Sprintf(format, args...)))
@@ -167,7 +167,7 @@ func PropsFromParameters(params map[string]string) (HealthStackProps, error) {
 	}
 
 	if len(errs) > 0 {
-		return HealthStackProps{}, errors.Join(errs...)
+		return HealthProps{}, errors.Join(errs...)
 	}
 	return p, nil
 }

@@ -22,10 +22,10 @@ import (
 func TestParityConfigs(t *testing.T) {
 	tests := []struct {
 		file string
-		want HealthStackProps
+		want HealthProps
 	}{
 		{"parity-full.json", fullProps()},
-		{"parity-minimal.json", HealthStackProps{}},
+		{"parity-minimal.json", HealthProps{}},
 		{"parity-topic.json", topicProps()},
 		{"parity-route53-https.json", route53Props(Route53HTTPS, 10, 2)},
 		{"parity-route53-alarm.json", route53AlarmProps()},

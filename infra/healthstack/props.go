@@ -64,12 +64,17 @@ const (
 	FunctionURLIAM  FunctionURLAuthType = "AWS_IAM"
 )
 
-// HealthStackProps configures NewHealthStack. Every field but StackProps
-// and AssetDir has a parameter of the same meaning in template.yaml (its name
-// is in the field's comment), and zero values mean that parameter's default.
+// HealthStackProps configures NewHealthStack: the stack's own props and
+// the props of the one Health it holds.
 type HealthStackProps struct {
 	awscdk.StackProps
+	HealthProps
+}
 
+// HealthProps configures NewHealth. Every field but AssetDir has a
+// parameter of the same meaning in template.yaml (its name is in the field's
+// comment), and zero values mean that parameter's default.
+type HealthProps struct {
 	// Service is HEALTH_SERVICE and the Service dimension of the metrics and
 	// alarms (ServiceName). Default DefaultService.
 	Service string
@@ -209,7 +214,7 @@ type Check = config.CheckSpec
 
 // CriticalCheckNames are the names of the critical checks in Checks, in
 // order: the checks that get an alarm of their own (CheckAlarm1, ...).
-func (p HealthStackProps) CriticalCheckNames() []string {
+func (p HealthProps) CriticalCheckNames() []string {
 	var names []string
 	for _, c := range p.Checks {
 		if c.IsCritical() {
@@ -242,7 +247,7 @@ var (
 )
 
 // withDefaults returns a copy of p with every zero field set to its default.
-func (p HealthStackProps) withDefaults() HealthStackProps {
+func (p HealthProps) withDefaults() HealthProps {
 	if p.Service == "" {
 		p.Service = DefaultService
 	}
@@ -283,11 +288,11 @@ func (p HealthStackProps) withDefaults() HealthStackProps {
 
 // Validate reports every problem with the props at once, each naming its
 // field, the way the functions validate their environment at start-up.
-func (p HealthStackProps) Validate() error {
+func (p HealthProps) Validate() error {
 	p = p.withDefaults()
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("HealthStackProps.%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fmt.Errorf("HealthProps.%s: %s", field, fmt.Sprintf(format, args...)))
 	}
 	if !namePattern.MatchString(p.Service) {
 		bad("Service", "%q must be 1-64 letters, digits, '.', '_' or '-'", p.Service)
@@ -368,7 +373,7 @@ func (p HealthStackProps) Validate() error {
 	// start-up.
 	if err := config.ValidateChecks(p.Checks); err != nil {
 		for _, e := range unjoin(err) {
-			errs = append(errs, fmt.Errorf("HealthStackProps.Checks: %w", e))
+			errs = append(errs, fmt.Errorf("HealthProps.Checks: %w", e))
 		}
 	}
 	return errors.Join(errs...)

@@ -77,13 +77,13 @@ func (r Route53Props) problems() []error {
 	r = r.withDefaults()
 	var errs []error
 	if !slices.Contains([]Route53Mode{Route53None, Route53HTTPS, Route53Alarm}, r.Mode) {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Route53.Mode: %q is not one of none, https, alarm", r.Mode))
+		errs = append(errs, fmt.Errorf("HealthProps.Route53.Mode: %q is not one of none, https, alarm", r.Mode))
 	}
 	if r.IntervalSeconds != 10 && r.IntervalSeconds != 30 {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Route53.IntervalSeconds: %d is not 10 or 30", r.IntervalSeconds))
+		errs = append(errs, fmt.Errorf("HealthProps.Route53.IntervalSeconds: %d is not 10 or 30", r.IntervalSeconds))
 	}
 	if r.FailureThreshold < 1 || r.FailureThreshold > 10 {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Route53.FailureThreshold: %d is not from 1 to 10", r.FailureThreshold))
+		errs = append(errs, fmt.Errorf("HealthProps.Route53.FailureThreshold: %d is not from 1 to 10", r.FailureThreshold))
 	}
 	return errs
 }

@@ -7,20 +7,20 @@ import (
 
 // route53Props is service orders in prod with these Route 53 settings (with
 // 10 s and 2: infra/testdata/parity-route53-https.json, TestParityConfigs).
-func route53Props(mode Route53Mode, interval, threshold int) HealthStackProps {
-	return HealthStackProps{Service: "orders", Environment: "prod",
+func route53Props(mode Route53Mode, interval, threshold int) HealthProps {
+	return HealthProps{Service: "orders", Environment: "prod",
 		Route53: Route53Props{Mode: mode, IntervalSeconds: interval, FailureThreshold: threshold}}
 }
 
 // route53AlarmProps are infra/testdata/parity-route53-alarm.json's props
 // (TestParityConfigs).
-func route53AlarmProps() HealthStackProps {
+func route53AlarmProps() HealthProps {
 	p := route53Props(Route53Alarm, 0, 0)
 	p.Checks = []Check{tcpCheck("orders-db", "orders-db.internal:5432")}
 	return p
 }
 
-func healthCheckConfig(t *testing.T, props HealthStackProps) map[string]any {
+func healthCheckConfig(t *testing.T, props HealthProps) map[string]any {
 	t.Helper()
 	_, hc := one(t, synth(t, props), "AWS::Route53::HealthCheck", "HealthCheck")
 	return hc["Properties"].(map[string]any)["HealthCheckConfig"].(map[string]any)
@@ -62,7 +62,7 @@ func TestRoute53Alarm(t *testing.T) {
 }
 
 func TestRoute53None(t *testing.T) {
-	for _, p := range []HealthStackProps{{}, route53Props(Route53None, 0, 0)} {
+	for _, p := range []HealthProps{{}, route53Props(Route53None, 0, 0)} {
 		if n := len(resources(synth(t, p), "AWS::Route53::HealthCheck")); n != 0 {
 			t.Errorf("Route53 %+v: %d health checks; want none", p.Route53, n)
 		}
@@ -78,7 +78,7 @@ func TestRoute53Validate(t *testing.T) {
 		{Route53Props{Mode: Route53HTTPS, IntervalSeconds: 20}, "Route53.IntervalSeconds"},
 		{Route53Props{Mode: Route53HTTPS, FailureThreshold: 11}, "Route53.FailureThreshold"},
 	} {
-		err := HealthStackProps{Route53: tt.r}.Validate()
+		err := HealthProps{Route53: tt.r}.Validate()
 		if err == nil || !strings.Contains(err.Error(), tt.field) {
 			t.Errorf("Validate(%+v) = %v; want an error naming %s", tt.r, err, tt.field)
 		}

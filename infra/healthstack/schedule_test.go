@@ -76,7 +76,7 @@ func TestUnsupportedScheduleRefusedAtSynth(t *testing.T) {
 	p := fullProps()
 	p.CanarySchedule = "cron(0/5 * * * ? *)"
 	err := p.Validate()
-	if err == nil || !strings.Contains(err.Error(), "HealthStackProps.CanarySchedule: ") {
+	if err == nil || !strings.Contains(err.Error(), "HealthProps.CanarySchedule: ") {
 		t.Fatalf("Validate() = %v; want a CanarySchedule error", err)
 	}
 	defer func() {

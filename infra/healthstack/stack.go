@@ -50,15 +50,19 @@ var ALBPathPatterns = []string{"/health", "/health/*", "/livez", "/healthz", "/r
 
 const description = "lambdahealth: liveness, readiness and comprehensive health endpoints and a scheduled canary (CDK form of template.yaml)"
 
-// NewHealthStack builds the health stack: HealthFunction behind an HTTP API
-// (and, as props ask, a REST API, a Function URL and an ALB target group),
-// CanaryFunction on an EventBridge schedule, their log groups and roles, the
-// alarms on the canary's metrics, the dashboard, and (as props ask) a Route 53
-// health check. A nil props means every default.
-// Invalid props panic with every problem named, as CDK constructs do; call
-// Validate first to get them as an error.
-func NewHealthStack(scope constructs.Construct, id string, props *HealthStackProps) awscdk.Stack {
-	var in HealthStackProps
+// NewHealth builds the whole product into scope, under a construct named
+// id: HealthFunction behind an HTTP API (and, as props ask, a REST API, a
+// Function URL and an ALB target group), CanaryFunction on an EventBridge
+// schedule, their log groups and roles, the alarms on the canary's metrics,
+// the deployment gate, the dashboard, and (as props ask) a Route 53 health
+// check. Checks may be built from the stack's own constructs (TableCheck,
+// QueueCheck, ...): the checks' JSON carries their tokens, and both
+// functions are granted the kinds' permissions on their ARNs. One Health per
+// stack: the log groups and the dashboard are named after the stack. A nil
+// props means every default. Invalid props panic with every problem named,
+// as CDK constructs do; call Validate first to get them as an error.
+func NewHealth(scope constructs.Construct, id string, props *HealthProps) *Health {
+	var in HealthProps
 	if props != nil {
 		in = *props
 	}
@@ -66,11 +70,7 @@ func NewHealthStack(scope constructs.Construct, id string, props *HealthStackPro
 		panic(err)
 	}
 	p := in.withDefaults()
-	sp := p.StackProps
-	if sp.Description == nil {
-		sp.Description = jsii.String(description)
-	}
-	b := &builder{stack: awscdk.NewStack(scope, jsii.String(id), &sp), p: p}
+	b := &builder{stack: constructs.NewConstruct(scope, jsii.String(id)), p: p}
 
 	health := b.healthFunction()
 	// Every front door invokes the alias, which CodeDeploy shifts.
@@ -87,18 +87,55 @@ func NewHealthStack(scope constructs.Construct, id string, props *HealthStackPro
 		b.targetGroup(live)
 	}
 	canary := b.canaryFunction()
-	b.deployment(health, live, b.alarms(canary))
+	alarms := b.alarms(canary)
+	b.deployment(health, live, alarms)
 	b.dashboard(health, canary)
 	b.route53HealthCheck()
 
 	b.output("HealthFunctionName", "Name of the health function.", health.FunctionName())
 	b.output("CanaryFunctionName", "Name of the canary function.", canary.FunctionName())
-	return b.stack
+	return &Health{Construct: b.stack, HealthFunction: health, LiveAlias: live, CanaryFunction: canary, SuccessAlarm: alarms[0]}
+}
+
+// Health is the product inside a stack, as NewHealth built it.
+type Health struct {
+	constructs.Construct
+	// HealthFunction serves the routes; LiveAlias is the alias every front
+	// door invokes, which CodeDeploy shifts to each new version.
+	HealthFunction awslambda.Function
+	LiveAlias      awslambda.Alias
+	// CanaryFunction runs every check on the canary's schedule.
+	CanaryFunction awslambda.Function
+	// SuccessAlarm watches the canary's overall Success.
+	SuccessAlarm awscloudwatch.CfnAlarm
+}
+
+// HealthConstructID is the id of the Health that NewHealthStack holds.
+// CDK leaves an id "Default" out of logical IDs, so the stack's resources
+// keep the logical IDs they had before the construct existed.
+const HealthConstructID = "Default"
+
+// NewHealthStack is a Stack that holds one Health (NewHealth), with props'
+// HealthProps: the CDK form of template.yaml, which the CLI app
+// (infra/main.go) synthesizes. A nil props means every default.
+func NewHealthStack(scope constructs.Construct, id string, props *HealthStackProps) awscdk.Stack {
+	var in HealthStackProps
+	if props != nil {
+		in = *props
+	}
+	sp := in.StackProps
+	if sp.Description == nil {
+		sp.Description = jsii.String(description)
+	}
+	stack := awscdk.NewStack(scope, jsii.String(id), &sp)
+	NewHealth(stack, HealthConstructID, &in.HealthProps)
+	return stack
 }
 
 type builder struct {
-	stack awscdk.Stack
-	p     HealthStackProps
+	// stack is the Health construct: the scope of every resource.
+	stack constructs.Construct
+	p     HealthProps
 }
 
 func (b *builder) output(id, desc string, value *string) {
@@ -162,7 +199,7 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 		resources := make([]string, len(g.Resources))
 		for i, r := range g.Resources {
 			resources[i] = r
-			if strings.Contains(r, "${") {
+			if strings.Contains(r, "${AWS::") {
 				resources[i] = *awscdk.Fn_Sub(jsii.String(r), nil)
 			}
 		}

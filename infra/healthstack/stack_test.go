@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/lambdahealth/lambdahealth/infra/healthstack/healthstacktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
@@ -34,19 +35,7 @@ import (
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
-func assetDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, fn := range []string{"health", "canary", "gate"} {
-		if err := os.MkdirAll(filepath.Join(dir, fn, "arm64"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fn, "arm64", "bootstrap"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var assetDir = healthstacktest.AssetDir
 
 func ptr[T any](v T) *T { return &v }
 
@@ -56,8 +45,8 @@ func tcpCheck(name, address string) Check {
 
 // fullProps switches every optional part on; infra/testdata/parity-full.json
 // holds the same settings as template.yaml parameters (TestParityConfigs).
-func fullProps() HealthStackProps {
-	return HealthStackProps{
+func fullProps() HealthProps {
+	return HealthProps{
 		Service:        "orders",
 		Environment:    "prod",
 		Version:        "1.4.2",
@@ -110,11 +99,11 @@ func fullProps() HealthStackProps {
 	}
 }
 
-func synth(t *testing.T, props HealthStackProps) assertions.Template {
+func synth(t *testing.T, props HealthProps) assertions.Template {
 	t.Helper()
 	props.AssetDir = assetDir(t)
 	app := awscdk.NewApp(nil)
-	stack := NewHealthStack(app, "Test", &props)
+	stack := NewHealthStack(app, "Test", &HealthStackProps{HealthProps: props})
 	return assertions.Template_FromStack(stack, nil)
 }
 
@@ -533,7 +522,7 @@ func TestFullStackGrants(t *testing.T) {
 }
 
 func TestMinimalStack(t *testing.T) {
-	tmpl := synth(t, HealthStackProps{})
+	tmpl := synth(t, HealthProps{})
 	health, _ := one(t, tmpl, "AWS::Lambda::Function", "HealthFunction")
 	canary, _ := one(t, tmpl, "AWS::Lambda::Function", "CanaryFunction")
 
@@ -596,8 +585,8 @@ func TestMinimalStack(t *testing.T) {
 // topicProps uses an existing topic, EMF metrics, a drain parameter that is
 // no path, the checks in an SSM parameter (Checks only name them for the
 // alarms) and a bucket without probe; infra/testdata/parity-topic.json.
-func topicProps() HealthStackProps {
-	return HealthStackProps{
+func topicProps() HealthProps {
+	return HealthProps{
 		Service:             "billing",
 		Metrics:             MetricsEMF,
 		DrainParameter:      "billing-drain",
@@ -677,7 +666,7 @@ func TestAlarmPerCriticalCheck(t *testing.T) {
 		}
 		specs = append(specs, c)
 	}
-	props := HealthStackProps{Checks: specs}
+	props := HealthProps{Checks: specs}
 	if got := props.CriticalCheckNames(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("CriticalCheckNames() = %q; want %q", got, want)
 	}
@@ -700,34 +689,34 @@ func TestAlarmPerCriticalCheck(t *testing.T) {
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name  string
-		props HealthStackProps
+		props HealthProps
 		field string
 	}{
-		{"bad service", HealthStackProps{Service: "a b"}, "Service"},
-		{"bad details", HealthStackProps{Details: "sometimes"}, "Details"},
-		{"bad metrics", HealthStackProps{Metrics: "statsd"}, "Metrics"},
-		{"aws namespace", HealthStackProps{MetricsNamespace: "AWS/Lambda"}, "MetricsNamespace"},
-		{"subnets without groups", HealthStackProps{SubnetIDs: []string{"subnet-1"}}, "SecurityGroupIDs"},
-		{"probe without bucket", HealthStackProps{ProbePrefix: "p"}, "ProbePrefix"},
-		{"probe with slash", HealthStackProps{Bucket: "b", ProbePrefix: "p/"}, "ProbePrefix"},
-		{"queue not an ARN", HealthStackProps{QueueARNs: []string{"https://sqs/q"}}, "QueueARNs[0]"},
-		{"bad url auth", HealthStackProps{FunctionURLAuthType: "OPEN"}, "FunctionURLAuthType"},
-		{"bad retention", HealthStackProps{LogRetention: "FOREVER"}, "LogRetention"},
-		{"bad priority", HealthStackProps{ALBRulePriority: 50001}, "ALBRulePriority"},
-		{"duplicate check", HealthStackProps{Checks: []Check{tcpCheck("a", "h:1"), tcpCheck("a", "h:2")}}, "Checks: HEALTH_CHECKS[1].name"},
-		{"bad check field", HealthStackProps{Checks: []Check{{Common: checks.Common{Name: "q"}, Spec: sqs.Spec{}}}}, "Checks: HEALTH_CHECKS[0].queueUrl"},
-		{"iam auth without a db user", HealthStackProps{Checks: []Check{{Common: checks.Common{Name: "db"},
+		{"bad service", HealthProps{Service: "a b"}, "Service"},
+		{"bad details", HealthProps{Details: "sometimes"}, "Details"},
+		{"bad metrics", HealthProps{Metrics: "statsd"}, "Metrics"},
+		{"aws namespace", HealthProps{MetricsNamespace: "AWS/Lambda"}, "MetricsNamespace"},
+		{"subnets without groups", HealthProps{SubnetIDs: []string{"subnet-1"}}, "SecurityGroupIDs"},
+		{"probe without bucket", HealthProps{ProbePrefix: "p"}, "ProbePrefix"},
+		{"probe with slash", HealthProps{Bucket: "b", ProbePrefix: "p/"}, "ProbePrefix"},
+		{"queue not an ARN", HealthProps{QueueARNs: []string{"https://sqs/q"}}, "QueueARNs[0]"},
+		{"bad url auth", HealthProps{FunctionURLAuthType: "OPEN"}, "FunctionURLAuthType"},
+		{"bad retention", HealthProps{LogRetention: "FOREVER"}, "LogRetention"},
+		{"bad priority", HealthProps{ALBRulePriority: 50001}, "ALBRulePriority"},
+		{"duplicate check", HealthProps{Checks: []Check{tcpCheck("a", "h:1"), tcpCheck("a", "h:2")}}, "Checks: HEALTH_CHECKS[1].name"},
+		{"bad check field", HealthProps{Checks: []Check{{Common: checks.Common{Name: "q"}, Spec: sqs.Spec{}}}}, "Checks: HEALTH_CHECKS[0].queueUrl"},
+		{"iam auth without a db user", HealthProps{Checks: []Check{{Common: checks.Common{Name: "db"},
 			Spec: postgres.Spec{Spec: rds.Spec{Host: "h", User: "u", IAMAuth: true}}}}}, "Checks: check db (Checks[0]) needs rds-db:connect on a resource it does not name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.props.Validate()
-			if err == nil || !strings.Contains(err.Error(), "HealthStackProps."+tt.field+":") {
+			if err == nil || !strings.Contains(err.Error(), "HealthProps."+tt.field+":") {
 				t.Errorf("Validate() = %v; want an error naming %s", err, tt.field)
 			}
 		})
 	}
-	if err := (HealthStackProps{}).Validate(); err != nil {
+	if err := (HealthProps{}).Validate(); err != nil {
 		t.Errorf("Validate() of zero props = %v; want nil", err)
 	}
 	if err := fullProps().Validate(); err != nil {
@@ -737,11 +726,11 @@ func TestValidate(t *testing.T) {
 
 func TestNewHealthStackPanicsOnBadProps(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "HealthStackProps.Details") {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "HealthProps.Details") {
 			t.Errorf("NewHealthStack(bad props) panicked with %v; want the Validate error", r)
 		}
 	}()
-	NewHealthStack(awscdk.NewApp(nil), "Bad", &HealthStackProps{Details: "sometimes"})
+	NewHealthStack(awscdk.NewApp(nil), "Bad", &HealthStackProps{HealthProps: HealthProps{Details: "sometimes"}})
 }
 
 // TestChecksFile: 12 KB of checks, past Lambda's 4 KB environment, go in
@@ -756,8 +745,8 @@ func TestChecksFile(t *testing.T) {
 	if err != nil || len(want) < 12<<10 {
 		t.Fatalf("ChecksJSON: %d bytes, %v; want 12 KB or more", len(want), err)
 	}
-	props := HealthStackProps{Checks: list, ChecksFile: true, AssetDir: assetDir(t)}
-	tmpl := assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Test", &props), nil)
+	props := HealthProps{Checks: list, ChecksFile: true, AssetDir: assetDir(t)}
+	tmpl := assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Test", &HealthStackProps{HealthProps: props}), nil)
 	for id, function := range map[string]string{"HealthFunction": "health", "CanaryFunction": "canary"} {
 		_, fn := one(t, tmpl, "AWS::Lambda::Function", id)
 		vars := fn["Properties"].(map[string]any)["Environment"].(map[string]any)["Variables"].(map[string]any)
@@ -772,8 +761,8 @@ func TestChecksFile(t *testing.T) {
 			t.Errorf("%s: no executable bootstrap beside %s: %v", id, ChecksFileName, err)
 		}
 	}
-	both := HealthStackProps{ChecksFile: true, ChecksParameter: "/orders/checks"}
-	if err := both.Validate(); err == nil || !strings.Contains(err.Error(), "HealthStackProps.ChecksFile") {
+	both := HealthProps{ChecksFile: true, ChecksParameter: "/orders/checks"}
+	if err := both.Validate(); err == nil || !strings.Contains(err.Error(), "HealthProps.ChecksFile") {
 		t.Errorf("Validate(ChecksFile and ChecksParameter) = %v; want an error naming ChecksFile", err)
 	}
 }

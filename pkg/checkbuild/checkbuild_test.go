@@ -183,14 +183,14 @@ func TestSQSThroughSDK(t *testing.T) {
 			answer: func(w http.ResponseWriter) {
 				jsonError(w, 403, "com.amazon.coral.service#AccessDeniedException", "AccessDenied")
 			},
-			wantStatus: health.StatusFail, wantOutput: health.ClassDenied, wantAttempts: 1,
+			wantStatus: health.StatusFail, wantOutput: "access denied: sqs:GetQueueAttributes on queue orders", wantAttempts: 1,
 		},
 		{
 			name: "bad credentials",
 			answer: func(w http.ResponseWriter) {
 				jsonError(w, 403, "com.amazon.coral.service#InvalidClientTokenId", "InvalidClientTokenId")
 			},
-			wantStatus: health.StatusFail, wantOutput: health.ClassDenied, wantAttempts: 1,
+			wantStatus: health.StatusFail, wantOutput: "access denied: sqs:GetQueueAttributes on queue orders", wantAttempts: 1,
 		},
 		{
 			name: "throttled, retried once",
@@ -213,7 +213,8 @@ func TestSQSThroughSDK(t *testing.T) {
 			})
 			depth := int64(5)
 			built, err := Build(context.Background(), []config.CheckSpec{
-				spec("orders", sqs.Spec{QueueURL: srv.URL + "/000000000000/orders", MaxDepth: &depth}),
+				// An AWS queue URL (the check knows its ARN); the calls go to srv.
+				spec("orders", sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/orders", MaxDepth: &depth}),
 			}, ptr(awsConfig(srv.URL)))
 			if err != nil {
 				t.Fatalf("Build() error = %v", err)
@@ -247,7 +248,7 @@ func TestS3ThroughSDK(t *testing.T) {
 	}{
 		{"healthy", http.StatusOK, "", ""},
 		{"not found", http.StatusNotFound, "", health.ClassNotFound},
-		{"forbidden", http.StatusForbidden, "", health.ClassDenied},
+		{"forbidden", http.StatusForbidden, "", "access denied: s3:ListBucket on bucket orders-bucket"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,8 +285,8 @@ func TestS3ProbeKeyAccessDeniedThroughSDK(t *testing.T) {
 		t.Fatalf("Build() error = %v", err)
 	}
 	r, _ := runProbe(t, built[0])
-	if r.Output != health.ClassDenied {
-		t.Errorf("result = %s %q; want %q (error %v)", r.Status, r.Output, health.ClassDenied, r.Err)
+	if want := "access denied: s3:PutObject on bucket orders-bucket/health/*"; r.Output != want {
+		t.Errorf("result = %s %q; want %q (error %v)", r.Status, r.Output, want, r.Err)
 	}
 	calls := srv.calls()
 	if len(calls) != 2 || !strings.HasPrefix(calls[0], "PUT /orders-bucket/health/") || !strings.HasPrefix(calls[1], "DELETE /orders-bucket/health/") {

@@ -9,6 +9,7 @@ package checkbuild
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,7 @@ type awsKind struct {
 	status           int
 	contentType      string
 	denied, throttle string // error bodies
+	deniedOutput     string // what the denied row says is missing
 }
 
 func jsonBody(code string) string {
@@ -89,15 +91,20 @@ func newKindCases(t *testing.T, l *local) []faultCase {
 		// rows (a slow connection set-up) take the one-call DescribeTable.
 		{"dynamodb", "DYNAMODB", dynamodb.Spec{Table: env["LOCAL_TABLE"], ProbeKey: "health-fault"}, dynamodb.Spec{Table: "no-such-table-" + suffix},
 			dynamodb.Spec{Table: env["LOCAL_TABLE"]},
-			400, "application/x-amz-json-1.0", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException")},
+			400, "application/x-amz-json-1.0", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException"),
+			"access denied: dynamodb:DescribeTable on table/" + env["LOCAL_TABLE"]},
 		{"kinesis", "KINESIS", kinesis.Spec{Stream: env["LOCAL_STREAM"]}, kinesis.Spec{Stream: "no-such-stream-" + suffix}, nil,
-			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("LimitExceededException")},
+			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("LimitExceededException"),
+			"access denied: kinesis:DescribeStreamSummary on stream/" + env["LOCAL_STREAM"]},
 		{"sns", "SNS", sns.Spec{TopicARN: env["LOCAL_TOPIC_ARN"]}, sns.Spec{TopicARN: env["LOCAL_TOPIC_ARN"] + "-no-such-topic"}, nil,
-			403, "text/xml", snsError("AuthorizationError"), snsError("Throttled")},
+			403, "text/xml", snsError("AuthorizationError"), snsError("Throttled"),
+			"access denied: sns:GetTopicAttributes on topic " + env["LOCAL_TOPIC_ARN"][strings.LastIndex(env["LOCAL_TOPIC_ARN"], ":")+1:]},
 		{"eventbridge", "EVENTBRIDGE", eventbridge.Spec{EventBus: env["LOCAL_EVENT_BUS"]}, eventbridge.Spec{EventBus: "no-such-bus-" + suffix}, nil,
-			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException")},
+			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException"),
+			"access denied: events:DescribeEventBus on event-bus/" + env["LOCAL_EVENT_BUS"]},
 		{"secretsmanager", "SECRETS_MANAGER", secretsmanager.Spec{SecretID: env["LOCAL_SECRET_ID"]}, secretsmanager.Spec{SecretID: "no-such-secret-" + suffix}, nil,
-			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException")},
+			400, "application/x-amz-json-1.1", jsonBody("AccessDeniedException"), jsonBody("ThrottlingException"),
+			"access denied: secretsmanager:DescribeSecret on secret:" + env["LOCAL_SECRET_ID"]},
 	}
 	var cases []faultCase
 	for _, k := range kinds {
@@ -116,7 +123,7 @@ func newKindCases(t *testing.T, l *local) []faultCase {
 			faultCase{k.kind, fHung, local, awsAt(hung), fail, timeout},
 			faultCase{k.kind, fSlowHalf, quick, awsAt(slow(at, half)), pass, ""},
 			faultCase{k.kind, fSlowPast, quick, awsAt(slow(at, past)), fail, timeout},
-			faultCase{k.kind, fDenied, local, awsAt(fakeAWSAddr(t, k.status, k.contentType, k.denied)), fail, health.ClassDenied},
+			faultCase{k.kind, fDenied, local, awsAt(fakeAWSAddr(t, k.status, k.contentType, k.denied)), fail, k.deniedOutput},
 			faultCase{k.kind, fMissing, missing, awsAt(at), fail, health.ClassNotFound},
 			faultCase{k.kind, fThrottled, local, awsAt(fakeAWSAddr(t, throttleStatus, k.contentType, k.throttle)), fail, health.ClassThrottled},
 		)

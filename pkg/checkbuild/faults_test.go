@@ -142,6 +142,9 @@ func faultCases(t *testing.T, l local) []faultCase {
 	}
 	sqsSpec := spec("jobs", sqs.Spec{QueueURL: l.queue})
 	s3Spec := spec("assets", s3.Spec{Bucket: l.bucket})
+	// The denied row's queue has an AWS URL, so that the check knows its ARN
+	// (an emulator's URL has none); the calls go to the fake endpoint.
+	sqsAWS := spec("jobs", sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/health-local"})
 
 	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -201,7 +204,7 @@ func faultCases(t *testing.T, l local) []faultCase {
 		{"sqs", fHung, sqsSpec, awsAt(hung), fail, timeout},
 		{"sqs", fSlowHalf, sqsSpec, awsAt(slow(l.awsAddr, half)), pass, ""},
 		{"sqs", fSlowPast, sqsSpec, awsAt(slow(l.awsAddr, past)), fail, timeout},
-		{"sqs", fDenied, sqsSpec, awsAt(sqsDenied), fail, health.ClassDenied},
+		{"sqs", fDenied, sqsAWS, awsAt(sqsDenied), fail, "access denied: sqs:GetQueueAttributes on queue health-local"},
 		{"sqs", fMissing, missingQueue, awsAt(l.awsAddr), fail, health.ClassNotFound},
 		{"sqs", fThrottled, sqsSpec, awsAt(sqsThrottled), fail, health.ClassThrottled},
 
@@ -210,7 +213,7 @@ func faultCases(t *testing.T, l local) []faultCase {
 		{"s3", fHung, s3Spec, awsAt(hung), fail, timeout},
 		{"s3", fSlowHalf, s3Spec, awsAt(slow(l.awsAddr, half)), pass, ""},
 		{"s3", fSlowPast, s3Spec, awsAt(slow(l.awsAddr, past)), fail, timeout},
-		{"s3", fDenied, s3Spec, awsAt(s3Denied), fail, health.ClassDenied},
+		{"s3", fDenied, s3Spec, awsAt(s3Denied), fail, "access denied: s3:ListBucket on bucket " + l.bucket},
 		{"s3", fMissing, missingBucket, awsAt(l.awsAddr), fail, health.ClassNotFound},
 		{"s3", fThrottled, s3Probe, awsAt(s3Throttled), fail, health.ClassThrottled},
 

@@ -100,7 +100,7 @@ const cleanupTimeout = 2 * time.Second
 
 // New returns the check of the table s describes, through client.
 func New(c checks.Common, s Spec, client API) health.Check {
-	p := &prober{client: client, table: s.Table, probeKey: strings.TrimSuffix(s.ProbeKey, "/")}
+	p := &prober{client: client, table: s.Table, probeKey: strings.TrimSuffix(s.ProbeKey, "/"), perms: s.Permissions()}
 	return c.Check(health.ComponentDatastore, "", p.probe)
 }
 
@@ -108,12 +108,13 @@ type prober struct {
 	client   API
 	table    string
 	probeKey string
+	perms    []checks.Permission // Permissions: DescribeTable's, then the probe's
 }
 
 func (p *prober) probe(ctx context.Context) (health.Observation, error) {
 	out, err := p.client.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: &p.table})
 	if err != nil {
-		return health.Observation{}, fmt.Errorf("describe table: %w", Classify(err))
+		return health.Observation{}, fmt.Errorf("describe table: %w", awserr.ClassifyCall(err, p.perms[0], "dynamodb:DescribeTable"))
 	}
 	if out.Table == nil {
 		return health.Observation{}, health.WithClass("invalid response", errors.New("no table in the answer"))
@@ -143,7 +144,7 @@ func (p *prober) roundTrip(ctx context.Context, table *types.TableDescription) (
 		defer cancel()
 		_, derr := p.client.DeleteItem(dctx, &awsddb.DeleteItemInput{TableName: &p.table, Key: key})
 		if derr != nil && err == nil {
-			err = fmt.Errorf("delete probe item: %w", Classify(derr))
+			err = fmt.Errorf("delete probe item: %w", awserr.ClassifyCall(derr, p.perms[1], "dynamodb:DeleteItem"))
 		}
 	}()
 	item := map[string]types.AttributeValue{"lambdahealth": &types.AttributeValueMemberS{Value: "probe"}}
@@ -151,11 +152,11 @@ func (p *prober) roundTrip(ctx context.Context, table *types.TableDescription) (
 		item[k] = v
 	}
 	if _, err := p.client.PutItem(ctx, &awsddb.PutItemInput{TableName: &p.table, Item: item}); err != nil {
-		return fmt.Errorf("put probe item: %w", Classify(err))
+		return fmt.Errorf("put probe item: %w", awserr.ClassifyCall(err, p.perms[1], "dynamodb:PutItem"))
 	}
 	got, err := p.client.GetItem(ctx, &awsddb.GetItemInput{TableName: &p.table, Key: key, ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return fmt.Errorf("get probe item: %w", Classify(err))
+		return fmt.Errorf("get probe item: %w", awserr.ClassifyCall(err, p.perms[1], "dynamodb:GetItem"))
 	}
 	if v, ok := got.Item["lambdahealth"].(*types.AttributeValueMemberS); !ok || v.Value != "probe" {
 		return health.WithClass("probe item mismatch", errors.New("read back another item than was written"))

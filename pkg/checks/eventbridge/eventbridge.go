@@ -82,7 +82,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 	bus := s.bus()
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		if _, err := client.DescribeEventBus(ctx, &awsevents.DescribeEventBusInput{Name: &bus}); err != nil {
-			return health.Observation{}, fmt.Errorf("describe event bus: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("describe event bus: %w", awserr.ClassifyCall(err, s.Permissions()[0], "events:DescribeEventBus"))
 		}
 		return health.Observation{}, nil
 	})

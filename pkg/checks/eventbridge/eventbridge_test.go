@@ -39,7 +39,7 @@ func TestProbe(t *testing.T) {
 		{"default bus", "", ok, health.StatusPass, ""},
 		{"named bus", "orders", ok, health.StatusPass, ""},
 		{"missing", "orders", failing("ResourceNotFoundException"), health.StatusFail, health.ClassNotFound},
-		{"denied", "orders", failing("AccessDeniedException"), health.StatusFail, health.ClassDenied},
+		{"denied", "orders", failing("AccessDeniedException"), health.StatusFail, "access denied: events:DescribeEventBus on event-bus/orders"},
 		{"throttled", "orders", failing("ThrottlingException"), health.StatusFail, health.ClassThrottled},
 	}
 	for _, tt := range tests {

@@ -82,7 +82,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		out, err := client.DescribeStreamSummary(ctx, in)
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("describe stream summary: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("describe stream summary: %w", awserr.ClassifyCall(err, s.Permissions()[0], "kinesis:DescribeStreamSummary"))
 		}
 		if out.StreamDescriptionSummary == nil {
 			return health.Observation{}, health.WithClass("invalid response", errors.New("no stream in the answer"))

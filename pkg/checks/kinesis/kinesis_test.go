@@ -43,7 +43,7 @@ func TestProbe(t *testing.T) {
 		{"creating fails", status(types.StreamStatusCreating), health.StatusFail, "stream CREATING"},
 		{"deleting fails", status(types.StreamStatusDeleting), health.StatusFail, "stream DELETING"},
 		{"missing", failing("ResourceNotFoundException"), health.StatusFail, health.ClassNotFound},
-		{"denied", failing("AccessDeniedException"), health.StatusFail, health.ClassDenied},
+		{"denied", failing("AccessDeniedException"), health.StatusFail, "access denied: kinesis:DescribeStreamSummary on stream/clicks"},
 		{"throttled", failing("LimitExceededException"), health.StatusFail, health.ClassThrottled},
 	}
 	for _, tt := range tests {

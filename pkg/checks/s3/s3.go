@@ -32,7 +32,7 @@ type API interface {
 
 // New returns the check of the bucket s describes, through client.
 func New(c checks.Common, s Spec, client API) health.Check {
-	p := &prober{client: client, bucket: s.Bucket, probeKey: strings.TrimSuffix(s.ProbeKey, "/"),
+	p := &prober{client: client, bucket: s.Bucket, probeKey: strings.TrimSuffix(s.ProbeKey, "/"), perm: s.Permissions()[0],
 		cleanupTimeout: DefaultCleanupTimeout, now: time.Now}
 	return c.Check(health.ComponentDatastore, "", p.probe)
 }
@@ -44,6 +44,7 @@ type prober struct {
 	probeKey       string
 	cleanupTimeout time.Duration
 	now            func() time.Time
+	perm           checks.Permission // Permissions: HeadBucket's, or the probe's
 }
 
 // probe checks the bucket: HeadBucket, or the write-read-delete round trip
@@ -51,7 +52,7 @@ type prober struct {
 func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	if c.probeKey == "" {
 		if _, err := c.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: &c.bucket}); err != nil {
-			return health.Observation{}, fmt.Errorf("head bucket: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("head bucket: %w", awserr.ClassifyCall(err, c.perm, "s3:ListBucket"))
 		}
 		return health.Observation{}, nil
 	}
@@ -74,7 +75,7 @@ func (c *prober) roundTrip(ctx context.Context) (err error) {
 		_, derr := c.client.DeleteObject(dctx, &awss3.DeleteObjectInput{Bucket: &c.bucket, Key: &key})
 		if derr != nil && err == nil {
 			// Every run would leave an object behind: that is a failure.
-			err = fmt.Errorf("delete probe object: %w", Classify(derr))
+			err = fmt.Errorf("delete probe object: %w", awserr.ClassifyCall(derr, c.perm, "s3:DeleteObject"))
 		}
 	}()
 	if _, err := c.client.PutObject(ctx, &awss3.PutObjectInput{
@@ -83,11 +84,11 @@ func (c *prober) roundTrip(ctx context.Context) (err error) {
 		Body:        bytes.NewReader(body),
 		ContentType: strPtr("text/plain"),
 	}); err != nil {
-		return fmt.Errorf("put probe object: %w", Classify(err))
+		return fmt.Errorf("put probe object: %w", awserr.ClassifyCall(err, c.perm, "s3:PutObject"))
 	}
 	out, err := c.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: &c.bucket, Key: &key})
 	if err != nil {
-		return fmt.Errorf("get probe object: %w", Classify(err))
+		return fmt.Errorf("get probe object: %w", awserr.ClassifyCall(err, c.perm, "s3:GetObject"))
 	}
 	got, err := io.ReadAll(io.LimitReader(out.Body, int64(len(body))+1))
 	out.Body.Close()

@@ -101,8 +101,8 @@ func TestProbeHeadBucket(t *testing.T) {
 		{"healthy", nil, ""},
 		{"not found", &smithy.OperationError{Err: &types.NotFound{}}, health.ClassNotFound},
 		{"no such bucket", apiErr("NoSuchBucket"), health.ClassNotFound},
-		{"forbidden", apiErr("Forbidden"), health.ClassDenied},
-		{"access denied", apiErr("AccessDenied"), health.ClassDenied},
+		{"forbidden", apiErr("Forbidden"), "access denied: s3:ListBucket on bucket orders-bucket"},
+		{"access denied", apiErr("AccessDenied"), "access denied: s3:ListBucket on bucket orders-bucket"},
 		{"throttled", apiErr("SlowDown"), health.ClassThrottled},
 	}
 	for _, tt := range tests {
@@ -175,7 +175,7 @@ func TestProbeRoundTripCleansUp(t *testing.T) {
 					return nil, apiErr("AccessDenied")
 				}
 			},
-			want: health.ClassDenied,
+			want: "access denied: s3:GetObject on bucket orders-bucket/health/*",
 		},
 		{
 			name: "get times out",
@@ -235,7 +235,7 @@ func TestProbeRoundTripCleansUp(t *testing.T) {
 					return nil, apiErr("AccessDenied")
 				}
 			},
-			want: health.ClassDenied,
+			want: "access denied: s3:DeleteObject on bucket orders-bucket/health/*",
 		},
 	}
 	for _, tt := range tests {

@@ -86,7 +86,7 @@ func New(c checks.Common, s Spec, client API, now func() time.Time) health.Check
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		out, err := client.DescribeSecret(ctx, &awssm.DescribeSecretInput{SecretId: &id})
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("describe secret: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("describe secret: %w", awserr.ClassifyCall(err, s.Permissions()[0], "secretsmanager:DescribeSecret"))
 		}
 		if out.DeletedDate != nil {
 			return health.Observation{}, health.WithClass("scheduled for deletion", fmt.Errorf("deleted on %s", out.DeletedDate))

@@ -46,7 +46,7 @@ func TestProbe(t *testing.T) {
 		{"never rotated", rotating(nil), health.StatusWarn, "rotation stuck: never rotated"},
 		{"scheduled for deletion", secret(awssm.DescribeSecretOutput{DeletedDate: days(1)}), health.StatusFail, "scheduled for deletion"},
 		{"missing", failing("ResourceNotFoundException"), health.StatusFail, health.ClassNotFound},
-		{"denied", failing("AccessDeniedException"), health.StatusFail, health.ClassDenied},
+		{"denied", failing("AccessDeniedException"), health.StatusFail, "access denied: secretsmanager:DescribeSecret on secret:orders/db"},
 		{"throttled", failing("ThrottlingException"), health.StatusFail, health.ClassThrottled},
 	}
 	for _, tt := range tests {

@@ -85,7 +85,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 		}()
 		out, err := client.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: &topic})
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("get topic attributes: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("get topic attributes: %w", awserr.ClassifyCall(err, s.Permissions()[0], "sns:GetTopicAttributes"))
 		}
 		if n := out.Attributes["SubscriptionsConfirmed"]; n != "0" && n != "" {
 			return health.Observation{}, nil
@@ -97,7 +97,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 			l.err = ctx.Err()
 		}
 		if l.err != nil {
-			return health.Observation{}, fmt.Errorf("list subscriptions: %w", Classify(l.err))
+			return health.Observation{}, fmt.Errorf("list subscriptions: %w", awserr.ClassifyCall(l.err, s.Permissions()[0], "sns:ListSubscriptionsByTopic"))
 		}
 		if !l.confirmed {
 			return health.Observation{Status: health.StatusWarn, Output: "no confirmed subscription"}, nil

@@ -76,9 +76,9 @@ func TestProbe(t *testing.T) {
 		{"only pending", confirmed("0", []string{"PendingConfirmation"}), health.StatusWarn, "no confirmed subscription"},
 		{"emulator says 0, the list a confirmed one", confirmed("0", []string{"PendingConfirmation"}, []string{topic + ":1b2c"}), health.StatusPass, ""},
 		{"list denied", fakeSNS{getTopicAttributes: confirmed("0").getTopicAttributes, listErr: checktest.APIError("AuthorizationError")},
-			health.StatusFail, health.ClassDenied},
+			health.StatusFail, "access denied: sns:ListSubscriptionsByTopic on topic orders"},
 		{"missing", failing("NotFound"), health.StatusFail, health.ClassNotFound},
-		{"denied", failing("AuthorizationError"), health.StatusFail, health.ClassDenied},
+		{"denied", failing("AuthorizationError"), health.StatusFail, "access denied: sns:GetTopicAttributes on topic orders"},
 		{"throttled", failing("Throttled"), health.StatusFail, health.ClassThrottled},
 	}
 	for _, tt := range tests {

@@ -30,7 +30,7 @@ type API interface {
 // New returns the check of the queue s describes, read through client.
 // Its observed value is the queue's depth (Measurement, Unit).
 func New(c checks.Common, s Spec, client API) health.Check {
-	p := &prober{client: client, queueURL: s.QueueURL, maxDepth: -1, dlqURL: s.DLQURL}
+	p := &prober{client: client, queueURL: s.QueueURL, maxDepth: -1, dlqURL: s.DLQURL, perms: s.Permissions()}
 	if s.MaxDepth != nil {
 		p.maxDepth = *s.MaxDepth
 	}
@@ -44,6 +44,7 @@ type prober struct {
 	queueURL string
 	maxDepth int64 // negative: no limit
 	dlqURL   string
+	perms    []checks.Permission // Permissions: the queue's, then the dead-letter queue's
 }
 
 // depth is the answer of one GetQueueAttributes call.
@@ -65,7 +66,7 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	}
 	n, err := c.depth(ctx, c.queueURL)
 	if err != nil {
-		return health.Observation{}, fmt.Errorf("queue: %w", Classify(err, ""))
+		return health.Observation{}, fmt.Errorf("queue: %w", Classify(err, "", c.perms[0]))
 	}
 	obs := health.Observation{Value: n, Unit: Unit}
 	var warnings []string
@@ -80,7 +81,7 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 			d.err = ctx.Err()
 		}
 		if d.err != nil {
-			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", Classify(d.err, "dead-letter queue: "))
+			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", Classify(d.err, "dead-letter queue: ", c.perms[1]))
 		}
 		if d.n > 0 {
 			warnings = append(warnings, fmt.Sprintf("dead-letter queue holds %d messages", d.n))
@@ -114,12 +115,16 @@ func (c *prober) depth(ctx context.Context, url string) (int64, error) {
 }
 
 // Classify gives a recognised SQS error its safe class, prefixed to say
-// which queue it concerns; other errors are left to health.Classify.
-func Classify(err error, prefix string) error {
+// which queue it concerns; a denied call names the action and the queue of
+// perm (awserr.DeniedClass). Other errors are left to health.Classify.
+func Classify(err error, prefix string, perm checks.Permission) error {
 	var missing *types.QueueDoesNotExist
 	class := awserr.Class(err)
 	if errors.As(err, &missing) {
 		class = health.ClassNotFound
+	}
+	if class == health.ClassDenied {
+		class = awserr.DeniedClass(perm.Actions[0], perm.Resource)
 	}
 	var ce *health.ClassError
 	switch {

@@ -134,8 +134,9 @@ func TestIntegrationBadCredentials(t *testing.T) {
 	}))
 	defer srv.Close()
 	const budget = 2 * time.Second
-	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: srv.URL + "/000000000000/orders"}), budget, buildtest.StaticAWS(srv.URL))
-	checktest.Expect(t, o, health.StatusFail, health.ClassDenied, budget)
+	// An AWS queue URL, so that the check knows the queue's ARN; the calls go to srv.
+	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/orders"}), budget, buildtest.StaticAWS(srv.URL))
+	checktest.Expect(t, o, health.StatusFail, "access denied: sqs:GetQueueAttributes on queue orders", budget)
 	for what, text := range map[string]string{"response": o.Body, "logs": o.Logs} {
 		if strings.Contains(text, "Secret-Key-Example-123") || strings.Contains(text, "security token") {
 			t.Errorf("the %s shows credentials or AWS's message: %s", what, text)

@@ -118,13 +118,13 @@ func TestProbe(t *testing.T) {
 			name:       "denied",
 			client:     depths(nil, map[string]error{queueURL: apiErr("AccessDenied")}),
 			wantStatus: health.StatusFail,
-			wantOutput: health.ClassDenied,
+			wantOutput: "access denied: sqs:GetQueueAttributes on queue orders",
 		},
 		{
 			name:       "bad credentials",
 			client:     depths(nil, map[string]error{queueURL: apiErr("InvalidClientTokenId")}),
 			wantStatus: health.StatusFail,
-			wantOutput: health.ClassDenied,
+			wantOutput: "access denied: sqs:GetQueueAttributes on queue orders",
 		},
 		{
 			name:       "throttled",
@@ -137,7 +137,7 @@ func TestProbe(t *testing.T) {
 			client:     depths(map[string]int{queueURL: 0}, map[string]error{dlqURL: apiErr("AccessDeniedException")}),
 			spec:       Spec{DLQURL: dlqURL},
 			wantStatus: health.StatusFail,
-			wantOutput: "dead-letter queue: " + health.ClassDenied,
+			wantOutput: "dead-letter queue: access denied: sqs:GetQueueAttributes on queue orders-dlq",
 		},
 		{
 			name: "missing attribute",
