@@ -3,7 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
-		"reflect"
+	"reflect"
 	"strings"
 	"testing"
 
