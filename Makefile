@@ -6,13 +6,15 @@ GO    ?= go
 FUNCTIONS := health canary gate
 ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
-GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
+include mk/kinds.mk
+GOFLAGS_BUILD := -tags $(BUILD_TAGS) -trimpath -ldflags "-s -w"
 
 .PHONY: all build test unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
 ## build: linux bootstraps for every function and architecture, in build/<function>/<arch>/bootstrap
+##   make build KINDS=dynamodb,sqs [CONTROLS=drain,token,checksparameter]: link only those kinds and controls (mk/kinds.mk)
 build: $(foreach f,$(wildcard $(addprefix functions/,$(FUNCTIONS))),$(foreach a,$(ARCHES),build/$(notdir $(f))/$(a)/bootstrap))
 
 build/%/bootstrap: FORCE
