@@ -19,7 +19,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
@@ -63,7 +62,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		return nil, cfg, err
 	}
 	// The AWS configuration is loaded once, and only when something needs it.
-	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
 	if err := controls.ReadChecks(ctx, &cfg, loadAWS); err != nil {
 		return nil, cfg, err
 	}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
@@ -66,7 +65,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	defer cancel()
 	// The AWS configuration is loaded once, and only when something needs it.
-	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
 	if err := controls.Available(cfg); err != nil {
 		return nil, nil, err
 	}
