@@ -87,10 +87,12 @@ EVENT ?= events/health-v2-ready.json
 invoke: local-up
 	$(GO) run ./internal/invoke $(FN) $(EVENT)
 
-## coldstart: cold start of the functions through the emulator, RUNS times (median, p90)
+## coldstart: cold starts at Lambda's CPU shares (128 MB, 256 MB) and on a whole core, RUNS times:
+##   spawn to first 200 beside alexliesenfeld/health, then both functions through the emulator
+##   (make coldstart BEFORE=<revision> also measures that revision's health bootstrap)
 RUNS ?= 10
 coldstart: local-up
-	bash scripts/coldstart.sh $(RUNS)
+	BEFORE=$(BEFORE) VARIANTS="$(VARIANTS)" bash scripts/coldstart.sh $(RUNS)
 
 ## run: the health API on 127.0.0.1:$${PORT:-8080}
 run:
