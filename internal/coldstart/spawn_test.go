@@ -32,7 +32,8 @@ import (
 // elsewhere (scripts/coldstart.sh builds one from a git revision), when
 // set; the default build (every kind and control); the default build with
 // each environment of COLDSTART_VARIANTS (such as "GOGC=400;GOGC=off");
-// and the build for KINDS=http,tcp.
+// and the build for KINDS=http,tcp. The current builds run with the
+// function environment COLDSTART_FUNCTION_ENV (the templates' GOGC).
 func BenchmarkSpawnToLive(b *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
@@ -49,13 +50,14 @@ func BenchmarkSpawnToLive(b *testing.B) {
 		all = append(all, series{"health, before (" + os.Getenv("COLDSTART_BEFORE_NAME") + ")", before, nil})
 	}
 	health := build(b, dir, "./functions/health", "lambda.norpc")
-	all = append(all, series{"health, default build (every kind)", health, nil})
+	fnEnv := strings.Fields(os.Getenv("COLDSTART_FUNCTION_ENV"))
+	all = append(all, series{"health, default build (every kind) " + strings.Join(fnEnv, " "), health, fnEnv})
 	for _, v := range strings.Split(os.Getenv("COLDSTART_VARIANTS"), ";") {
 		if v = strings.TrimSpace(v); v != "" {
 			all = append(all, series{"health, default build, " + v, health, strings.Fields(v)})
 		}
 	}
-	all = append(all, series{"health, KINDS=http,tcp", build(b, dir, "./functions/health", "lambda.norpc,kinds,kind_http,kind_tcp"), nil})
+	all = append(all, series{"health, KINDS=http,tcp " + strings.Join(fnEnv, " "), build(b, dir, "./functions/health", "lambda.norpc,kinds,kind_http,kind_tcp"), fnEnv})
 
 	groups := make([]*coldstart.Cgroup, len(coldstart.Shares))
 	for i, s := range coldstart.Shares {

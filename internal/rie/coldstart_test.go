@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +44,9 @@ import (
 // check and PutMetricData to LocalStack. Beside the default build, the
 // health function is also measured built for KINDS=postgres, and, when
 // COLDSTART_BEFORE names a bootstrap built elsewhere (scripts/coldstart.sh
-// BEFORE=<revision> builds one), as it was before.
+// BEFORE=<revision> builds one), as it was before. The current builds run
+// with the function environment COLDSTART_FUNCTION_ENV (the templates'
+// GOGC) besides.
 func BenchmarkColdStart(t *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
@@ -77,6 +80,9 @@ func BenchmarkColdStart(t *testing.B) {
 	if before := os.Getenv("COLDSTART_BEFORE"); before != "" {
 		all = append(all, series{"health before (" + os.Getenv("COLDSTART_BEFORE_NAME") + "), GET /health/live (no I/O)", before, healthCfg, event("health-v2-live.json")})
 	}
+	fnEnv := strings.Fields(os.Getenv("COLDSTART_FUNCTION_ENV"))
+	healthCfg.Env = append(slices.Clone(healthCfg.Env), fnEnv...)
+	aws = append(aws, fnEnv...)
 	all = append(all,
 		series{"health, GET /health/live (no I/O)", health, healthCfg, event("health-v2-live.json")},
 		series{"health built for KINDS=postgres, GET /health/live (no I/O)", lean, healthCfg, event("health-v2-live.json")},
