@@ -2,6 +2,7 @@ package healthstack
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -30,5 +31,28 @@ func TestControlsOf(t *testing.T) {
 	env := map[string]*string{"HEALTH_DRAIN_PARAMETER": jsii.String("/d"), "HEALTH_TOKEN_SECRET_ARN": jsii.String("arn:x"), "HEALTH_SERVICE": jsii.String("s")}
 	if got, want := controlsOf(env), []string{"drain", "token"}; !slices.Equal(got, want) {
 		t.Errorf("controlsOf() = %v; want %v", got, want)
+	}
+}
+
+// TestLeanBootstrap builds a lean canary through mk/sam.mk's target, as the
+// construct would at synth: a linux/arm64 bootstrap in a directory of its
+// own, named after its kinds and controls.
+func TestLeanBootstrap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a bootstrap")
+	}
+	dir, err := leanBootstrap("../..", t.TempDir(), "canary", []string{"sqs", "tcp"}, []string{"checksparameter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := filepath.Base(dir), "arm64-sqs-tcp+checksparameter"; got != want {
+		t.Errorf("directory %s; want %s", got, want)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 20 || string(b[1:4]) != "ELF" || b[18] != 0xb7 { // EM_AARCH64
+		t.Errorf("bootstrap is not a linux/arm64 ELF executable")
 	}
 }
