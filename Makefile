@@ -6,13 +6,15 @@ GO    ?= go
 FUNCTIONS := health canary gate
 ARCHES    := arm64 amd64
 HOST_ARCH := $(shell $(GO) env GOARCH)
-GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags "-s -w"
+include mk/kinds.mk
+GOFLAGS_BUILD := -tags $(BUILD_TAGS) -trimpath -ldflags "-s -w"
 
 .PHONY: all build test test-oldgo unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
 
 all: build
 
 ## build: linux bootstraps for every function and architecture, in build/<function>/<arch>/bootstrap
+##   make build KINDS=dynamodb,sqs [CONTROLS=drain,token,checksparameter]: link only those kinds and controls (mk/kinds.mk)
 build: $(foreach f,$(wildcard $(addprefix functions/,$(FUNCTIONS))),$(foreach a,$(ARCHES),build/$(notdir $(f))/$(a)/bootstrap))
 
 build/%/bootstrap: FORCE
@@ -96,10 +98,12 @@ EVENT ?= events/health-v2-ready.json
 invoke: local-up
 	$(GO) run ./internal/invoke $(FN) $(EVENT)
 
-## coldstart: cold start of the functions through the emulator, RUNS times (median, p90)
+## coldstart: cold starts at Lambda's CPU shares (128 MB, 256 MB) and on a whole core, RUNS times:
+##   spawn to first 200 beside alexliesenfeld/health, then both functions through the emulator
+##   (make coldstart BEFORE=<revision> also measures that revision's health bootstrap)
 RUNS ?= 10
 coldstart: local-up
-	bash scripts/coldstart.sh $(RUNS)
+	BEFORE=$(BEFORE) VARIANTS="$(VARIANTS)" bash scripts/coldstart.sh $(RUNS)
 
 ## run: the health API on 127.0.0.1:$${PORT:-8080}
 run:

@@ -5,7 +5,9 @@
 # Makefile (which includes this file) with ARTIFACTS_DIR set to the function's
 # directory under .aws-sam/build. Each target builds a linux/arm64 `bootstrap` there
 # with the same flags as `make build`: CGO off, -tags lambda.norpc, -trimpath,
-# -ldflags "-s -w". No container, no Docker: Go cross-compiles.
+# -ldflags "-s -w". No container, no Docker: Go cross-compiles. KINDS and
+# CONTROLS from the environment choose the kinds and controls it links, as
+# for `make build` (mk/kinds.mk): `KINDS=dynamodb,sqs sam build`.
 #
 # `make sam-build` (mk/iac.mk) also passes this file through MAKEFILES, so it works
 # whether or not the root Makefile includes it; the guard keeps a double read harmless.
@@ -16,7 +18,8 @@ LAMBDAHEALTH_SAM_MK := 1
 # The repository root, wherever make runs (SAM may run it in a scratch copy).
 SAM_MK_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 SAM_GO      ?= $(if $(GO),$(GO),go)
-SAM_GOFLAGS := -tags lambda.norpc -trimpath -ldflags "-s -w"
+include $(SAM_MK_ROOT)/mk/kinds.mk
+SAM_GOFLAGS := -tags $(BUILD_TAGS) -trimpath -ldflags "-s -w"
 
 .PHONY: build-HealthFunction build-CanaryFunction build-GatePreTrafficFunction build-GatePostTrafficFunction
 

@@ -19,8 +19,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
@@ -67,7 +65,10 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		return nil, cfg, err
 	}
 	// The AWS configuration is loaded once, and only when something needs it.
-	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
+	if err := controls.Available(cfg); err != nil {
+		return nil, cfg, err
+	}
 	if err := controls.ReadChecks(ctx, &cfg, loadAWS); err != nil {
 		return nil, cfg, err
 	}
@@ -81,7 +82,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		awsCfg = &loaded
 		if cfg.DrainParameter != "" {
 			// The ad-hoc maintenance switch, read once a run.
-			drainSwitch = controls.NewSwitch(ssm.NewFromConfig(awscheck.WithCheckRetries(loaded)), cfg.DrainParameter, 0)
+			drainSwitch = controls.SwitchSource(awscheck.WithCheckRetries(loaded), cfg.DrainParameter, 0)
 		}
 	}
 	// The canary always asks the dependencies: no cache between runs. Its

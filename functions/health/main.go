@@ -16,9 +16,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
@@ -71,7 +68,10 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
 	defer cancel()
 	// The AWS configuration is loaded once, and only when something needs it.
-	loadAWS := sync.OnceValues(func() (aws.Config, error) { return awsconfig.LoadDefaultConfig(ctx) })
+	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
+	if err := controls.Available(cfg); err != nil {
+		return nil, nil, err
+	}
 	if err := controls.ReadChecks(ctx, &cfg, loadAWS); err != nil {
 		return nil, nil, err
 	}
@@ -88,12 +88,12 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		// The start-up read and the drain switch get the checks' short retries.
 		controlsCfg := awscheck.WithCheckRetries(loaded)
 		if cfg.TokenSecretARN != "" {
-			if token, err = controls.Token(ctx, secretsmanager.NewFromConfig(controlsCfg), cfg.TokenSecretARN); err != nil {
+			if token, err = controls.ReadToken(ctx, controlsCfg, cfg.TokenSecretARN); err != nil {
 				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
 			}
 		}
 		if cfg.DrainParameter != "" {
-			drainSwitch = controls.NewSwitch(ssm.NewFromConfig(controlsCfg), cfg.DrainParameter, cfg.CacheTTL)
+			drainSwitch = controls.SwitchSource(controlsCfg, cfg.DrainParameter, cfg.CacheTTL)
 			opts = append(opts, health.WithDrain(drainSwitch.Drain))
 		}
 	}

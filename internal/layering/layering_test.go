@@ -4,6 +4,7 @@ package layering
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,52 @@ func TestBootstrapsLinkNoTemplates(t *testing.T) {
 		for _, dep := range strings.Fields(string(out)) {
 			if dep == "text/template" || dep == "html/template" || dep == "net/rpc" {
 				t.Errorf("functions/%s links %s", fn, dep)
+			}
+		}
+	}
+}
+
+// TestLeanBuildsLinkOnlyTheirKinds: a bootstrap built with KINDS (the build
+// tags "kinds" and "kind_<type>", mk/kinds.mk) links the SDK clients and
+// drivers of its kinds and nothing else: no other kind, no control it did
+// not name, and none of config.LoadDefaultConfig's SSO, OIDC, sign-in and
+// STS clients, each of which initializes at every cold start.
+func TestLeanBuildsLinkOnlyTheirKinds(t *testing.T) {
+	tests := []struct {
+		tags         string
+		want, banned []string
+	}{
+		{"kinds,kind_dynamodb,kind_sqs",
+			[]string{"github.com/aws/aws-sdk-go-v2/service/dynamodb", "github.com/aws/aws-sdk-go-v2/service/sqs"},
+			[]string{"github.com/aws/aws-sdk-go-v2/service/kinesis", "github.com/aws/aws-sdk-go-v2/service/sns", "github.com/jackc/",
+				"github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/config",
+				"github.com/aws/aws-sdk-go-v2/service/sso", "github.com/aws/aws-sdk-go-v2/service/sts", "github.com/aws/aws-sdk-go-v2/service/signin"}},
+		{"kinds,kind_http,kind_tcp", nil, []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/jackc/", "github.com/go-sql-driver/", "github.com/redis/"}},
+		{"kinds,kind_http,control_drain,control_token",
+			[]string{"github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/aws/aws-sdk-go-v2/service/secretsmanager"},
+			[]string{"github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/service/sts"}},
+	}
+	for _, tt := range tests {
+		for _, fn := range []string{"health", "canary"} {
+			if fn == "canary" && tt.want == nil {
+				continue // the canary links CloudWatch whatever its kinds
+			}
+			out, err := exec.Command("go", "list", "-tags", "lambda.norpc,"+tt.tags, "-deps", "../../functions/"+fn).CombinedOutput()
+			if err != nil {
+				t.Fatalf("go list -deps functions/%s: %v\n%s", fn, err, out)
+			}
+			deps := strings.Fields(string(out))
+			for _, w := range tt.want {
+				if fn == "health" && !slices.Contains(deps, w) {
+					t.Errorf("functions/%s with -tags %s does not link %s", fn, tt.tags, w)
+				}
+			}
+			for _, dep := range deps {
+				for _, b := range tt.banned {
+					if dep == strings.TrimSuffix(b, "/") || strings.HasPrefix(dep, strings.TrimSuffix(b, "/")+"/") {
+						t.Errorf("functions/%s with -tags %s links %s", fn, tt.tags, dep)
+					}
+				}
 			}
 		}
 	}

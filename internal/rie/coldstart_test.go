@@ -1,26 +1,32 @@
 package rie_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/coldstart"
 	"github.com/lambdahealth/lambdahealth/internal/rie"
 	"github.com/lambdahealth/lambdahealth/internal/rie/rietest"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 )
 
 // BenchmarkColdStart measures cold starts of both functions' production
-// bootstraps through the emulator, COLDSTART_RUNS times each (default 10),
-// after one discarded warm-up run that primes the page cache. Run it once,
-// with -benchtime=1x (scripts/coldstart.sh does):
+// bootstraps through the emulator at each of coldstart.Shares (Lambda's CPU
+// share at 128 MB and 256 MB, and a whole core: a cgroup CPU quota on the
+// bootstrap, which a shell puts in the cgroup before it execs it),
+// COLDSTART_RUNS times each (default 10), after one discarded warm-up run
+// that primes the page cache. Run it once, with -benchtime=1x
+// (scripts/coldstart.sh does):
 //
 //   - start to first answer: wall time from executing the emulator (which
 //     starts the bootstrap on the first invocation, as Lambda does) to the
@@ -35,7 +41,12 @@ import (
 //
 // The functions are configured as in the emulator tier: the health function
 // with one PostgreSQL check of the local stack, the canary with the same
-// check and PutMetricData to LocalStack.
+// check and PutMetricData to LocalStack. Beside the default build, the
+// health function is also measured built for KINDS=postgres, and, when
+// COLDSTART_BEFORE names a bootstrap built elsewhere (scripts/coldstart.sh
+// BEFORE=<revision> builds one), as it was before. The current builds run
+// with the function environment COLDSTART_FUNCTION_ENV (the templates'
+// GOGC) besides.
 func BenchmarkColdStart(t *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
@@ -49,6 +60,7 @@ func BenchmarkColdStart(t *testing.B) {
 	}
 	checks := `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"` + env["LOCAL_PG_DSN"] + `"}]`
 	health := rietest.Bootstrap(t, "./functions/health")
+	lean := rietest.Bootstrap(t, "./functions/health", "kinds", "kind_postgres")
 	canary := rietest.Bootstrap(t, "./functions/canary")
 	event := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(testenv.Root(), "events", name))
@@ -57,42 +69,65 @@ func BenchmarkColdStart(t *testing.B) {
 		}
 		return b
 	}
-	series := []struct {
+	type series struct {
 		name      string
 		bootstrap string
 		cfg       rie.Config
 		event     []byte
-	}{
-		{"health, GET /health/live (no I/O)", health, rie.Config{FunctionName: "HealthFunction", MemoryMB: 256, Timeout: 10 * time.Second,
-			Env: append([]string{"HEALTH_SERVICE=orders", checks}, aws...)}, event("health-v2-live.json")},
-		{"health, GET /health/ready (PostgreSQL check)", health, rie.Config{FunctionName: "HealthFunction", MemoryMB: 256, Timeout: 10 * time.Second,
-			Env: append([]string{"HEALTH_SERVICE=orders", checks}, aws...)}, event("health-v2-ready.json")},
-		{"canary, scheduled run (PostgreSQL check, PutMetricData)", canary, rie.Config{FunctionName: "CanaryFunction", MemoryMB: 256, Timeout: 30 * time.Second,
-			Env: append([]string{"HEALTH_SERVICE=coldstart", "HEALTH_METRICS_NAMESPACE=LambdaHealthColdStart", checks}, aws...)}, event("canary-scheduled.json")},
 	}
+	healthCfg := rie.Config{FunctionName: "HealthFunction", Timeout: 10 * time.Second, Env: append([]string{"HEALTH_SERVICE=orders", checks}, aws...)}
+	var all []series
+	if before := os.Getenv("COLDSTART_BEFORE"); before != "" {
+		all = append(all, series{"health before (" + os.Getenv("COLDSTART_BEFORE_NAME") + "), GET /health/live (no I/O)", before, healthCfg, event("health-v2-live.json")})
+	}
+	fnEnv := strings.Fields(os.Getenv("COLDSTART_FUNCTION_ENV"))
+	healthCfg.Env = append(slices.Clone(healthCfg.Env), fnEnv...)
+	aws = append(aws, fnEnv...)
+	all = append(all,
+		series{"health, GET /health/live (no I/O)", health, healthCfg, event("health-v2-live.json")},
+		series{"health built for KINDS=postgres, GET /health/live (no I/O)", lean, healthCfg, event("health-v2-live.json")},
+		series{"health, GET /health/ready (PostgreSQL check)", health, healthCfg, event("health-v2-ready.json")},
+		series{"canary, scheduled run (PostgreSQL check, PutMetricData)", canary, rie.Config{FunctionName: "CanaryFunction", Timeout: 30 * time.Second,
+			Env: append([]string{"HEALTH_SERVICE=coldstart", "HEALTH_METRICS_NAMESPACE=LambdaHealthColdStart", checks}, aws...)}, event("canary-scheduled.json")},
+	)
 
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n%d runs each (median / p90 / max, ms); GOARCH %s, %d CPUs\n\n", runs, runtime.GOARCH, runtime.NumCPU())
-	fmt.Fprintf(&table, "| function, event | start to first answer | first invocation | init phase (INIT REPORT) | REPORT Init Duration | warm invocation |\n")
-	fmt.Fprintf(&table, "| --- | --- | --- | --- | --- | --- |\n")
-	for _, s := range series {
-		var wall, first, initPhase, reportInit, warm []time.Duration
-		for i := -1; i < runs; i++ { // run -1 warms the page cache and is not counted
-			cfg := s.cfg
-			cfg.Emulator, cfg.Bootstrap = emulator, s.bootstrap
-			m := measure(t, cfg, s.event)
-			if i < 0 {
-				continue
-			}
-			wall, first, initPhase = append(wall, m.wall), append(first, m.first), append(initPhase, m.initPhase)
-			reportInit, warm = append(reportInit, m.reportInit), append(warm, m.warm)
+	fmt.Fprintf(&table, "| CPU share | function, event | start to first answer | first invocation | init phase (INIT REPORT) | REPORT Init Duration | warm invocation |\n")
+	fmt.Fprintf(&table, "| --- | --- | --- | --- | --- | --- | --- |\n")
+	for si, share := range coldstart.Shares {
+		group, err := coldstart.NewCgroup(fmt.Sprintf("lambdahealth-rie-%d-%d", os.Getpid(), si), share)
+		if err != nil {
+			testenv.Missing(t, err.Error())
 		}
-		fmt.Fprintf(&table, "| %s | %s | %s | %s | %s | %s |\n", s.name,
-			summary(wall), summary(first), summary(initPhase), summary(reportInit), summary(warm))
+		for i, s := range all {
+			// The emulator runs this script as the bootstrap: it puts itself
+			// in the cgroup and execs the real one.
+			wrapper := filepath.Join(t.TempDir(), "bootstrap")
+			if err := os.WriteFile(wrapper, []byte(group.Script(s.bootstrap)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cfg := s.cfg
+			cfg.Emulator, cfg.Bootstrap, cfg.MemoryMB = emulator, wrapper, cmp.Or(share.MemoryMB, 256)
+			var wall, first, initPhase, reportInit, warm []time.Duration
+			for run := -1; run < runs; run++ { // run -1 warms the page cache and is not counted
+				m := measure(t, cfg, s.event)
+				if run < 0 {
+					continue
+				}
+				wall, first, initPhase = append(wall, m.wall), append(first, m.first), append(initPhase, m.initPhase)
+				reportInit, warm = append(reportInit, m.reportInit), append(warm, m.warm)
+			}
+			fmt.Fprintf(&table, "| %s | %s | %s | %s | %s | %s | %s |\n", share.Name, all[i].name,
+				summary(wall), summary(first), summary(initPhase), summary(reportInit), summary(warm))
+		}
+		if err := group.Remove(); err != nil {
+			t.Errorf("remove the cgroup: %v", err)
+		}
 	}
-	for _, b := range []struct{ name, path string }{{"health", health}, {"canary", canary}} {
+	for _, b := range []struct{ name, path string }{{"health", health}, {"health (KINDS=postgres)", lean}, {"canary", canary}} {
 		if fi, err := os.Stat(b.path); err == nil {
-			fmt.Fprintf(&table, "\n%s bootstrap: %.1f MB", b.name, float64(fi.Size())/(1<<20))
+			fmt.Fprintf(&table, "\n%s bootstrap: %d bytes", b.name, fi.Size())
 		}
 	}
 	t.Log(table.String())

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 )
 
 // ErrNotFound is returned by Find when the emulator binary is not there.
@@ -49,11 +50,11 @@ func Find(root string) (string, error) {
 // Build compiles the Lambda function in pkg (a package path relative to
 // root, such as ./functions/health) into dir/bootstrap for linux and this
 // machine's architecture, with the production flags: CGO_ENABLED=0,
-// -tags lambda.norpc, -trimpath, -ldflags "-s -w". It returns the path of
+// -tags lambda.norpc (and tags), -trimpath, -ldflags "-s -w". It returns the path of
 // the binary.
-func Build(ctx context.Context, root, pkg, dir string) (string, error) {
+func Build(ctx context.Context, root, pkg, dir string, tags ...string) (string, error) {
 	out := filepath.Join(dir, "bootstrap")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", strings.Join(append([]string{"lambda.norpc"}, tags...), ","), "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH, "GOFLAGS=")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,6 +171,12 @@ func decodeSpec(item map[string]json.RawMessage, field func(string) string, bad 
 		return spec, false
 	}
 	kind, known := registry.New(typ)
+	if !known && registry.Known(typ) {
+		built := registry.Types()
+		bad(field("type"), "kind %q is not in this build (built with KINDS=%s; rebuild with make build KINDS=%s, or KINDS=... sam build)",
+			typ, strings.Join(built, ","), strings.Join(slices.Sorted(slices.Values(append(built, typ))), ","))
+		return spec, false
+	}
 	if !known {
 		bad(field("type"), "%q is not one of %s", typ, strings.Join(registry.Types(), ", "))
 		return spec, false

@@ -39,10 +39,17 @@ const (
 )
 
 // The three sources of the checks' JSON array; at most one may be set.
+// EnvChecksParameter is also a control (pkg/controls).
 const (
 	envChecks          = "HEALTH_CHECKS"
 	envChecksFile      = "HEALTH_CHECKS_FILE"
-	envChecksParameter = "HEALTH_CHECKS_PARAMETER"
+	EnvChecksParameter = "HEALTH_CHECKS_PARAMETER"
+)
+
+// The variables of the two other controls, which pkg/controls reads.
+const (
+	EnvTokenSecretARN = "HEALTH_TOKEN_SECRET_ARN"
+	EnvDrainParameter = "HEALTH_DRAIN_PARAMETER"
 )
 
 // MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
@@ -101,8 +108,8 @@ func Load(getenv Getenv) (Config, error) {
 		Environment:      getenv("HEALTH_ENVIRONMENT"),
 		Version:          getenv("HEALTH_VERSION"),
 		Token:            getenv("HEALTH_TOKEN"),
-		TokenSecretARN:   getenv("HEALTH_TOKEN_SECRET_ARN"),
-		DrainParameter:   getenv("HEALTH_DRAIN_PARAMETER"),
+		TokenSecretARN:   getenv(EnvTokenSecretARN),
+		DrainParameter:   getenv(EnvDrainParameter),
 		Details:          orDefault(getenv("HEALTH_DETAILS"), DefaultDetails),
 		MetricsNamespace: orDefault(getenv("HEALTH_METRICS_NAMESPACE"), DefaultMetricsNamespace),
 		Metrics:          orDefault(getenv("HEALTH_METRICS"), DefaultMetrics),
@@ -144,7 +151,7 @@ func Load(getenv Getenv) (Config, error) {
 		bad("HEALTH_TOKEN", "%s", problem)
 	}
 	if c.TokenSecretARN != "" && !strings.HasPrefix(c.TokenSecretARN, "arn:") {
-		bad("HEALTH_TOKEN_SECRET_ARN", "not an ARN (must start with arn:)")
+		bad(EnvTokenSecretARN, "not an ARN (must start with arn:)")
 	}
 	switch c.Metrics {
 	case "api", "emf", "both":
@@ -171,7 +178,7 @@ func Load(getenv Getenv) (Config, error) {
 
 	checks, checkErrs := loadChecks(getenv)
 	c.Checks = checks
-	c.ChecksParameter = getenv(envChecksParameter)
+	c.ChecksParameter = getenv(EnvChecksParameter)
 	errs = append(errs, checkErrs...)
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
@@ -252,9 +259,9 @@ func duration(getenv Getenv, key string, def time.Duration, zeroOK bool, bad fun
 // LAMBDA_TASK_ROOT (where Lambda unpacks the bundle), or, outside Lambda,
 // from the working directory.
 func loadChecks(getenv Getenv) ([]CheckSpec, []error) {
-	inline, file, param := getenv(envChecks), getenv(envChecksFile), getenv(envChecksParameter)
+	inline, file, param := getenv(envChecks), getenv(envChecksFile), getenv(EnvChecksParameter)
 	var set []string
-	for _, s := range []struct{ name, value string }{{envChecks, inline}, {envChecksFile, file}, {envChecksParameter, param}} {
+	for _, s := range []struct{ name, value string }{{envChecks, inline}, {envChecksFile, file}, {EnvChecksParameter, param}} {
 		if s.value != "" {
 			set = append(set, s.name)
 		}
@@ -369,7 +376,7 @@ func ReadChecksParameter(ctx context.Context, c *Config, read ParameterReader) e
 	if c.ChecksParameter == "" {
 		return nil
 	}
-	source := envChecksParameter + " (" + c.ChecksParameter + ")"
+	source := EnvChecksParameter + " (" + c.ChecksParameter + ")"
 	ctx, cancel := context.WithTimeout(ctx, ChecksParameterTimeout)
 	defer cancel()
 	raw, err := read(ctx, c.ChecksParameter)

@@ -1,3 +1,5 @@
+//go:build !kinds
+
 package controls
 
 import (

@@ -1,93 +1,116 @@
 // Package controls reads the operator's controls of the health endpoints
 // from AWS: the drain switch (an SSM parameter whose value "drain" takes an
 // instance set out of rotation without a deploy, and whose value
-// "maintenance" switches maintenance on) and the bearer token that unlocks
-// details (a Secrets Manager secret).
+// "maintenance" switches maintenance on), the bearer token that
+// unlocks details (a Secrets Manager secret) and the checks' JSON kept in an
+// SSM parameter.
+//
+// Each control links its SDK client, which initializes at every cold start
+// whether or not it is used. A build that names its kinds (the build tag
+// "kinds", see pkg/checks/registry) links only the controls it also names,
+// with the tags control_drain, control_token and control_checksparameter
+// (`make build KINDS=sqs CONTROLS=drain` sets -tags kinds,kind_sqs,control_drain);
+// without the tag "kinds" every control is linked. A configuration that
+// uses a control its build lacks fails at start-up (Available, ReadChecks).
 package controls
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
-	"github.com/lambdahealth/lambdahealth/pkg/health"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
 // DrainValue is the parameter value that drains.
 const DrainValue = "drain"
 
-// ErrEmptySecret is returned for a token secret with no string value; its
-// class is its text.
-var ErrEmptySecret = health.WithClass("secret has no string value", errors.New("empty secret"))
+// The controls, as the build knob CONTROLS names them.
+const (
+	DrainControl    = "drain"
+	TokenControl    = "token"
+	ChecksParameter = "checksparameter"
+)
 
-// GetParameterAPI is the SSM call the drain switch makes; *ssm.Client fits.
-type GetParameterAPI interface {
-	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
-}
+// The controls this build links: each control's file sets its own when it
+// is built, and leaves it nil otherwise.
+var (
+	switchFrom func(cfg aws.Config, parameter string, ttl time.Duration) *Switch
+	tokenFrom  func(ctx context.Context, cfg aws.Config, secretARN string) (string, error)
+	checksFrom func(cfg aws.Config) config.ParameterReader
+)
 
-// Drain returns a drain source for health.WithDrain: it reports true when
-// the parameter's value is "drain" (case and surrounding space ignored). A
-// missing parameter means "not draining", so that deleting it undoes a drain.
-// NewSwitch's Drain is the same, and also serves the "maintenance" value.
-func Drain(api GetParameterAPI, parameter string) func(ctx context.Context) (bool, error) {
-	return NewSwitch(api, parameter, 0).Drain
-}
-
-// switchValue reads the drain parameter's value, trimmed and in lower
-// case; "" when the parameter is missing.
-func switchValue(ctx context.Context, api GetParameterAPI, parameter string) (string, error) {
-	out, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(parameter)})
-	var missing *ssmtypes.ParameterNotFound
-	switch {
-	case errors.As(err, &missing):
-		return "", nil
-	case err != nil:
-		return "", fmt.Errorf("get parameter: %w", awserr.Classify(err))
+// Built returns the controls this build links, in the order of the knob.
+func Built() []string {
+	var built []string
+	for _, c := range []struct {
+		name string
+		in   bool
+	}{{ChecksParameter, checksFrom != nil}, {DrainControl, switchFrom != nil}, {TokenControl, tokenFrom != nil}} {
+		if c.in {
+			built = append(built, c.name)
+		}
 	}
-	if out.Parameter == nil {
-		return "", nil
+	return built
+}
+
+// Available reports every control cfg uses that this build does not link,
+// each naming its variable and the build knob.
+func Available(cfg config.Config) error {
+	var errs []error
+	if cfg.DrainParameter != "" && switchFrom == nil {
+		errs = append(errs, notBuilt(config.EnvDrainParameter, DrainControl))
 	}
-	return strings.ToLower(strings.TrimSpace(aws.ToString(out.Parameter.Value))), nil
+	if cfg.TokenSecretARN != "" && tokenFrom == nil {
+		errs = append(errs, notBuilt(config.EnvTokenSecretARN, TokenControl))
+	}
+	return errors.Join(errs...)
 }
 
-// GetSecretValueAPI is the Secrets Manager call the token needs;
-// *secretsmanager.Client fits.
-type GetSecretValueAPI interface {
-	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+// notBuilt is the start-up error of variable, whose control this build
+// lacks.
+func notBuilt(variable, control string) error {
+	return fmt.Errorf("%s: the %s control is not in this build (built with KINDS=%s CONTROLS=%s; rebuild with make build CONTROLS=%s, or CONTROLS=... sam build)",
+		variable, control, strings.Join(registry.Types(), ","), strings.Join(Built(), ","), strings.Join(append(Built(), control), ","))
 }
 
-// Token reads the details token from a secret: its whole string value, or
-// the "token" member when the value is a JSON object. Errors never carry
-// the secret's value.
-func Token(ctx context.Context, api GetSecretValueAPI, secretARN string) (string, error) {
-	out, err := api.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(secretARN)})
+// SwitchSource returns the Switch of the drain parameter, read through an
+// SSM client made from cfg (NewSwitch); ttl is how long Maintenance reuses
+// a read. Available has said that the build links it.
+func SwitchSource(cfg aws.Config, parameter string, ttl time.Duration) *Switch {
+	return switchFrom(cfg, parameter, ttl)
+}
+
+// ReadToken reads the details token from the secret secretARN through a
+// Secrets Manager client made from cfg (Token). Available has said that
+// the build links it.
+func ReadToken(ctx context.Context, cfg aws.Config, secretARN string) (string, error) {
+	return tokenFrom(ctx, cfg, secretARN)
+}
+
+// ReadChecks fills cfg.Checks from the SSM parameter HEALTH_CHECKS_PARAMETER
+// names, when it is set, through an SSM client with the checks' short
+// retries: once, at start-up, within config.ChecksParameterTimeout. It does
+// nothing otherwise. awsConfig is main's one loader of the AWS
+// configuration (asked only when the parameter is set), so that start-up
+// loads it once however many things need it.
+func ReadChecks(ctx context.Context, cfg *config.Config, awsConfig func() (aws.Config, error)) error {
+	if cfg.ChecksParameter == "" {
+		return nil
+	}
+	if checksFrom == nil {
+		return notBuilt(config.EnvChecksParameter, ChecksParameter)
+	}
+	loaded, err := awsConfig()
 	if err != nil {
-		return "", fmt.Errorf("get secret value: %w", awserr.Classify(err))
+		return errors.New(checks.AWSConfigProblem)
 	}
-	v := strings.TrimSpace(aws.ToString(out.SecretString))
-	if strings.HasPrefix(v, "{") {
-		v = jsonToken(v)
-	}
-	if v == "" {
-		return "", ErrEmptySecret
-	}
-	return v, nil
-}
-
-// jsonToken returns the "token" member of a JSON object secret, or "".
-func jsonToken(v string) string {
-	var obj struct {
-		Token string `json:"token"`
-	}
-	if json.Unmarshal([]byte(v), &obj) != nil {
-		return ""
-	}
-	return obj.Token
+	return config.ReadChecksParameter(ctx, cfg, checksFrom(awscheck.WithCheckRetries(loaded)))
 }

@@ -20,8 +20,7 @@ const MaintenanceValue = "maintenance"
 // extra call while readiness keeps reading the parameter. A missing
 // parameter is neither. It is safe for concurrent use.
 type Switch struct {
-	api       GetParameterAPI
-	parameter string
+	readValue func(ctx context.Context) (string, error)
 	ttl       time.Duration
 	now       func() time.Time
 	group     singleflight.Group
@@ -32,10 +31,11 @@ type Switch struct {
 	fresh bool
 }
 
-// NewSwitch returns the Switch of parameter. ttl is how long a read value
-// is reused by Maintenance (0: every call reads).
-func NewSwitch(api GetParameterAPI, parameter string, ttl time.Duration) *Switch {
-	return &Switch{api: api, parameter: parameter, ttl: ttl, now: time.Now}
+// newSwitch returns a Switch that reads the parameter's value (trimmed, in
+// lower case, "" when missing) with value. ttl is how long a read value is
+// reused by Maintenance (0: every call reads).
+func newSwitch(value func(ctx context.Context) (string, error), ttl time.Duration) *Switch {
+	return &Switch{readValue: value, ttl: ttl, now: time.Now}
 }
 
 // Drain reads the parameter and reports whether its value is "drain"; its
@@ -69,7 +69,7 @@ func (s *Switch) Maintenance(ctx context.Context) (bool, error) {
 
 // read reads the parameter and remembers its value.
 func (s *Switch) read(ctx context.Context) (string, error) {
-	v, err := switchValue(ctx, s.api, s.parameter)
+	v, err := s.readValue(ctx)
 	if err != nil {
 		return "", err
 	}

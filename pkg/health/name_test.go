@@ -3,6 +3,7 @@ package health
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -34,4 +35,30 @@ func TestNewCheckerRejectsUnroutableNames(t *testing.T) {
 			t.Errorf("NewChecker(name %q) error = %v; want ErrInvalidCheck stating %q", tt.name, err, NameRule)
 		}
 	}
+}
+
+// TestValidNameIsNameRule holds ValidName to NameRule written as the
+// regular expression it replaced.
+func TestValidNameIsNameRule(t *testing.T) {
+	rule := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	names := []string{"", "a", "Z", "0", "orders-db", "orders_db.v2", "-x", ".x", "_x", "a-", "a b", "a/b", "é", "aé",
+		strings.Repeat("a", 63), strings.Repeat("a", 64), strings.Repeat("a", 65), "a\n", "a\x00", "A" + strings.Repeat(".", 63)}
+	for c := 0; c < 256; c++ {
+		names = append(names, string([]byte{byte(c)}), "a"+string([]byte{byte(c)}))
+	}
+	for _, n := range names {
+		if got, want := ValidName(n), rule.MatchString(n); got != want {
+			t.Errorf("ValidName(%q) = %v; want %v", n, got, want)
+		}
+	}
+}
+
+func FuzzValidName(f *testing.F) {
+	rule := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	f.Add("orders-db")
+	f.Fuzz(func(t *testing.T, n string) {
+		if got, want := ValidName(n), rule.MatchString(n); got != want {
+			t.Errorf("ValidName(%q) = %v; want %v", n, got, want)
+		}
+	})
 }

@@ -35,12 +35,13 @@ func EmulatorPath(t testing.TB) string {
 
 // Bootstrap builds the function in pkg (relative to the repository root,
 // such as ./functions/health) with the production flags for linux and
-// this machine's architecture, into a directory removed when the test ends.
-func Bootstrap(t testing.TB, pkg string) string {
+// this machine's architecture, and tags besides lambda.norpc (such as
+// "kinds", "kind_postgres"), into a directory removed when the test ends.
+func Bootstrap(t testing.TB, pkg string, tags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	path, err := rie.Build(ctx, testenv.Root(), pkg, t.TempDir())
+	path, err := rie.Build(ctx, testenv.Root(), pkg, t.TempDir(), tags...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -53,14 +52,14 @@ type Spec struct {
 func (Spec) Type() string { return Type }
 
 var (
-	tableName = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
-	tableARN  = regexp.MustCompile(`^arn:[a-z-]+:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$`)
+	tableName = checks.LazyRegexp(`^[A-Za-z0-9_.-]{3,255}$`)
+	tableARN  = checks.LazyRegexp(`^arn:[a-z-]+:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$`)
 )
 
 // Validate names every field that is wrong.
 func (s Spec) Validate() error {
 	var p checks.Problems
-	if !tableName.MatchString(s.Table) && !tableARN.MatchString(s.Table) {
+	if !tableName().MatchString(s.Table) && !tableARN().MatchString(s.Table) {
 		p.Add("table", "required: a DynamoDB table name (3-255 of A-Za-z0-9_.-) or table ARN")
 	}
 	return p.Err()

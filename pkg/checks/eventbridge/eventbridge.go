@@ -10,7 +10,6 @@ package eventbridge
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
@@ -37,8 +36,8 @@ type Spec struct {
 func (Spec) Type() string { return Type }
 
 var (
-	busName = regexp.MustCompile(`^[A-Za-z0-9/_.-]{1,256}$`)
-	busARN  = regexp.MustCompile(`^arn:[a-z-]+:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9/_.-]{1,256}$`)
+	busName = checks.LazyRegexp(`^[A-Za-z0-9/_.-]{1,256}$`)
+	busARN  = checks.LazyRegexp(`^arn:[a-z-]+:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9/_.-]{1,256}$`)
 )
 
 // bus returns the bus name or ARN, with the default.
@@ -52,7 +51,7 @@ func (s Spec) bus() string {
 // Validate names every field that is wrong.
 func (s Spec) Validate() error {
 	var p checks.Problems
-	if b := s.bus(); !busName.MatchString(b) && !busARN.MatchString(b) {
+	if b := s.bus(); !busName().MatchString(b) && !busARN().MatchString(b) {
 		p.Add("eventBus", "must be an event bus name (1-256 of A-Za-z0-9/_.-) or event bus ARN")
 	}
 	return p.Err()

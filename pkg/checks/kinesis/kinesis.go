@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,14 +38,14 @@ type Spec struct {
 func (Spec) Type() string { return Type }
 
 var (
-	streamName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
-	streamARN  = regexp.MustCompile(`^arn:[a-z-]+:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}$`)
+	streamName = checks.LazyRegexp(`^[A-Za-z0-9_.-]{1,128}$`)
+	streamARN  = checks.LazyRegexp(`^arn:[a-z-]+:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]{1,128}$`)
 )
 
 // Validate names every field that is wrong.
 func (s Spec) Validate() error {
 	var p checks.Problems
-	if !streamName.MatchString(s.Stream) && !streamARN.MatchString(s.Stream) {
+	if !streamName().MatchString(s.Stream) && !streamARN().MatchString(s.Stream) {
 		p.Add("stream", "required: a Kinesis stream name (1-128 of A-Za-z0-9_.-) or stream ARN")
 	}
 	return p.Err()

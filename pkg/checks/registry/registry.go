@@ -1,44 +1,34 @@
 // Package registry maps each HEALTH_CHECKS "type" to its kind. It is the
 // one place that lists the kinds: adding a kind is its package under
-// pkg/checks/ and one line here.
+// pkg/checks/, a kind_<type>.go file here and its type in All.
+//
+// A build may name the kinds it links, so that a bootstrap links (and
+// initializes at every cold start) only the SDK clients and drivers its
+// configuration uses: with the build tag "kinds", only the kinds whose tag
+// "kind_<type>" is also set are linked (`make build KINDS=dynamodb,sqs`
+// sets -tags kinds,kind_dynamodb,kind_sqs). Without the tag "kinds" every
+// kind is linked.
 package registry
 
 import (
 	"slices"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/httpcheck"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/kinesis"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/mysql"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/redis"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 )
 
-// kinds returns a new, empty spec of each type, to decode into.
-var kinds = map[string]func() checks.Spec{
-	postgres.Type:       func() checks.Spec { return new(postgres.Spec) },
-	mysql.Type:          func() checks.Spec { return new(mysql.Spec) },
-	sqs.Type:            func() checks.Spec { return new(sqs.Spec) },
-	s3.Type:             func() checks.Spec { return new(s3.Spec) },
-	httpcheck.Type:      func() checks.Spec { return new(httpcheck.Spec) },
-	tcp.Type:            func() checks.Spec { return new(tcp.Spec) },
-	dynamodb.Type:       func() checks.Spec { return new(dynamodb.Spec) },
-	redis.Type:          func() checks.Spec { return new(redis.Spec) },
-	sns.Type:            func() checks.Spec { return new(sns.Spec) },
-	kinesis.Type:        func() checks.Spec { return new(kinesis.Spec) },
-	eventbridge.Type:    func() checks.Spec { return new(eventbridge.Spec) },
-	secretsmanager.Type: func() checks.Spec { return new(secretsmanager.Spec) },
-}
+// All is every type the project has, sorted, whether this build links its
+// kind or not. A test holds it to the kinds of the default build.
+var All = []string{"dynamodb", "eventbridge", "http", "kinesis", "mysql", "postgres", "redis", "s3", "secretsmanager", "sns", "sqs", "tcp"}
+
+// kinds returns a new, empty spec of each type this build links, to decode
+// into; each kind_<type>.go file adds its own.
+var kinds = map[string]func() checks.Spec{}
+
+// register adds the kind of type typ: called by the init of its file.
+func register(typ string, spec func() checks.Spec) { kinds[typ] = spec }
 
 // New returns a new, empty spec of type typ (a pointer, to decode JSON
-// into), or false for a type no kind has.
+// into), or false for a type no kind of this build has.
 func New(typ string) (checks.Spec, bool) {
 	f, ok := kinds[typ]
 	if !ok {
@@ -47,7 +37,7 @@ func New(typ string) (checks.Spec, bool) {
 	return f(), true
 }
 
-// Types returns every type, sorted.
+// Types returns every type this build links, sorted.
 func Types() []string {
 	types := make([]string, 0, len(kinds))
 	for t := range kinds {
@@ -56,3 +46,7 @@ func Types() []string {
 	slices.Sort(types)
 	return types
 }
+
+// Known reports whether typ is a type of the project (in All), whether or
+// not this build links its kind.
+func Known(typ string) bool { _, found := slices.BinarySearch(All, typ); return found }

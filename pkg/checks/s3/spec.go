@@ -2,7 +2,6 @@ package s3
 
 import (
 	"context"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -29,12 +28,12 @@ type Spec struct {
 // Type returns Type.
 func (Spec) Type() string { return Type }
 
-var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+var bucketPattern = checks.LazyRegexp(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // Validate names every field that is wrong.
 func (s Spec) Validate() error {
 	var p checks.Problems
-	if !bucketPattern.MatchString(s.Bucket) {
+	if !bucketPattern().MatchString(s.Bucket) {
 		p.Add("bucket", "required: an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
 	}
 	if strings.HasPrefix(s.ProbeKey, "/") {

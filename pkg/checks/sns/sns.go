@@ -15,7 +15,6 @@ package sns
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,12 +38,12 @@ type Spec struct {
 // Type returns Type.
 func (Spec) Type() string { return Type }
 
-var topicARN = regexp.MustCompile(`^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
+var topicARN = checks.LazyRegexp(`^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 
 // Validate names every field that is wrong.
 func (s Spec) Validate() error {
 	var p checks.Problems
-	if !topicARN.MatchString(s.TopicARN) {
+	if !topicARN().MatchString(s.TopicARN) {
 		p.Add("topicArn", "required: an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
 	}
 	return p.Err()

@@ -1,3 +1,5 @@
+//go:build !kinds || control_checksparameter
+
 package controls
 
 import (
@@ -8,28 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
-	"github.com/lambdahealth/lambdahealth/pkg/checks"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awserr"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
-// ReadChecks fills cfg.Checks from the SSM parameter HEALTH_CHECKS_PARAMETER
-// names, when it is set, through an SSM client with the checks' short
-// retries: once, at start-up, within config.ChecksParameterTimeout. It does
-// nothing otherwise. awsConfig is main's one loader of the AWS
-// configuration (asked only when the parameter is set), so that start-up
-// loads it once however many things need it.
-func ReadChecks(ctx context.Context, cfg *config.Config, awsConfig func() (aws.Config, error)) error {
-	if cfg.ChecksParameter == "" {
-		return nil
-	}
-	loaded, err := awsConfig()
-	if err != nil {
-		return errors.New(checks.AWSConfigProblem)
-	}
-	return config.ReadChecksParameter(ctx, cfg, ParameterValue(ssm.NewFromConfig(awscheck.WithCheckRetries(loaded))))
+func init() {
+	checksFrom = func(cfg aws.Config) config.ParameterReader { return ParameterValue(ssm.NewFromConfig(cfg)) }
 }
 
 // ParameterValue returns a reader of SSM parameter values (a SecureString
