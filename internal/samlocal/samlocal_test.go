@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -57,6 +59,18 @@ func TestMain(m *testing.M) {
 		samRun = nil
 	} else {
 		fmt.Fprintf(os.Stderr, "[sam-local] set up in %.1f s\n", time.Since(start).Seconds())
+		// Ctrl-C (or go test's kill) would leave dockerd and the host changes
+		// behind until the next run: undo them first.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			s := <-sig
+			fmt.Fprintf(os.Stderr, "[sam-local] %v: stopping everything\n", s)
+			if err := samRun.Close(ctx); err != nil {
+				fmt.Fprintln(os.Stderr, "[sam-local] stopping:", err)
+			}
+			os.Exit(130)
+		}()
 	}
 	code := m.Run()
 	if samRun != nil {
@@ -232,4 +246,52 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestBrokenTemplate: a template value broken on purpose makes the
+// invocation fail, and the reason is in SAM's own output: a function
+// without its GATE_HOOK variable (the gate refuses to start and SAM reports
+// the failed invocation), and a misspelt Runtime (SAM refuses it).
+func TestBrokenTemplate(t *testing.T) {
+	r := need(t)
+	src, err := os.ReadFile(r.SAM.Template)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, function, event, old, new string
+		want                            []string // in SAM's output
+	}{
+		{"missing GATE_HOOK", "GatePreTrafficFunction", "gate-pretraffic.json", "GATE_HOOK: BeforeAllowTraffic\n", "\n",
+			[]string{"GATE_HOOK: required"}},
+		{"misspelt Runtime", "HealthFunction", "health-v2-live.json", "Runtime: provided.al2023\n", "Runtime: provided.al2033\n",
+			[]string{"provided.al2033"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(string(src), tt.old) {
+				t.Fatalf("%s has no %q to break", r.SAM.Template, tt.old)
+			}
+			broken := *r.SAM
+			broken.Template = filepath.Join(filepath.Dir(r.SAM.Template), "template.broken.yaml")
+			if err := os.WriteFile(broken.Template, []byte(strings.Replace(string(src), tt.old, tt.new, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(broken.Template)
+			envVars, err := r.EnvVars("env-broken.json", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, samOut, err := broken.Invoke(context.Background(), tt.function, filepath.Join(r.SAM.Root, "events", tt.event), envVars, params...)
+			t.Logf("sam exit: %v; answer: %s", err, out)
+			var answer struct{ StatusCode int }
+			if json.Unmarshal(out, &answer) == nil && answer.StatusCode == 200 {
+				t.Errorf("the broken template still answered 200: %s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(samOut)+string(out), w) {
+					t.Errorf("SAM's output does not say %q", w)
+				}
+			}
+		})
+	}
 }
