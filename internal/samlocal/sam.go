@@ -26,12 +26,16 @@ type SAM struct {
 	Engine *Engine
 	// Out receives SAM's own output (stderr, and stdout too).
 	Out io.Writer
+	// AWS are AWS_* settings for SAM itself (region, credentials), which
+	// it passes on to every function.
+	AWS []string
 }
 
 // env is sam's environment: the engine's socket, no telemetry, no update
 // check, and the local stack's region and credentials.
 func (s *SAM) env(extra ...string) []string {
 	env := append(s.Engine.Env(), "SAM_CLI_TELEMETRY=0", "SAM_CLI_DISABLE_UPDATE_CHECK=1")
+	env = append(env, s.AWS...)
 	return append(env, extra...)
 }
 

@@ -102,6 +102,11 @@ func Setup(ctx context.Context, root string, o Options, out io.Writer) (*Run, er
 		r.Vars["HEALTH_CHECKS"] = o.Checks(r.Container)
 	}
 	r.SAM = &SAM{Bin: filepath.Join(root, ".venv", "bin", "sam"), Root: root, BuildDir: filepath.Join(o.Dir, "build"), Engine: e, Out: out}
+	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		if v, ok := local[k]; ok {
+			r.SAM.AWS = append(r.SAM.AWS, k+"="+v)
+		}
+	}
 	if _, err := os.Stat(r.SAM.Bin); err != nil {
 		return fail(fmt.Errorf("no SAM CLI (make tools): %w", err))
 	}
