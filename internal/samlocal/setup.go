@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -109,6 +110,14 @@ func Setup(ctx context.Context, root string, o Options, out io.Writer) (*Run, er
 	}
 	if _, err := os.Stat(r.SAM.Bin); err != nil {
 		return fail(fmt.Errorf("no SAM CLI (make tools): %w", err))
+	}
+	// One go build of every function first, for SAM's flags and platform: sam
+	// build runs its makes in parallel (samconfig.toml), and each would
+	// otherwise compile the shared dependencies at the same time.
+	goBuild := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "./functions/...")
+	goBuild.Dir, goBuild.Env = root, append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
+	if b, err := goBuild.CombinedOutput(); err != nil {
+		return fail(fmt.Errorf("go build ./functions/... (linux/arm64): %w: %s", err, b))
 	}
 	if err := r.SAM.Build(ctx, filepath.Join(root, "template.yaml")); err != nil {
 		return fail(err)
