@@ -38,5 +38,5 @@ export SAM_LOCAL=1 SAM_LOCAL_DIR="$STATE/sam"
 start=$SECONDS
 # -p 1: one test binary; -timeout: past it go test panics without cleaning up (the next
 # run then cleans up after it: internal/samlocal's recoverLeftovers).
-go test -count=1 -p 1 -timeout 30m -v "$@" ./internal/samlocal
+go test -count=1 -p 1 -timeout 60m -v "$@" ./internal/samlocal
 log "done in $((SECONDS - start)) s"

@@ -38,6 +38,14 @@ var id = eventcases.Identity{ServiceID: "orders", ReleaseID: "1.2.3", Version: "
 // params are the template parameters every invocation gets.
 var params = []string{"ServiceName=orders", "EnvironmentName=test", "ServiceVersion=1.2.3"}
 
+// vars are the same values for the variables template.yaml sets with
+// Fn::If (HEALTH_VERSION: !If [HasVersion, !Ref ServiceVersion,
+// !Ref AWS::NoValue]): sam local 1.170 passed those blank with the
+// parameters above set (seen here: releaseId ""), as it passes any value
+// it leaves unresolved (samcli/local/lambdafn/env_vars.py, _stringify_value;
+// aws/aws-sam-cli#4510), so --env-vars gives them.
+var vars = map[string]string{"HEALTH_VERSION": "1.2.3", "HEALTH_ENVIRONMENT": "test"}
+
 // checks is the one check the functions get: the local PostgreSQL, as the
 // container reaches it.
 func checks(c map[string]string) string {
@@ -53,7 +61,7 @@ func TestMain(m *testing.M) {
 	ctx := context.Background()
 	start := time.Now()
 	var err error
-	samRun, err = Setup(ctx, testenv.Root(), Options{Dir: os.Getenv("SAM_LOCAL_DIR"), Subnet: os.Getenv("SAM_LOCAL_SUBNET"), Checks: checks}, os.Stderr)
+	samRun, err = Setup(ctx, testenv.Root(), Options{Dir: os.Getenv("SAM_LOCAL_DIR"), Subnet: os.Getenv("SAM_LOCAL_SUBNET"), Checks: checks, Vars: vars}, os.Stderr)
 	if err != nil {
 		setupErr = err
 		samRun = nil

@@ -47,6 +47,8 @@ type Options struct {
 	// Checks is HEALTH_CHECKS as a container sees it; a function of the
 	// container view of .local/env.
 	Checks func(container map[string]string) string
+	// Vars are more variables for every function's --env-vars.
+	Vars map[string]string
 }
 
 // Setup starts the engine, loads the stand-in image, lets the containers
@@ -101,6 +103,9 @@ func Setup(ctx context.Context, root string, o Options, out io.Writer) (*Run, er
 	}
 	if o.Checks != nil {
 		r.Vars["HEALTH_CHECKS"] = o.Checks(r.Container)
+	}
+	for k, v := range o.Vars {
+		r.Vars[k] = v
 	}
 	r.SAM = &SAM{Bin: filepath.Join(root, ".venv", "bin", "sam"), Root: root, BuildDir: filepath.Join(o.Dir, "build"), Engine: e, Out: out}
 	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
