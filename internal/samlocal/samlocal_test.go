@@ -268,12 +268,14 @@ func TestBrokenTemplate(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, function, event, old, new string
+		good                            string   // in the unbroken answer
 		want                            []string // in SAM's output
 	}{
-		{"missing GATE_HOOK", "GatePreTrafficFunction", "gate-pretraffic.json", "GATE_HOOK: BeforeAllowTraffic\n", "\n",
-			[]string{"GATE_HOOK: required"}},
-		{"misspelt Runtime", "HealthFunction", "health-v2-live.json", "Runtime: provided.al2023\n", "Runtime: provided.al2033\n",
-			[]string{"provided.al2033"}},
+		// SAM exits 0 here: only the answer and the output tell.
+		{"missing GATE_HOOK", "GatePreTrafficFunction", "gate-pretraffic.json", "GATE_HOOK: BeforeAllowTraffic\n", "\n", "Succeeded",
+			[]string{"GATE_HOOK: required", "(rapid) Init failed error=Runtime exited with error: exit status 2", "Sandbox.Failure"}},
+		{"misspelt Runtime", "HealthFunction", "health-v2-live.json", "Runtime: provided.al2023\n", "Runtime: provided.al2033\n", "statusCode",
+			[]string{"Error: Runtime provided.al2033 is not supported on 'arm64' architecture"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if !strings.Contains(string(src), tt.old) {
@@ -290,10 +292,9 @@ func TestBrokenTemplate(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, samOut, err := broken.Invoke(context.Background(), tt.function, filepath.Join(r.SAM.Root, "events", tt.event), envVars, params...)
-			t.Logf("sam exit: %v; answer: %s", err, out)
-			var answer struct{ StatusCode int }
-			if json.Unmarshal(out, &answer) == nil && answer.StatusCode == 200 {
-				t.Errorf("the broken template still answered 200: %s", out)
+			t.Logf("sam exit: %v; answer: %q", err, out)
+			if strings.Contains(string(out), tt.good) {
+				t.Errorf("the broken template still answered as the good one: %s", out)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(string(samOut)+string(out), w) {
