@@ -37,6 +37,7 @@ type Engine struct {
 	addedBinfmt    bool
 	iptablesBefore map[string]bool
 	ipForward      []byte
+	lock           *os.File
 	forwardChain   string
 }
 
@@ -71,6 +72,17 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := os.MkdirAll(e.Dir, 0o755); err != nil {
 		return err
 	}
+	// One run per Dir at a time (make sam-local, make dev SAM=1): a second
+	// one would take the first's dockerd for a leftover and stop it.
+	lock, err := os.OpenFile(filepath.Join(e.Dir, "engine.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return fmt.Errorf("another run uses %s (make sam-local or make dev SAM=1): %w", e.Dir, err)
+	}
+	e.lock = lock
 	if err := e.recoverLeftovers(ctx); err != nil {
 		return fmt.Errorf("cleaning up after an earlier run that did not end: %w", err)
 	}
@@ -397,6 +409,10 @@ func (e *Engine) Stop(ctx context.Context) error {
 		}
 		e.mountedBinfmt = false
 		e.unmark(markMount)
+	}
+	if e.lock != nil {
+		e.lock.Close()
+		e.lock = nil
 	}
 	return errors.Join(errs...)
 }
