@@ -175,9 +175,9 @@ func (s *SAM) LocalFlags(envVars string) []string {
 }
 
 // Invoke runs `sam local invoke` of function with the event file and
-// returns what it printed on stdout (the function's answer); SAM's log
-// goes to Out. Its exit status is returned too, but callers judge the
-// answer.
+// returns what it printed on stdout (the function's answer) and stderr
+// (its log); both go to Out as well. Its exit status is returned too, but
+// callers judge the answer: SAM exits 0 when the function gave none.
 func (s *SAM) Invoke(ctx context.Context, function, event, envVars string, params ...string) ([]byte, []byte, error) {
 	args := append([]string{"local", "invoke", function, "--event", event}, s.LocalFlags(envVars)...)
 	if len(params) > 0 {
@@ -185,7 +185,7 @@ func (s *SAM) Invoke(ctx context.Context, function, event, envVars string, param
 	}
 	cmd := s.Command(ctx, args...)
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
+	cmd.Stdout = io.MultiWriter(&stdout, s.Out)
 	cmd.Stderr = io.MultiWriter(&stderr, s.Out)
 	err := cmd.Run()
 	return bytes.TrimSpace(stdout.Bytes()), stderr.Bytes(), err
