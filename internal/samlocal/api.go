@@ -33,7 +33,9 @@ func (r *Run) StartAPI(ctx context.Context, envVars string, port int, params ...
 	if len(params) > 0 {
 		args = append(append(args, "--parameter-overrides"), params...)
 	}
-	cmd := r.SAM.Command(ctx, args...)
+	// Not ctx: its end would kill SAM outright, leaving its containers
+	// behind. Stop interrupts it, and SAM removes them.
+	cmd := r.SAM.Command(context.WithoutCancel(ctx), args...)
 	cmd.Stdout = r.SAM.Out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	pipe, err := cmd.StderrPipe()

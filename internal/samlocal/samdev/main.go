@@ -36,7 +36,10 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r, err := samlocal.Setup(ctx, root, samlocal.Options{Dir: os.Getenv("SAM_LOCAL_DIR"), Subnet: os.Getenv("SAM_LOCAL_SUBNET"), Checks: checks}, os.Stderr)
+	// HEALTH_VERSION and HEALTH_ENVIRONMENT through --env-vars too: sam local
+	// leaves the template's Fn::If values blank (internal/samlocal's tests).
+	vars := map[string]string{"HEALTH_VERSION": "0.0.0-dev", "HEALTH_ENVIRONMENT": "local"}
+	r, err := samlocal.Setup(ctx, root, samlocal.Options{Dir: os.Getenv("SAM_LOCAL_DIR"), Subnet: os.Getenv("SAM_LOCAL_SUBNET"), Checks: checks, Vars: vars}, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samdev:", err)
 		return 1
