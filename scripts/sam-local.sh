@@ -28,9 +28,19 @@ if ((${#need_pkgs[@]})); then
   fi
   log "installing ${need_pkgs[*]}"
   apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+  # docker.io's postinst would start the system's dockerd (docker0, /var/run/docker.sock,
+  # IP forwarding on): a policy-rc.d that says no keeps it from starting any service
+  # (unless the machine has one already). Nothing here needs that dockerd.
+  policy=""
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   # Debian's docker.io recommends apparmor and friends; nothing here needs them.
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
     --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  if [[ -n "$policy" ]]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 state_dir_make
