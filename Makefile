@@ -9,7 +9,7 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 include mk/kinds.mk
 GOFLAGS_BUILD := -tags $(BUILD_TAGS) -trimpath -ldflags "-s -w"
 
-.PHONY: all build test test-oldgo unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief
+.PHONY: all build test test-oldgo unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief sam-local
 
 all: build
 
@@ -38,12 +38,13 @@ local-down:
 
 ## test: lint (Go and IaC), the local stack, every Go test with the race detector, the IaC
 ## tests (CDK assertions, SAM/CDK parity), the adoption examples (example-cdk, example-sam),
-## brief fuzzing, then the PostgreSQL drill
+## the real sam local (sam-local), brief fuzzing, then the PostgreSQL drill
 test: lint local-up test-oldgo
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory test-iac
 	$(MAKE) --no-print-directory example-cdk
 	$(MAKE) --no-print-directory example-sam
+	$(MAKE) --no-print-directory sam-local
 	$(MAKE) --no-print-directory fuzz-brief
 	bash scripts/drill-pg.sh
 
@@ -88,8 +89,15 @@ bench: build
 	@for f in build/*/*/bootstrap; do printf '%s %s bytes\n' "$$f" "$$(stat -c %s "$$f")"; done
 
 ## dev: local stack up, health API on 127.0.0.1:8080 checking it, canary run once; Ctrl-C stops all
+##   make dev SAM=1: the HTTP API through the real `sam local start-api` instead (see sam-local)
 dev: tools
-	bash scripts/dev.sh
+	SAM=$(SAM) bash scripts/dev.sh
+
+## sam-local: the real `sam build`, `sam local invoke` (every function, sample events) and
+##   `sam local start-api` (each route) against the local stack, in containers of a dockerd of
+##   its own (arm64 through qemu); asserts every answer, then stops all it started
+sam-local: local-up
+	bash scripts/sam-local.sh
 
 ## invoke: one event through SAM's Lambda Runtime Interface Emulator, on the host (internal/invoke)
 ##   make invoke FN=health EVENT=events/health-v2-ready.json   (FN=canary EVENT=events/canary-scheduled.json)

@@ -8,6 +8,10 @@
 #   3. the canary, once, publishing to LocalStack's CloudWatch
 # then prints the URLs and waits. Ctrl-C stops the API and the stack
 # (DEV_KEEP_STACK=1 keeps the stack running).
+#
+# SAM=1 (make dev SAM=1): step 2 is the real `sam local start-api` instead, on the same
+# port, in containers of a dockerd of its own (internal/samlocal/samdev, as make sam-local
+# sets it up); no canary run. Ctrl-C stops SAM and the engine; the stack stays up.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +22,13 @@ ARCH="$(go env GOARCH)"
 log() { printf '[dev] %s\n' "$*" >&2; }
 
 bash scripts/local-up.sh
+if [[ "${SAM:-}" == 1 ]]; then
+  LOG_TAG=dev
+  # shellcheck source=scripts/local-lib.sh
+  . scripts/local-lib.sh
+  state_dir_make
+  SAM_LOCAL_DIR="$STATE/sam" PORT="$PORT" exec go run ./internal/samlocal/samdev
+fi
 set -a
 # shellcheck disable=SC1091
 . .local/env
