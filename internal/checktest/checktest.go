@@ -145,3 +145,23 @@ func Handler(tb testing.TB, engine healthhttp.Engine, opts ...healthhttp.Option)
 	}
 	return h
 }
+
+// Must returns a function that returns a kind's check, failing tb when its
+// constructor returned an error: checktest.Must(t)(sqs.New(c, s, client)).
+func Must(tb testing.TB) func(health.Check, error) health.Check {
+	return func(c health.Check, err error) health.Check {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("New() error = %v", err)
+		}
+		return c
+	}
+}
+
+// MustCheck is Must for helpers that have no testing.TB: it panics on err.
+func MustCheck(c health.Check, err error) health.Check {
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

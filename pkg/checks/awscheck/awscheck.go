@@ -100,10 +100,10 @@ func Client[T any](e *checks.Env, key string, build func(cfg aws.Config, getenv 
 
 // WithClient returns the check newCheck makes with the env's client named
 // key (made by build the first time): the Check method of an AWS kind.
-func WithClient[T any](e *checks.Env, key string, build func(cfg aws.Config, getenv func(string) string) T, newCheck func(client T) health.Check) (health.Check, error) {
+func WithClient[T any](e *checks.Env, key string, build func(cfg aws.Config, getenv func(string) string) T, newCheck func(client T) (health.Check, error)) (health.Check, error) {
 	client, err := Client(e, key, build)
 	if err != nil {
 		return health.Check{}, err
 	}
-	return newCheck(client), nil
+	return newCheck(client)
 }

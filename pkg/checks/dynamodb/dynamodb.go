@@ -81,7 +81,7 @@ func (s Spec) Permissions() []checks.Permission {
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsddb.Client {
 		return awsddb.NewFromConfig(cfg)
-	}, func(client *awsddb.Client) health.Check { return New(c, s, client) })
+	}, func(client *awsddb.Client) (health.Check, error) { return New(c, s, client) })
 }
 
 // API is the part of the DynamoDB client the check calls; *dynamodb.Client
@@ -98,9 +98,18 @@ type API interface {
 const cleanupTimeout = 2 * time.Second
 
 // New returns the check of the table s describes, through client.
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	p := &prober{client: client, table: s.Table, probeKey: strings.TrimSuffix(s.ProbeKey, "/"), perms: s.Permissions()}
-	return c.Check(health.ComponentDatastore, "", p.probe)
+	return c.Check(health.ComponentDatastore, "", p.probe), nil
 }
 
 type prober struct {

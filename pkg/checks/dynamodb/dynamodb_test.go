@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -92,7 +93,7 @@ func TestProbe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &fakeDDB{describe: tt.describe, putErr: tt.putErr, items: map[string]map[string]types.AttributeValue{}}
-			check := New(checks.Common{Name: "orders"}, Spec{Table: "orders", ProbeKey: tt.probeKey}, f)
+			check := checktest.Must(t)(New(checks.Common{Name: "orders"}, Spec{Table: "orders", ProbeKey: tt.probeKey}, f))
 			obs, err := check.Probe(context.Background())
 			status, output := health.StatusPass, ""
 			if obs.Status != "" {

@@ -67,7 +67,7 @@ func (s Spec) Permissions() []checks.Permission {
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awsevents.Client {
 		return awsevents.NewFromConfig(cfg)
-	}, func(client *awsevents.Client) health.Check { return New(c, s, client) })
+	}, func(client *awsevents.Client) (health.Check, error) { return New(c, s, client) })
 }
 
 // API is the part of the EventBridge client the check calls;
@@ -77,14 +77,23 @@ type API interface {
 }
 
 // New returns the check of the bus s names, through client.
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	bus := s.bus()
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		if _, err := client.DescribeEventBus(ctx, &awsevents.DescribeEventBusInput{Name: &bus}); err != nil {
 			return health.Observation{}, fmt.Errorf("describe event bus: %w", awserr.ClassifyCall(err, s.Permissions()[0], "events:DescribeEventBus"))
 		}
 		return health.Observation{}, nil
-	})
+	}), nil
 }
 
 // Classify gives a recognised EventBridge error its safe class (awserr's

@@ -45,7 +45,7 @@ func TestProbe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			asked = ""
-			o := checktest.Run(t, New(checks.Common{Name: "bus"}, Spec{EventBus: tt.bus}, tt.client), time.Second)
+			o := checktest.Run(t, checktest.Must(t)(New(checks.Common{Name: "bus"}, Spec{EventBus: tt.bus}, tt.client)), time.Second)
 			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, time.Second)
 			if want := (Spec{EventBus: tt.bus}).bus(); tt.wantStatus == health.StatusPass && asked != want {
 				t.Errorf("DescribeEventBus(%q); want %q", asked, want)

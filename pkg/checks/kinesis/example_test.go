@@ -13,7 +13,11 @@ import (
 // New takes the SDK client, built once outside the handler (in a function:
 // from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
-	check := kinesis.New(checks.Common{Name: "clicks"}, kinesis.Spec{Stream: "clicks"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	check, err := kinesis.New(checks.Common{Name: "clicks"}, kinesis.Spec{Stream: "clicks"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)
 	// Output: clicks component
 }

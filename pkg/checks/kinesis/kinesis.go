@@ -61,7 +61,7 @@ func (s Spec) Permissions() []checks.Permission {
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awskinesis.Client {
 		return awskinesis.NewFromConfig(cfg)
-	}, func(client *awskinesis.Client) health.Check { return New(c, s, client) })
+	}, func(client *awskinesis.Client) (health.Check, error) { return New(c, s, client) })
 }
 
 // API is the part of the Kinesis client the check calls; *kinesis.Client
@@ -71,7 +71,16 @@ type API interface {
 }
 
 // New returns the check of the stream s names, through client.
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	in := &awskinesis.DescribeStreamSummaryInput{}
 	if strings.HasPrefix(s.Stream, "arn:") {
 		in.StreamARN = aws.String(s.Stream)
@@ -94,7 +103,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 		default:
 			return health.Observation{}, health.WithClass("stream "+string(status), fmt.Errorf("stream status %s", status))
 		}
-	})
+	}), nil
 }
 
 // Classify gives a recognised Kinesis error its safe class (awserr's

@@ -48,7 +48,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := checktest.Run(t, New(checks.Common{Name: "clicks"}, Spec{Stream: "clicks"}, tt.client), time.Second)
+			o := checktest.Run(t, checktest.Must(t)(New(checks.Common{Name: "clicks"}, Spec{Stream: "clicks"}, tt.client)), time.Second)
 			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, time.Second)
 		})
 	}
@@ -62,7 +62,7 @@ func TestNameOrARN(t *testing.T) {
 			got = in
 			return status(types.StreamStatusActive)(in)
 		})
-		checktest.Run(t, New(checks.Common{Name: "clicks"}, Spec{Stream: stream}, client), time.Second)
+		checktest.Run(t, checktest.Must(t)(New(checks.Common{Name: "clicks"}, Spec{Stream: stream}, client)), time.Second)
 		if (stream == arn) != (got.StreamARN != nil) || (stream != arn) != (got.StreamName != nil) {
 			t.Errorf("stream %q: DescribeStreamSummary(%+v); want the ARN as StreamARN, a name as StreamName", stream, got)
 		}

@@ -33,7 +33,7 @@ func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (heal
 			return health.Check{}, err
 		}
 		host := strings.Split(s.Endpoint, ":")[0]
-		return New(c, s, IAMToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host))), nil
+		return New(c, s, IAMToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host)))
 	case s.AuthSecretARN != "":
 		client, err := sm.Client(env)
 		if err != nil {
@@ -45,9 +45,9 @@ func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (heal
 		if _, _, err := src.fetch(fctx); err != nil {
 			return health.Check{}, health.WithClass("authSecretArn: the secret could not be read: "+health.Classify(err, 10*time.Second), err)
 		}
-		return New(c, s, src.credentials), nil
+		return New(c, s, src.credentials)
 	}
-	return New(c, s, nil), nil
+	return New(c, s, nil)
 }
 
 // SecretsClient is the part of the Secrets Manager client the AUTH token

@@ -15,9 +15,13 @@ import (
 // ElastiCache IAM tokens.
 func ExampleNew() {
 	password := os.Getenv("CACHE_AUTH_TOKEN")
-	check := redis.New(checks.Common{Name: "sessions-cache"},
+	check, err := redis.New(checks.Common{Name: "sessions-cache"},
 		redis.Spec{Endpoint: "master.sessions.abc123.euw1.cache.amazonaws.com:6379", User: "app"},
 		func(context.Context) (string, string, error) { return "app", password, nil })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	checker, err := health.NewChecker([]health.Check{check})
 	if err != nil {
 		fmt.Println(err)

@@ -126,7 +126,12 @@ type Credentials func(ctx context.Context) (user, password string, err error)
 
 // New returns the check of the server s describes; credentials (nil: no
 // AUTH, or the user with no password) is asked once per new connection.
-func New(c checks.Common, s Spec, credentials Credentials) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time.
+func New(c checks.Common, s Spec, credentials Credentials) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
 	opts := &goredis.Options{
 		Addr:                  s.Endpoint,
 		Username:              s.User,
@@ -156,7 +161,7 @@ func New(c checks.Common, s Spec, credentials Credentials) health.Check {
 			return health.Observation{}, fmt.Errorf("ping: %w", Classify(err))
 		}
 		return health.Observation{}, nil
-	})
+	}), nil
 }
 
 // quiet drops the client's own log lines: they go to stderr and name the

@@ -21,7 +21,7 @@ import (
 const budget = 500 * time.Millisecond
 
 func check(s Spec, creds Credentials) health.Check {
-	return New(checks.Common{Name: "cache"}, s, creds)
+	return checktest.MustCheck(New(checks.Common{Name: "cache"}, s, creds))
 }
 
 func static(user, password string) Credentials {

@@ -13,7 +13,11 @@ import (
 // New takes the SDK client, built once outside the handler (in a function:
 // from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
-	check := s3.New(checks.Common{Name: "archive"}, s3.Spec{Bucket: "orders-archive"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	check, err := s3.New(checks.Common{Name: "archive"}, s3.Spec{Bucket: "orders-archive"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)
 	// Output: archive datastore
 }

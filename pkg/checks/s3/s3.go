@@ -31,10 +31,19 @@ type API interface {
 }
 
 // New returns the check of the bucket s describes, through client.
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	p := &prober{client: client, bucket: s.Bucket, probeKey: strings.TrimSuffix(s.ProbeKey, "/"), perm: s.Permissions()[0],
 		cleanupTimeout: DefaultCleanupTimeout, now: time.Now}
-	return c.Check(health.ComponentDatastore, "", p.probe)
+	return c.Check(health.ComponentDatastore, "", p.probe), nil
 }
 
 // prober checks one bucket.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -266,5 +267,5 @@ func TestProbeRoundTripCleansUp(t *testing.T) {
 
 // bucketCheck is the check of orders-bucket with probeKey.
 func bucketCheck(client API, probeKey string) health.Check {
-	return New(checks.Common{Name: "files"}, Spec{Bucket: "orders-bucket", ProbeKey: probeKey}, client)
+	return checktest.MustCheck(New(checks.Common{Name: "files"}, Spec{Bucket: "orders-bucket", ProbeKey: probeKey}, client))
 }

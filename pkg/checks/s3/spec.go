@@ -65,7 +65,7 @@ func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health
 	if err != nil {
 		return health.Check{}, err
 	}
-	return New(c, s, client), nil
+	return New(c, s, client)
 }
 
 // UsePathStyle reports whether S3 requests put the bucket in the path

@@ -14,7 +14,11 @@ import (
 // New takes the SDK client, built once outside the handler (in a function:
 // from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
-	check := secretsmanager.New(checks.Common{Name: "db-secret"}, secretsmanager.Spec{SecretID: "prod/orders/db"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}), time.Now)
+	check, err := secretsmanager.New(checks.Common{Name: "db-secret"}, secretsmanager.Spec{SecretID: "prod/orders/db"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}), time.Now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)
 	// Output: db-secret component
 }

@@ -62,7 +62,7 @@ func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health
 	if err != nil {
 		return health.Check{}, err
 	}
-	return New(c, s, client, time.Now), nil
+	return New(c, s, client, time.Now)
 }
 
 // Client returns the env's Secrets Manager client, which every check that
@@ -81,7 +81,19 @@ type API interface {
 
 // New returns the check of the secret s names, through client; now tells
 // the time (time.Now).
-func New(c checks.Common, s Spec, client API, now func() time.Time) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API, now func() time.Time) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
+	if now == nil {
+		now = time.Now
+	}
 	id := s.SecretID
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		out, err := client.DescribeSecret(ctx, &awssm.DescribeSecretInput{SecretId: &id})
@@ -99,7 +111,7 @@ func New(c checks.Common, s Spec, client API, now func() time.Time) health.Check
 			return health.Observation{Status: health.StatusWarn, Output: "rotation stuck: " + last}, nil
 		}
 		return health.Observation{}, nil
-	})
+	}), nil
 }
 
 // stuck reports whether rotation is enabled and overdue by RotationGrace.

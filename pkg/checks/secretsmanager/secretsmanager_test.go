@@ -51,7 +51,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			check := New(checks.Common{Name: "db-login"}, Spec{SecretID: "orders/db"}, tt.client, func() time.Time { return now })
+			check := checktest.Must(t)(New(checks.Common{Name: "db-login"}, Spec{SecretID: "orders/db"}, tt.client, func() time.Time { return now }))
 			o := checktest.Run(t, check, time.Second)
 			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, time.Second)
 		})

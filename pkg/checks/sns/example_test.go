@@ -13,7 +13,11 @@ import (
 // New takes the SDK client, built once outside the handler (in a function:
 // from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
-	check := sns.New(checks.Common{Name: "alerts"}, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	check, err := sns.New(checks.Common{Name: "alerts"}, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alerts"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)
 	// Output: alerts component
 }

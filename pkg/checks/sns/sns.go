@@ -58,7 +58,7 @@ func (s Spec) Permissions() []checks.Permission {
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssns.Client {
 		return awssns.NewFromConfig(cfg)
-	}, func(client *awssns.Client) health.Check { return New(c, s, client) })
+	}, func(client *awssns.Client) (health.Check, error) { return New(c, s, client) })
 }
 
 // API is the part of the SNS client the check calls; *sns.Client fits.
@@ -68,7 +68,16 @@ type API interface {
 }
 
 // New returns the check of the topic s names, through client.
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	topic := s.TopicARN
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		// Both calls at once, so that the probe costs one round trip: the
@@ -102,7 +111,7 @@ func New(c checks.Common, s Spec, client API) health.Check {
 			return health.Observation{Status: health.StatusWarn, Output: "no confirmed subscription"}, nil
 		}
 		return health.Observation{}, nil
-	})
+	}), nil
 }
 
 // anyConfirmed reports whether the topic has a subscription that is not

@@ -83,7 +83,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := checktest.Run(t, New(checks.Common{Name: "events"}, Spec{TopicARN: topic}, tt.client), time.Second)
+			o := checktest.Run(t, checktest.Must(t)(New(checks.Common{Name: "events"}, Spec{TopicARN: topic}, tt.client)), time.Second)
 			checktest.Expect(t, o, tt.wantStatus, tt.wantOutput, time.Second)
 		})
 	}

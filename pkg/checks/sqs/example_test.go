@@ -13,7 +13,11 @@ import (
 // New takes the SDK client, built once outside the handler (in a function:
 // from awsconfig.LoadDefaultConfig, with awscheck.WithCheckRetries).
 func ExampleNew() {
-	check := sqs.New(checks.Common{Name: "jobs"}, sqs.Spec{QueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", DLQURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-dlq"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	check, err := sqs.New(checks.Common{Name: "jobs"}, sqs.Spec{QueueURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs", DLQURL: "https://sqs.eu-west-1.amazonaws.com/123456789012/jobs-dlq"}, sdk.NewFromConfig(aws.Config{Region: "eu-west-1"}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(check.Name, check.ComponentType, check.Measurement)
 	// Output: jobs component messages
 }

@@ -65,7 +65,7 @@ func permission(queueURL string) checks.Permission {
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	return awscheck.WithClient(env, Type, func(cfg aws.Config, _ func(string) string) *awssqs.Client {
 		return awssqs.NewFromConfig(cfg)
-	}, func(client *awssqs.Client) health.Check { return New(c, s, client) })
+	}, func(client *awssqs.Client) (health.Check, error) { return New(c, s, client) })
 }
 
 // queueHost matches the host of an SQS queue URL in AWS:

@@ -29,12 +29,21 @@ type API interface {
 
 // New returns the check of the queue s describes, read through client.
 // Its observed value is the queue's depth (Measurement, Unit).
-func New(c checks.Common, s Spec, client API) health.Check {
+// It runs the same Validate as a HEALTH_CHECKS entry, and returns its error
+// (naming the field) for a spec that could only fail at run time; a nil
+// client is an error too.
+func New(c checks.Common, s Spec, client API) (health.Check, error) {
+	if err := s.Validate(); err != nil {
+		return health.Check{}, err
+	}
+	if client == nil {
+		return health.Check{}, &checks.FieldError{Field: "client", Problem: "is nil"}
+	}
 	p := &prober{client: client, queueURL: s.QueueURL, maxDepth: -1, dlqURL: s.DLQURL, perms: s.Permissions()}
 	if s.MaxDepth != nil {
 		p.maxDepth = *s.MaxDepth
 	}
-	return c.Check(health.ComponentComponent, Measurement, p.probe)
+	return c.Check(health.ComponentComponent, Measurement, p.probe), nil
 }
 
 // prober reads the depth of one queue and, optionally, of its dead-letter

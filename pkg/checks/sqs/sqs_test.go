@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
@@ -193,5 +194,5 @@ func depthPtr(n int64) *int64 { return &n }
 // withQueue is the check of queueURL with the rest of s.
 func withQueue(s Spec, client API) health.Check {
 	s.QueueURL = queueURL
-	return New(checks.Common{Name: "orders"}, s, client)
+	return checktest.MustCheck(New(checks.Common{Name: "orders"}, s, client))
 }
