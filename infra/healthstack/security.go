@@ -136,9 +136,10 @@ func (l LimitsProps) reservation(function string) int {
 		return *l.HealthReservedConcurrency
 	case "canary":
 		return CanaryReservedConcurrency
-	default:
+	case "gate":
 		return GateReservedConcurrency
 	}
+	return 0
 }
 
 // checkovSkip is one entry of a resource's checkov skip metadata.
@@ -187,7 +188,11 @@ func secureFunction(cfn awslambda.CfnFunction, function string, limits LimitsPro
 	if n := limits.reservation(function); n > 0 {
 		cfn.SetReservedConcurrentExecutions(jsii.Number(float64(n)))
 	}
-	skipChecks(cfn, skipDLQ[assetOf(function)], skipEnvironmentKMS, skipVPC)
+	skips := []checkovSkip{skipEnvironmentKMS, skipVPC}
+	if dlq, ok := skipDLQ[assetOf(function)]; ok {
+		skips = append([]checkovSkip{dlq}, skips...)
+	}
+	skipChecks(cfn, skips...)
 }
 
 // accessLogGroup is the log group of an API stage's access log.
