@@ -26,6 +26,7 @@ var ParameterNames = []string{
 	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
 	"Route53HealthCheck", "Route53HealthCheckInterval", "Route53FailureThreshold",
+	"HealthReservedConcurrency", "ApiThrottlingRateLimit", "ApiThrottlingBurstLimit",
 }
 
 // criticalCheckParameters are the SAM template's five alarm slots.
@@ -160,6 +161,7 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	p.AssetDir = str("AssetDir")
 	p.Route53 = Route53Props{Mode: Route53Mode(str("Route53HealthCheck")),
 		IntervalSeconds: num("Route53HealthCheckInterval"), FailureThreshold: num("Route53FailureThreshold")}
+	p.Limits = limitsFromParameters(params, bad)
 	if checksOK {
 		for _, err := range checkCriticalParameters(params, p.CriticalCheckNames()) {
 			bad(err[0], "%s", err[1])

@@ -29,6 +29,7 @@ func TestParityConfigs(t *testing.T) {
 		{"parity-topic.json", topicProps()},
 		{"parity-route53-https.json", route53Props(Route53HTTPS, 10, 2)},
 		{"parity-route53-alarm.json", route53AlarmProps()},
+		{"parity-limits.json", limitsProps()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
