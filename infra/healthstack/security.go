@@ -88,13 +88,13 @@ func (l LimitsProps) problems() []error {
 	l = l.withDefaults()
 	var errs []error
 	if *l.HealthReservedConcurrency < 0 {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Limits.HealthReservedConcurrency: %d is negative (0 reserves none)", *l.HealthReservedConcurrency))
+		errs = append(errs, fmt.Errorf("HealthProps.Limits.HealthReservedConcurrency: %d is negative (0 reserves none)", *l.HealthReservedConcurrency))
 	}
 	if l.APIThrottlingRateLimit < 0 {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Limits.APIThrottlingRateLimit: %v is negative", l.APIThrottlingRateLimit))
+		errs = append(errs, fmt.Errorf("HealthProps.Limits.APIThrottlingRateLimit: %v is negative", l.APIThrottlingRateLimit))
 	}
 	if l.APIThrottlingBurstLimit < 0 {
-		errs = append(errs, fmt.Errorf("HealthStackProps.Limits.APIThrottlingBurstLimit: %d is negative", l.APIThrottlingBurstLimit))
+		errs = append(errs, fmt.Errorf("HealthProps.Limits.APIThrottlingBurstLimit: %d is negative", l.APIThrottlingBurstLimit))
 	}
 	return errs
 }
@@ -208,7 +208,7 @@ func accessLogGroup(scope constructs.Construct, id, name string, retention awslo
 
 // secureHTTPAPI gives the HTTP API's default stage its access log
 // (HttpApiAccessLogGroup) and throttling.
-func secureHTTPAPI(scope constructs.Construct, api awsapigatewayv2.HttpApi, p HealthStackProps) {
+func secureHTTPAPI(scope constructs.Construct, api awsapigatewayv2.HttpApi, p HealthProps) {
 	l := p.Limits.withDefaults()
 	lg := accessLogGroup(scope, "HttpApiAccessLogGroup", "http-access", p.LogRetention)
 	stage := api.DefaultStage().Node().DefaultChild().(awsapigatewayv2.CfnStage)
@@ -224,7 +224,7 @@ func secureHTTPAPI(scope constructs.Construct, api awsapigatewayv2.HttpApi, p He
 
 // secureRESTAPI gives the REST API's stage its access log
 // (RestApiAccessLogGroup) and throttling on every method.
-func secureRESTAPI(scope constructs.Construct, api awsapigateway.SpecRestApi, p HealthStackProps) {
+func secureRESTAPI(scope constructs.Construct, api awsapigateway.SpecRestApi, p HealthProps) {
 	l := p.Limits.withDefaults()
 	lg := accessLogGroup(scope, "RestApiAccessLogGroup", "rest-access", p.LogRetention)
 	stage := api.DeploymentStage().Node().DefaultChild().(awsapigateway.CfnStage)

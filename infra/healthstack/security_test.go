@@ -7,14 +7,14 @@ import (
 
 // limitsProps are infra/testdata/parity-limits.json's props
 // (TestParityConfigs): no reservation, a REST API, and a created alarm topic.
-func limitsProps() HealthStackProps {
-	return HealthStackProps{Service: "limits", RestAPI: true, AlarmEmail: "oncall@example.com",
+func limitsProps() HealthProps {
+	return HealthProps{Service: "limits", RestAPI: true, AlarmEmail: "oncall@example.com",
 		Limits: LimitsProps{HealthReservedConcurrency: ptr(0), APIThrottlingRateLimit: 12.5, APIThrottlingBurstLimit: 25}}
 }
 
 // reservations maps each function (by logical ID prefix) to its reserved
 // concurrency, "<nil>" when it has none.
-func reservations(t *testing.T, props HealthStackProps) map[string]string {
+func reservations(t *testing.T, props HealthProps) map[string]string {
 	t.Helper()
 	tmpl := synth(t, props)
 	out := map[string]string{}
@@ -28,12 +28,12 @@ func reservations(t *testing.T, props HealthStackProps) map[string]string {
 func TestReservedConcurrency(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
-		props HealthStackProps
+		props HealthProps
 		want  map[string]string
 	}{
-		{"default", HealthStackProps{}, map[string]string{"HealthFunction": "100", "CanaryFunction": "2",
+		{"default", HealthProps{}, map[string]string{"HealthFunction": "100", "CanaryFunction": "2",
 			"GatePreTrafficFunction": "2", "GatePostTrafficFunction": "2"}},
-		{"set", HealthStackProps{Limits: LimitsProps{HealthReservedConcurrency: ptr(7)}}, map[string]string{"HealthFunction": "7",
+		{"set", HealthProps{Limits: LimitsProps{HealthReservedConcurrency: ptr(7)}}, map[string]string{"HealthFunction": "7",
 			"CanaryFunction": "2", "GatePreTrafficFunction": "2", "GatePostTrafficFunction": "2"}},
 		{"none", limitsProps(), map[string]string{"HealthFunction": "<nil>", "CanaryFunction": "<nil>",
 			"GatePreTrafficFunction": "<nil>", "GatePostTrafficFunction": "<nil>"}},
@@ -50,7 +50,7 @@ func TestReservedConcurrency(t *testing.T) {
 }
 
 // httpStage returns the HTTP API stage's access log settings and throttle.
-func httpStage(t *testing.T, props HealthStackProps) (log, throttle map[string]any) {
+func httpStage(t *testing.T, props HealthProps) (log, throttle map[string]any) {
 	t.Helper()
 	_, stage := one(t, synth(t, props), "AWS::ApiGatewayV2::Stage", "HealthHttpApi")
 	p := stage["Properties"].(map[string]any)
@@ -59,10 +59,10 @@ func httpStage(t *testing.T, props HealthStackProps) (log, throttle map[string]a
 
 func TestAPIStagesLogAndThrottle(t *testing.T) {
 	for _, tt := range []struct {
-		props       HealthStackProps
+		props       HealthProps
 		rate, burst string
 	}{
-		{HealthStackProps{}, "50", "100"},
+		{HealthProps{}, "50", "100"},
 		{limitsProps(), "12.5", "25"},
 	} {
 		log, throttle := httpStage(t, tt.props)
@@ -130,7 +130,7 @@ func TestLimitsValidate(t *testing.T) {
 		{LimitsProps{APIThrottlingRateLimit: -1}, "Limits.APIThrottlingRateLimit"},
 		{LimitsProps{APIThrottlingBurstLimit: -5}, "Limits.APIThrottlingBurstLimit"},
 	} {
-		err := HealthStackProps{Limits: tt.l}.Validate()
+		err := HealthProps{Limits: tt.l}.Validate()
 		if err == nil || !strings.Contains(err.Error(), tt.field) {
 			t.Errorf("Validate(%+v) = %v; want an error naming %s", tt.l, err, tt.field)
 		}
