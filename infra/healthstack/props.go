@@ -100,9 +100,9 @@ type HealthProps struct {
 	// Checks is HEALTH_CHECKS (ChecksJson), in the specs of the check kinds
 	// (pkg/checks/<kind>), validated as the functions validate them at
 	// start-up. Default none ("[]"). Every critical check (Critical nil or
-	// true) gets an alarm of its own (CriticalCheckNames); the SAM template,
-	// which has no loops, takes their names in five parameters,
-	// CriticalCheck1..CriticalCheck5, instead. Both functions are granted
+	// true) gets an alarm of its own (CriticalCheckNames); the SAM template
+	// has the service's SuccessAlarm only, which fires on the same runs
+	// (docs/DEPLOY.md, "Alarms"). Both functions are granted
 	// the IAM permissions of every check whose resource the check names
 	// (Permissions); the props below grant the others.
 	Checks []Check
