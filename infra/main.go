@@ -63,8 +63,12 @@ func run(app awscdk.App) error {
 // lists (joined with commas) and, for ChecksJson, the JSON array itself.
 func parametersFromContext(get func(string) any) (map[string]string, error) {
 	params := map[string]string{}
-	// CriticalChecks is no longer a setting: read so that PropsFromParameters says so.
-	for _, name := range append(append([]string{}, healthstack.ParameterNames...), "CriticalChecks", "AssetDir") {
+	// Former settings are read so that PropsFromParameters says what replaced them.
+	names := append(append([]string{}, healthstack.ParameterNames...), "AssetDir")
+	for name := range healthstack.RemovedParameters {
+		names = append(names, name)
+	}
+	for _, name := range names {
 		v := get(name)
 		if v == nil {
 			continue

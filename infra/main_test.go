@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/lambdahealth/lambdahealth/infra/healthstack"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
@@ -33,6 +34,26 @@ func TestParametersFromContext(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parametersFromContext() = %v; want %v", got, want)
+	}
+}
+
+// TestFormerSettingsReachTheCheck: a former setting given as context
+// (-c CriticalCheck1=db) is read, so that synth fails naming it instead of
+// ignoring it.
+func TestFormerSettingsReachTheCheck(t *testing.T) {
+	for _, name := range []string{"CriticalCheck1", "CriticalCheck5", "CriticalChecks"} {
+		params, err := parametersFromContext(func(k string) any {
+			if k == name {
+				return "db"
+			}
+			return nil
+		})
+		if err != nil || params[name] != "db" {
+			t.Fatalf("parametersFromContext(%s) = %v, %v; want it read", name, params, err)
+		}
+		if _, err := healthstack.PropsFromParameters(params); err == nil || !strings.Contains(err.Error(), "parameter "+name+": no longer a setting") {
+			t.Errorf("PropsFromParameters(%s) = %v; want it named as a former setting", name, err)
+		}
 	}
 }
 

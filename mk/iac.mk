@@ -1,7 +1,8 @@
 # Infrastructure as code: template.yaml (SAM) and infra/ (CDK in Go).
 #
 #   make lint-iac   cfn-lint on template.yaml and on the CDK templates (default and fully
-#                   configured), on both for each Route 53 variant, and `sam validate --lint`
+#                   configured), on both for each Route 53 variant, `sam validate --lint`,
+#                   and checkov on template.yaml and both CDK templates (0 failed checks)
 #   make synth      infra/cdk.out/$(IAC_STACK).template.json with the pinned CDK CLI
 #                   (extra context: make synth IAC_CONTEXT="-c EnvironmentName=prod")
 #   make sam-build  `sam build`: both bootstraps (linux/arm64) in .aws-sam/build, no Docker
@@ -26,6 +27,8 @@ IAC_TEMPLATE := $(IAC_INFRA)/cdk.out/$(IAC_STACK).template.json
 IAC_SCRATCH  := $(IAC_ROOT)/.aws-sam/iac
 # Configurations linted besides the default and the full one (infra/testdata/parity-<name>.json).
 IAC_VARIANTS ?= route53-https route53-alarm
+# checkov: CloudFormation checks only, offline, failures and the summary only.
+IAC_CHECKOV_FLAGS := --framework cloudformation --skip-download --quiet --compact
 
 # Environment for every tool here: no AWS account is reachable. No credentials at all
 # (the CDK CLI asks STS for the default account whenever it finds some, even for
@@ -40,7 +43,7 @@ IAC_ENV := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKE
 
 .PHONY: lint-iac synth sam-build test-iac iac-tools iac-cli iac-bootstraps
 
-## iac-tools: the Python venv (cfn-lint, SAM CLI, aws-sam-translator) via scripts/tools.sh
+## iac-tools: the Python venv (cfn-lint, SAM CLI, aws-sam-translator, checkov) via scripts/tools.sh
 iac-tools:
 	@bash $(IAC_ROOT)/scripts/tools.sh
 
@@ -63,7 +66,7 @@ synth: iac-cli iac-bootstraps
 		$(IAC_CONTEXT) $(IAC_STACK)
 	@test -s $(IAC_TEMPLATE) && echo "    $(IAC_TEMPLATE:$(IAC_ROOT)/%=%)"
 
-## lint-iac: cfn-lint on template.yaml and the CDK templates; sam validate --lint
+## lint-iac: cfn-lint on template.yaml and the CDK templates; sam validate --lint; checkov
 lint-iac: iac-tools synth
 	@echo "==> cfn-lint template.yaml"
 	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/cfn-lint template.yaml
@@ -89,6 +92,11 @@ lint-iac: iac-tools synth
 	done
 	@echo "==> sam validate --lint"
 	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/sam validate --lint --template-file template.yaml --region us-east-1
+	@# Security scan: 0 failed checks; every skip is in the template with its reason
+	@# (docs/DEPLOY.md, "Security"). --skip-download: no call to Prisma Cloud.
+	@echo "==> checkov template.yaml, $(IAC_TEMPLATE:$(IAC_ROOT)/%=%), the CDK stack with parity-full.json"
+	@cd $(IAC_ROOT) && $(IAC_ENV) $(IAC_VENV)/bin/checkov $(IAC_CHECKOV_FLAGS) -f template.yaml \
+		-f $(IAC_TEMPLATE) -f $(IAC_SCRATCH)/full/$(IAC_STACK).template.json
 
 ## sam-build: sam build through mk/sam.mk (linux/arm64, no container) into .aws-sam/build
 sam-build: iac-tools

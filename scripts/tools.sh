@@ -8,6 +8,8 @@
 #     localstack-core's), exposed as .venv/bin/sam.
 #   * .venv/moto: moto[server] in its own venv (moto and localstack-core's fork moto-ext
 #     both install the Python package `moto`), serving DynamoDB and Kinesis.
+#   * .venv/checkov: checkov (scripts/requirements-checkov.txt) in its own venv, with its
+#     own stamp, exposed as .venv/bin/checkov (make lint-iac scans both templates).
 #
 # Idempotent and fast on a second run:
 #   * apt is skipped when every package's binaries are already there (each is checked on
@@ -171,6 +173,31 @@ else
   echo "$want_stamp" >"$STAMP"
 fi
 
+# checkov in its own venv with its own stamp (scripts/requirements-checkov.txt says why):
+# a new or bumped checkov installs only .venv/checkov. flock: several checkouts may share
+# one .venv and run this at once.
+CHECKOV_REQ="$ROOT/scripts/requirements-checkov.txt"
+CHECKOV_VENV="$VENV/checkov"
+checkov_stamp="$(sha256sum "$CHECKOV_REQ" | cut -d' ' -f1) python-$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+(
+  flock 9
+  if [[ -f "$CHECKOV_VENV/.tools-stamp" && "$(cat "$CHECKOV_VENV/.tools-stamp")" == "$checkov_stamp" ]] &&
+    [[ -x "$VENV/bin/checkov" ]]; then
+    log "venv: .venv/checkov is up to date, skipping pip"
+    exit 0
+  fi
+  log "pip: installing checkov into .venv/checkov"
+  rm -rf "$CHECKOV_VENV"
+  "$PY" -m venv "$CHECKOV_VENV"
+  if ! PIP_DISABLE_PIP_VERSION_CHECK=1 "$CHECKOV_VENV/bin/pip" install -q -r "$CHECKOV_REQ" >"$VENV/pip-checkov.log" 2>&1; then
+    tail -n 40 "$VENV/pip-checkov.log" >&2
+    die "pip install of checkov failed (full log: .venv/pip-checkov.log)"
+  fi
+  ln -sfn ../checkov/bin/checkov "$VENV/bin/checkov"
+  "$VENV/bin/checkov" --version >/dev/null 2>&1 || die "checkov installed but does not run"
+  echo "$checkov_stamp" >"$CHECKOV_VENV/.tools-stamp"
+) 9>"$VENV/.checkov.lock"
+
 # The Lambda Runtime Interface Emulator that SAM ships (used to invoke bootstrap binaries).
 RIE="$(compgen -G "$SAM_VENV/lib/python3.*/site-packages/samcli/local/rapid/aws-lambda-rie-x86_64" | head -n1 || true)"
 [[ -n "$RIE" && -x "$RIE" ]] || die "aws-lambda-rie-x86_64 not found inside the SAM CLI package"
@@ -178,5 +205,5 @@ RIE="$(compgen -G "$SAM_VENV/lib/python3.*/site-packages/samcli/local/rapid/aws-
 versions() { # $1 = python, rest = distribution names
   "$1" -c 'import sys, importlib.metadata as m; print(", ".join(f"{d} {m.version(d)}" for d in sys.argv[1:]))' "${@:2}"
 }
-log "ok: $(versions "$VENV/bin/python" localstack-core awscli awscli-local cfn-lint), $(versions "$SAM_VENV/bin/python" aws-sam-cli), $(versions "$MOTO_VENV/bin/python" moto)"
+log "ok: $(versions "$VENV/bin/python" localstack-core awscli awscli-local cfn-lint), $(versions "$SAM_VENV/bin/python" aws-sam-cli), $(versions "$MOTO_VENV/bin/python" moto), $(versions "$CHECKOV_VENV/bin/python" checkov)"
 log "ok: Lambda RIE at ${RIE#"$ROOT"/}"

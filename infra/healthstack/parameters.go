@@ -23,24 +23,27 @@ var ParameterNames = []string{
 	"CanarySchedule", "DeploymentType", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
 	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns", "TableArns", "TableProbeArns", "TopicArns",
 	"StreamArns", "EventBusArns", "DescribedSecretArns", "CacheArns",
-	"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5",
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
 	"Route53HealthCheck", "Route53HealthCheckInterval", "Route53FailureThreshold",
+	"HealthReservedConcurrency", "ApiThrottlingRateLimit", "ApiThrottlingBurstLimit",
 }
 
-// criticalCheckParameters are the SAM template's five alarm slots.
-var criticalCheckParameters = []string{"CriticalCheck1", "CriticalCheck2", "CriticalCheck3", "CriticalCheck4", "CriticalCheck5"}
+// RemovedParameters are former settings, each with what replaced it.
+// PropsFromParameters names them rather than calling them unknown; the CDK
+// app reads them from the context for that reason.
+var RemovedParameters = map[string]string{
+	"CriticalChecks": removedCritical,
+	"CriticalCheck1": removedCritical, "CriticalCheck2": removedCritical, "CriticalCheck3": removedCritical,
+	"CriticalCheck4": removedCritical, "CriticalCheck5": removedCritical,
+}
+
+const removedCritical = "no longer a setting: every check in ChecksJson gets an alarm unless it says \"critical\": false"
 
 // PropsFromParameters builds props from template.yaml parameter values, read
 // as CloudFormation reads them (CommaDelimitedList members are trimmed; a
 // missing or empty value means the parameter's default). Unknown names are
 // errors. Besides the template's parameters it takes AssetDir.
-//
-// The stack alarms on every critical check of ChecksJson by itself, so
-// CriticalCheck1..CriticalCheck5 configure nothing here. They are checked
-// instead, so that one set of values gives both forms the same alarms: when
-// any is set, together they must name exactly the critical checks of
-// ChecksJson (the SAM template alarms only on the checks they name).
+// A former setting (RemovedParameters) is an error that says what replaced it.
 func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	var p HealthProps
 	var errs []error
@@ -55,8 +58,8 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		if k == "CriticalChecks" {
-			bad(k, "no longer a setting: every check in ChecksJson gets an alarm unless it says \"critical\": false")
+		if msg, ok := RemovedParameters[k]; ok {
+			bad(k, "%s", msg)
 			continue
 		}
 		bad(k, "unknown (known: %s, AssetDir)", strings.Join(ParameterNames, ", "))
@@ -106,7 +109,6 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	p.Details = DetailsMode(str("Details"))
 	p.TokenSecretARN = str("TokenSecretArn")
 	p.DrainParameter = str("DrainParameterName")
-	checksOK := true
 	if v := str("ChecksJson"); v != "" {
 		// The functions' own parser and validator: a bad field fails synth
 		// with the message the functions would print at start-up.
@@ -115,7 +117,6 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 			for _, e := range unjoin(err) {
 				bad("ChecksJson", "%v", e)
 			}
-			checksOK = false
 		}
 		p.Checks = checks
 	}
@@ -160,11 +161,7 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	p.AssetDir = str("AssetDir")
 	p.Route53 = Route53Props{Mode: Route53Mode(str("Route53HealthCheck")),
 		IntervalSeconds: num("Route53HealthCheckInterval"), FailureThreshold: num("Route53FailureThreshold")}
-	if checksOK {
-		for _, err := range checkCriticalParameters(params, p.CriticalCheckNames()) {
-			bad(err[0], "%s", err[1])
-		}
-	}
+	p.Limits = limitsFromParameters(params, bad)
 
 	if len(errs) > 0 {
 		return HealthProps{}, errors.Join(errs...)
@@ -179,51 +176,4 @@ func retentionFor(days int) (awslogs.RetentionDays, bool) {
 		}
 	}
 	return "", false
-}
-
-// checkCriticalParameters compares CriticalCheck1..CriticalCheck5 with the
-// critical checks of ChecksJson and returns each problem as {parameter,
-// message}. Leaving them all empty is fine.
-func checkCriticalParameters(params map[string]string, critical []string) [][2]string {
-	var problems [][2]string
-	seen := map[string]string{}
-	for _, name := range criticalCheckParameters {
-		v := strings.TrimSpace(params[name])
-		switch {
-		case v == "":
-			continue
-		case seen[v] != "":
-			problems = append(problems, [2]string{name, fmt.Sprintf("%q is %s already", v, seen[v])})
-		case !slices.Contains(critical, v):
-			problems = append(problems, [2]string{name, fmt.Sprintf("%q is not a critical check in ChecksJson (critical checks: %s)", v, listOrNone(critical))})
-		}
-		seen[v] = name
-	}
-	if len(seen) == 0 {
-		return problems
-	}
-	var missing []string
-	for _, c := range critical {
-		if seen[c] == "" {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		msg := fmt.Sprintf("no slot names the critical check(s) %s of ChecksJson; the SAM template alarms only on the checks named "+
-			"in these slots, the CDK stack on every critical check", strings.Join(missing, ", "))
-		if len(critical) > len(criticalCheckParameters) {
-			msg += fmt.Sprintf(": %d critical checks do not fit in %d slots, leave them out here", len(critical), len(criticalCheckParameters))
-		} else {
-			msg += ": name them all, or leave the slots out"
-		}
-		problems = append(problems, [2]string{"CriticalCheck1..CriticalCheck5", msg})
-	}
-	return problems
-}
-
-func listOrNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
 }

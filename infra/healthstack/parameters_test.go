@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ func TestParityConfigs(t *testing.T) {
 		{"parity-topic.json", topicProps()},
 		{"parity-route53-https.json", route53Props(Route53HTTPS, 10, 2)},
 		{"parity-route53-alarm.json", route53AlarmProps()},
+		{"parity-limits.json", limitsProps()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -81,6 +83,27 @@ func TestParameterNamesMatchTemplate(t *testing.T) {
 	}
 }
 
+// TestTemplateHasNoRemovedParameter: template.yaml keeps no hand-kept list
+// of critical checks (CriticalCheck1..5): its SuccessAlarm follows ChecksJson
+// by itself. Nothing in the template names a former setting.
+func TestTemplateHasNoRemovedParameter(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"CriticalCheck", "CheckAlarm"} {
+		if i := strings.Index(string(raw), bad); i >= 0 {
+			line := strings.Count(string(raw[:i]), "\n") + 1
+			t.Errorf("template.yaml:%d names %s", line, bad)
+		}
+	}
+	for name := range RemovedParameters {
+		if slices.Contains(ParameterNames, name) {
+			t.Errorf("ParameterNames has the former setting %s", name)
+		}
+	}
+}
+
 func TestPropsFromParametersErrors(t *testing.T) {
 	tests := []struct {
 		params map[string]string
@@ -118,8 +141,9 @@ func TestPropsFromParametersLists(t *testing.T) {
 }
 
 // TestPropsFromParametersCriticalChecks: the CDK stack derives its check
-// alarms from ChecksJson; CriticalCheck1..5, the SAM template's slots, are
-// only checked against it: empty, or exactly the critical checks.
+// alarms from ChecksJson alone; CriticalCheck1..5 (the SAM template's former
+// slots) and CriticalChecks are former settings, refused with what replaced
+// them rather than silently ignored.
 func TestPropsFromParametersCriticalChecks(t *testing.T) {
 	checks := `[{"name":"db","type":"tcp","address":"db:5432"},{"name":"q","type":"tcp","address":"q:1","critical":false},` +
 		`{"name":"s3","type":"tcp","address":"s3:443","critical":true}]`
@@ -130,21 +154,12 @@ func TestPropsFromParametersCriticalChecks(t *testing.T) {
 		params map[string]string
 		want   string // "" = no error; else a substring of the error
 	}{
-		{"slots left out", map[string]string{"ChecksJson": checks}, ""},
-		{"every critical check", map[string]string{"ChecksJson": checks, "CriticalCheck1": "s3", "CriticalCheck3": " db "}, ""},
-		{"six critical checks, slots left out", map[string]string{"ChecksJson": six}, ""},
-		{"typo", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s4"},
-			`parameter CriticalCheck2: "s4" is not a critical check in ChecksJson (critical checks: db, s3)`},
-		{"not critical", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s3", "CriticalCheck3": "q"},
-			`parameter CriticalCheck3: "q" is not a critical check`},
-		{"duplicate", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db", "CriticalCheck2": "s3", "CriticalCheck4": "db"},
-			`parameter CriticalCheck4: "db" is CriticalCheck1 already`},
-		{"one missing", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db"},
-			"parameter CriticalCheck1..CriticalCheck5: no slot names the critical check(s) s3 of ChecksJson"},
-		{"no checks at all", map[string]string{"CriticalCheck1": "db"},
-			`parameter CriticalCheck1: "db" is not a critical check in ChecksJson (critical checks: none)`},
-		{"six do not fit", map[string]string{"ChecksJson": six, "CriticalCheck1": "a", "CriticalCheck2": "b", "CriticalCheck3": "c",
-			"CriticalCheck4": "d", "CriticalCheck5": "e"}, "6 critical checks do not fit in 5 slots"},
+		{"from ChecksJson", map[string]string{"ChecksJson": checks}, ""},
+		{"six critical checks", map[string]string{"ChecksJson": six}, ""},
+		{"CriticalCheck1 is gone", map[string]string{"ChecksJson": checks, "CriticalCheck1": "db"},
+			`parameter CriticalCheck1: no longer a setting: every check in ChecksJson gets an alarm unless it says "critical": false`},
+		{"CriticalCheck5 is gone", map[string]string{"ChecksJson": checks, "CriticalCheck5": "s3"},
+			"parameter CriticalCheck5: no longer a setting"},
 		{"CriticalChecks is gone", map[string]string{"ChecksJson": checks, "CriticalChecks": "db,s3"},
 			"parameter CriticalChecks: no longer a setting"},
 	}

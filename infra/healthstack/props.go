@@ -100,9 +100,9 @@ type HealthProps struct {
 	// Checks is HEALTH_CHECKS (ChecksJson), in the specs of the check kinds
 	// (pkg/checks/<kind>), validated as the functions validate them at
 	// start-up. Default none ("[]"). Every critical check (Critical nil or
-	// true) gets an alarm of its own (CriticalCheckNames); the SAM template,
-	// which has no loops, takes their names in five parameters,
-	// CriticalCheck1..CriticalCheck5, instead. Both functions are granted
+	// true) gets an alarm of its own (CriticalCheckNames); the SAM template
+	// has the service's SuccessAlarm only, which fires on the same runs
+	// (docs/DEPLOY.md, "Alarms"). Both functions are granted
 	// the IAM permissions of every check whose resource the check names
 	// (Permissions); the props below grant the others.
 	Checks []Check
@@ -203,6 +203,11 @@ type HealthProps struct {
 	// Default: none.
 	Route53 Route53Props
 
+	// Limits are the health function's reserved concurrency and the API
+	// stages' throttling (HealthReservedConcurrency, ApiThrottlingRateLimit,
+	// ApiThrottlingBurstLimit). Default: LimitsProps's defaults.
+	Limits LimitsProps
+
 	// AssetDir holds <function>/arm64/bootstrap, as `make build` writes them.
 	// Default DefaultAssetDir, relative to infra/ where cdk runs.
 	AssetDir string
@@ -283,6 +288,7 @@ func (p HealthProps) withDefaults() HealthProps {
 		p.AssetDir = DefaultAssetDir
 	}
 	p.Route53 = p.Route53.withDefaults()
+	p.Limits = p.Limits.withDefaults()
 	return p
 }
 
@@ -366,6 +372,7 @@ func (p HealthProps) Validate() error {
 		bad("ALBRulePriority", "%d is not from 1 to 50000", p.ALBRulePriority)
 	}
 	errs = append(errs, p.Route53.problems()...)
+	errs = append(errs, p.Limits.problems()...)
 	for _, problem := range p.ungranted() {
 		bad("Checks", "%s", problem)
 	}

@@ -81,6 +81,7 @@ func NewHealth(scope constructs.Construct, id string, props *HealthProps) *Healt
 	}
 	if p.FunctionURLAuthType != FunctionURLNone {
 		url := live.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType(p.FunctionURLAuthType)})
+		skipChecks(url, skipFunctionURL)
 		b.output("FunctionUrl", "Function URL of HealthFunction.", url.Url())
 	}
 	if p.ALBListenerARN != "" {
@@ -272,11 +273,13 @@ func parameterARN(name string) string {
 }
 
 func (b *builder) logGroup(id, function string) awslogs.LogGroup {
-	return awslogs.NewLogGroup(b.stack, jsii.String(id), &awslogs.LogGroupProps{
+	lg := awslogs.NewLogGroup(b.stack, jsii.String(id), &awslogs.LogGroupProps{
 		LogGroupName:  awscdk.Fn_Sub(jsii.String("/aws/lambda/${AWS::StackName}/"+function), nil),
 		Retention:     b.p.LogRetention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	skipChecks(lg, skipLogGroupKMS)
+	return lg
 }
 
 // role is a function's execution role: its own log group, then statements,
@@ -320,6 +323,7 @@ func (b *builder) function(id, function, desc string, timeout float64, role awsi
 	// The role (its policies inline) is already a dependency through Role's
 	// GetAtt; the explicit DependsOn CDK adds is what cfn-lint's W3005 flags.
 	cfn.AddDeletionOverride(jsii.String("DependsOn"))
+	secureFunction(cfn, function, b.p.Limits)
 	if len(b.p.SubnetIDs) > 0 {
 		// Subnet and security group IDs without an IVpc, so synth needs no lookup.
 		cfn.SetVpcConfig(&awslambda.CfnFunction_VpcConfigProperty{
@@ -389,6 +393,7 @@ func (b *builder) httpAPI(fn awslambda.IFunction) {
 			PayloadFormatVersion:   awsapigatewayv2.PayloadFormatVersion_VERSION_2_0(),
 			ScopePermissionToRoute: jsii.Bool(false),
 		})
+	secureHTTPAPI(b.stack, api, b.p)
 	for _, path := range APIPaths {
 		api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(path),
@@ -430,6 +435,7 @@ func (b *builder) restAPI(fn awslambda.IFunction) {
 	// RestApi adds an Endpoint output of its own; RestApiUrl below is the one
 	// both forms of the stack have.
 	api.Node().TryRemoveChild(jsii.String("Endpoint"))
+	secureRESTAPI(b.stack, api, b.p)
 	awslambda.NewCfnPermission(b.stack, jsii.String("HealthRestApiPermission"), &awslambda.CfnPermissionProps{
 		FunctionName: fn.FunctionArn(),
 		Action:       jsii.String("lambda:InvokeFunction"),
@@ -493,6 +499,7 @@ func (b *builder) alarmTopic() *string {
 		topic := awssns.NewTopic(b.stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
 			DisplayName: jsii.String(p.Service + " health alarms"),
 		})
+		encryptAlarmTopic(b.stack, topic, p.Service)
 		topicARN = topic.TopicArn()
 	default:
 		return nil

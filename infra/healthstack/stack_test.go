@@ -279,7 +279,7 @@ func TestFullStackFunctions(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::EventInvokeConfig"), map[string]any{
 		"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60, "Qualifier": "$LATEST",
 	})
-	tmpl.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(4)) // one per function
+	tmpl.ResourceCountIs(jsii.String("AWS::Logs::LogGroup"), jsii.Number(6)) // one per function, one per API stage (access log)
 	tmpl.AllResourcesProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 14})
 }
 

@@ -196,6 +196,8 @@ class Evaluator:
                 "Type": res["Type"],
                 "Properties": self.value(res.get("Properties", {})),
                 "DependsOn": res.get("DependsOn"),
+                "DeletionPolicy": res.get("DeletionPolicy"),
+                "UpdateReplacePolicy": res.get("UpdateReplacePolicy"),
                 "UpdatePolicy": self.value(res.get("UpdatePolicy", {})),
             }
         outputs = {}
@@ -253,6 +255,7 @@ def _names(resources):
         "AWS::SNS::Topic": "alarmtopic",
         "AWS::ElasticLoadBalancingV2::TargetGroup": "targetgroup",
         "AWS::Events::Rule": "schedule",
+        "AWS::KMS::Key": "alarmtopickey",
     }
     for lid, r in resources.items():
         if r["Type"] in singles:
@@ -261,6 +264,12 @@ def _names(resources):
             names[lid] = singles[r["Type"]]
         elif r["Type"] == "AWS::Lambda::Url":
             names[lid] = "functionurl:" + fn_of[_logical(r["Properties"]["TargetFunctionArn"])]
+        elif r["Type"] in ("AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Stage"):
+            # An API stage's access log group: "loggroup:httpapi-access", "loggroup:restapi-access".
+            log = r["Properties"].get("AccessLogSettings") or r["Properties"].get("AccessLogSetting") or {}
+            group = _logical(log.get("DestinationArn"))
+            if group:
+                names[group] = "loggroup:%s-access" % ("httpapi" if r["Type"] == "AWS::ApiGatewayV2::Stage" else "restapi")
     for lid, r in resources.items():
         if r["Type"] == "AWS::CloudWatch::Alarm":
             p = r["Properties"]
@@ -298,6 +307,11 @@ def _num(v):
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return v
+
+
+def _nums(d):
+    """d with numbers as numbers (a Ref to a Number parameter evaluates to its text)."""
+    return {k: _num(v) for k, v in (d or {}).items()}
 
 
 def _statements(doc):
@@ -425,6 +439,7 @@ def model(template, parameter_values):
             "Grants": sorted(grants.get(role, set())),
             "InvokePermissions": sorted(invoke.get(name, set())),
             "AsyncInvoke": async_cfg.get(name),
+            "ReservedConcurrentExecutions": _num(p.get("ReservedConcurrentExecutions")),
         }
 
     # HTTP API routes: SAM writes them into the OpenAPI body, CDK as Route resources.
@@ -441,7 +456,9 @@ def model(template, parameter_values):
             integ = integrations.get(target.group(1), {}) if target else {}
             routes.append("%s -> %s (payload %s)" % (rp["RouteKey"], _integration_target(integ.get("IntegrationUri")),
                                                      integ.get("PayloadFormatVersion")))
-        stages = sorted("%s autoDeploy=%s" % (s["Properties"]["StageName"], s["Properties"].get("AutoDeploy"))
+        stages = sorted(json.dumps({"StageName": s["Properties"]["StageName"], "AutoDeploy": s["Properties"].get("AutoDeploy"),
+                                    "AccessLogSettings": s["Properties"].get("AccessLogSettings"),
+                                    "DefaultRouteSettings": _nums(s["Properties"].get("DefaultRouteSettings"))}, sort_keys=True)
                         for _, s in of("AWS::ApiGatewayV2::Stage"))
         http.append({"Name": names[lid], "ProtocolType": p.get("ProtocolType", "HTTP" if "Body" in p else None),
                      "Routes": sorted(routes), "Stages": stages})
@@ -456,7 +473,11 @@ def model(template, parameter_values):
             "Name": names[lid],
             "Routes": sorted(routes),
             "EndpointTypes": sorted(p.get("EndpointConfiguration", {}).get("Types", [])),
-            "Stages": sorted(s["Properties"]["StageName"] for _, s in of("AWS::ApiGateway::Stage")),
+            "Stages": sorted(json.dumps({"StageName": s["Properties"]["StageName"],
+                                         "AccessLogSetting": s["Properties"].get("AccessLogSetting"),
+                                         "MethodSettings": [_nums(ms) for ms in s["Properties"].get("MethodSettings", [])]},
+                                        sort_keys=True)
+                             for _, s in of("AWS::ApiGateway::Stage")),
         })
     m["rest_apis"] = rest
 
@@ -521,6 +542,11 @@ def model(template, parameter_values):
         })
     m["alarms"] = sorted(alarms, key=lambda a: json.dumps(a, sort_keys=True))
 
+    m["kms_keys"] = sorted(json.dumps({k: _num(v) for k, v in r["Properties"].items()}, sort_keys=True)
+                           for _, r in of("AWS::KMS::Key"))
+    m["kms_key_deletion"] = sorted("%s/%s" % (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy")) for _, r in of("AWS::KMS::Key"))
+    # Every log group, by what it logs (functions' and API stages' access logs).
+    m["log_groups"] = {names[lid]: {k: _num(v) for k, v in r["Properties"].items()} for lid, r in of("AWS::Logs::LogGroup")}
     m["sns_topics"] = sorted(json.dumps(r["Properties"], sort_keys=True) for _, r in of("AWS::SNS::Topic"))
     m["sns_subscriptions"] = sorted(json.dumps(r["Properties"], sort_keys=True) for _, r in of("AWS::SNS::Subscription"))
 
