@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -184,5 +186,37 @@ func TestCriticalChecksGetTheirAlarm(t *testing.T) {
 	}
 	if !reflect.DeepEqual(checks, []string{"orders-table"}) {
 		t.Errorf("per-check alarms on %v; want only the critical orders-table", checks)
+	}
+}
+
+// The health and canary functions package bootstraps the construct built
+// at synth with only the kinds of the team's checks (LeanBootstraps): they
+// link the dynamodb and sqs kinds and no other. Read from the assets of
+// the cdk.out that `make example-cdk` wrote.
+func TestLeanBootstrapsPackaged(t *testing.T) {
+	path := os.Getenv("CDKAPP_TEMPLATE")
+	if path == "" {
+		t.Skip("reads the assets of `make example-cdk`'s cdk.out (CDKAPP_TEMPLATE)")
+	}
+	resources := template(t)["Resources"].(map[string]any)
+	seen := 0
+	for id, r := range resources {
+		r := r.(map[string]any)
+		if r["Type"] != "AWS::Lambda::Function" || !(strings.Contains(id, "HealthFunction") || strings.Contains(id, "CanaryFunction")) {
+			continue
+		}
+		asset, _ := r["Metadata"].(map[string]any)["aws:asset:path"].(string)
+		bootstrap := filepath.Join(filepath.Dir(path), asset, "bootstrap")
+		out, err := exec.Command("go", "version", "-m", bootstrap).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: go version -m %s: %v\n%s", id, bootstrap, err, out)
+		}
+		if !strings.Contains(string(out), "-tags=lambda.norpc,kinds,kind_dynamodb,kind_sqs\n") {
+			t.Errorf("%s: bootstrap built with\n%s\nwant -tags=lambda.norpc,kinds,kind_dynamodb,kind_sqs", id, out)
+		}
+		seen++
+	}
+	if seen != 2 {
+		t.Errorf("found %d health/canary functions; want 2", seen)
 	}
 }

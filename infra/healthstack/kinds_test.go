@@ -2,10 +2,14 @@ package healthstack
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -54,5 +58,34 @@ func TestLeanBootstrap(t *testing.T) {
 	}
 	if len(b) < 20 || string(b[1:4]) != "ELF" || b[18] != 0xb7 { // EM_AARCH64
 		t.Errorf("bootstrap is not a linux/arm64 ELF executable")
+	}
+}
+
+// With LeanBootstraps the construct builds the health and canary bootstraps
+// itself, for the kinds of its checks and the controls their settings use,
+// and packages those: checks of kind tcp and a drain parameter give a
+// health bootstrap with the tcp kind and the drain control and no other, and
+// a canary (which reads no drain parameter) with the tcp kind alone.
+func TestLeanBootstrapsWired(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two bootstraps")
+	}
+	dir := assetDir(t)
+	props := HealthStackProps{HealthProps: HealthProps{Checks: criticalChecks(2), DrainParameter: "/orders/drain",
+		LeanBootstraps: true, BuildRoot: "../..", AssetDir: dir}}
+	assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Lean", &props), nil)
+	for fn, want := range map[string]string{"health": "arm64-tcp+drain", "canary": "arm64-tcp"} {
+		bootstrap := filepath.Join(dir, fn, want, "bootstrap")
+		out, err := exec.Command("go", "version", "-m", bootstrap).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: go version -m: %v\n%s", fn, err, out)
+		}
+		tags := "-tags=lambda.norpc,kinds,kind_tcp"
+		if fn == "health" {
+			tags += ",control_drain"
+		}
+		if !strings.Contains(string(out), tags+"\n") {
+			t.Errorf("%s bootstrap built with\n%s\nwant %s", fn, out, tags)
+		}
 	}
 }

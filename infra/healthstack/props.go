@@ -29,6 +29,7 @@ const (
 	DefaultLogRetention     = awslogs.RetentionDays_ONE_MONTH
 	DefaultALBRulePriority  = 100
 	DefaultAssetDir         = "../build"
+	DefaultBuildRoot        = ".."
 	// ChecksFileName is the file ChecksFile writes beside bootstrap.
 	ChecksFileName = "checks.json"
 )
@@ -211,6 +212,18 @@ type HealthProps struct {
 	// AssetDir holds <function>/arm64/bootstrap, as `make build` writes them.
 	// Default DefaultAssetDir, relative to infra/ where cdk runs.
 	AssetDir string
+
+	// LeanBootstraps builds the health and canary bootstraps at synth with
+	// only the check kinds of Checks and the controls their settings use
+	// (`make build KINDS=… CONTROLS=…` in BuildRoot, into AssetDir), instead
+	// of the all-kinds ones in AssetDir: a shorter cold start
+	// (docs/PERFORMANCE.md). Lean bootstraps read credentials from the
+	// environment only, as Lambda gives them. Default false.
+	LeanBootstraps bool
+
+	// BuildRoot is the checkout whose Makefile LeanBootstraps runs. Default
+	// DefaultBuildRoot, relative to infra/ where cdk runs.
+	BuildRoot string
 }
 
 // Check is one element of HEALTH_CHECKS: the common fields and its
@@ -286,6 +299,9 @@ func (p HealthProps) withDefaults() HealthProps {
 	}
 	if p.AssetDir == "" {
 		p.AssetDir = DefaultAssetDir
+	}
+	if p.BuildRoot == "" {
+		p.BuildRoot = DefaultBuildRoot
 	}
 	p.Route53 = p.Route53.withDefaults()
 	p.Limits = p.Limits.withDefaults()

@@ -213,11 +213,16 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 	return s
 }
 
-// bundle returns the directory of function's asset: AssetDir/<function>/arm64,
-// or with ChecksFile a copy of its files in AssetDir/<function>/arm64-checks
-// with the checks' JSON array added as ChecksFileName.
-func (b *builder) bundle(function string) string {
+// bundle returns the directory of function's asset: AssetDir/<function>/arm64
+// (or, with LeanBootstraps, the health and canary bootstraps built for the
+// kinds of Checks and the controls env uses), or with ChecksFile a copy of
+// its files in <that directory>-checks with the checks' JSON array added as
+// ChecksFileName.
+func (b *builder) bundle(function string, env *map[string]*string) string {
 	dir := filepath.Join(b.p.AssetDir, assetOf(function), "arm64")
+	if b.p.LeanBootstraps && (function == "health" || function == "canary") {
+		dir = b.leanBundle(function, env)
+	}
 	if !b.p.ChecksFile {
 		return dir
 	}
@@ -230,6 +235,31 @@ func (b *builder) bundle(function string) string {
 		panic(fmt.Errorf("ChecksFile: %w", err))
 	}
 	return staged
+}
+
+// leanBundle builds function's bootstrap with only the kinds of Checks
+// (tcp, the smallest, when there are none) and the controls env sets.
+func (b *builder) leanBundle(function string, env *map[string]*string) string {
+	checks, err := ChecksJSON(b.p.Checks)
+	if err != nil {
+		panic(err)
+	}
+	kinds, err := kindsOf(checks)
+	if err != nil {
+		panic(fmt.Errorf("HealthProps.Checks: %w", err))
+	}
+	if len(kinds) == 0 {
+		kinds = []string{"tcp"}
+	}
+	var vars map[string]*string
+	if env != nil {
+		vars = *env
+	}
+	dir, err := leanBootstrap(b.p.BuildRoot, b.p.AssetDir, function, kinds, controlsOf(vars))
+	if err != nil {
+		panic(fmt.Errorf("HealthProps.LeanBootstraps: %w", err))
+	}
+	return dir
 }
 
 // stage makes dst a fresh copy of the regular files in src, plus file name
@@ -307,7 +337,7 @@ func (b *builder) function(id, function, desc string, timeout float64, role awsi
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
-		Code:         awslambda.Code_FromAsset(jsii.String(b.bundle(function)), nil),
+		Code:         awslambda.Code_FromAsset(jsii.String(b.bundle(function, env)), nil),
 		MemorySize:   jsii.Number(MemoryMB),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(timeout)),
 		Role:         role,
