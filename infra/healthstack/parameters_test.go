@@ -182,14 +182,14 @@ func TestPropsFromParametersCriticalChecks(t *testing.T) {
 
 func TestChecksJSON(t *testing.T) {
 	specs := []Check{
-		{Common: checks.Common{Name: "db", Timeout: checks.Duration(1500 * time.Millisecond), Critical: ptr(true)}, Spec: postgres.Spec{Spec: rds.Spec{Host: "h", User: "u", IAMAuth: true}}},
+		{Common: checks.Common{Name: "db", Timeout: checks.Duration(1500 * time.Millisecond)}, Spec: postgres.Spec{Spec: rds.Spec{Host: "h", User: "u", IAMAuth: true}}},
 		{Common: checks.Common{Name: "q"}, Spec: sqs.Spec{QueueURL: "https://sqs.example/1/q?a=b&c=<d>", MaxDepth: ptr(int64(0))}},
 	}
 	got, err := ChecksJSON(specs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `[{"name":"db","type":"postgres","critical":true,"timeout":"1.5s","host":"h","user":"u","iamAuth":true},` +
+	want := `[{"name":"db","type":"postgres","timeout":"1.5s","host":"h","user":"u","iamAuth":true},` +
 		`{"name":"q","type":"sqs","queueUrl":"https://sqs.example/1/q?a=b&c=<d>","maxDepth":0}]`
 	if got != want {
 		t.Errorf("ChecksJSON() = %s; want %s", got, want)

@@ -58,17 +58,17 @@ func fullProps() HealthProps {
 		Checks: []Check{
 			Check{Common: checks.Common{Name: "orders-db", Timeout: checks.Duration(800 * time.Millisecond)}, Spec: postgres.Spec{Spec: rds.Spec{Host: "orders.cluster-abc.us-east-1.rds.amazonaws.com", Port: 5432, User: "health", Database: "orders", IAMAuth: true, TLS: "verify-full"}}},
 			Check{Common: checks.Common{Name: "ledger-db"}, Spec: mysql.Spec{Spec: rds.Spec{Host: "ledger.cluster-def.us-east-1.rds.amazonaws.com", Database: "ledger", SecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"}}},
-			Check{Common: checks.Common{Name: "jobs", Critical: ptr(false)}, Spec: sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs", MaxDepth: ptr(int64(1000)), DLQURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs-dlq"}},
+			Check{Common: checks.Common{Name: "jobs", Optional: true}, Spec: sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs", MaxDepth: ptr(int64(1000)), DLQURL: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-jobs-dlq"}},
 			Check{Common: checks.Common{Name: "assets"}, Spec: s3.Spec{Bucket: "orders-assets", ProbeKey: "health-probe"}},
-			Check{Common: checks.Common{Name: "payments", Critical: ptr(false)}, Spec: httpcheck.Spec{URL: "https://payments.example.com/health", ExpectStatus: "200-299"}},
+			Check{Common: checks.Common{Name: "payments", Optional: true}, Spec: httpcheck.Spec{URL: "https://payments.example.com/health", ExpectStatus: "200-299"}},
 			Check{Common: checks.Common{Name: "cache"}, Spec: tcp.Spec{Address: "cache.internal:6379"}},
-			Check{Common: checks.Common{Name: "orders-table", Critical: ptr(false)}, Spec: dynamodb.Spec{Table: "orders", ProbeKey: "health-probe"}},
-			Check{Common: checks.Common{Name: "sessions", Critical: ptr(false)}, Spec: redis.Spec{Endpoint: "master.orders-cache.abc123.use1.cache.amazonaws.com:6379",
+			Check{Common: checks.Common{Name: "orders-table", Optional: true}, Spec: dynamodb.Spec{Table: "orders", ProbeKey: "health-probe"}},
+			Check{Common: checks.Common{Name: "sessions", Optional: true}, Spec: redis.Spec{Endpoint: "master.orders-cache.abc123.use1.cache.amazonaws.com:6379",
 				User: "health", IAMAuth: true}},
-			Check{Common: checks.Common{Name: "order-events", Critical: ptr(false)}, Spec: sns.Spec{TopicARN: "arn:aws:sns:us-east-1:123456789012:orders-events"}},
-			Check{Common: checks.Common{Name: "clicks", Critical: ptr(false)}, Spec: kinesis.Spec{Stream: "orders-clicks"}},
-			Check{Common: checks.Common{Name: "bus", Critical: ptr(false)}, Spec: eventbridge.Spec{EventBus: "orders"}},
-			Check{Common: checks.Common{Name: "api-key", Critical: ptr(false)}, Spec: secretsmanager.Spec{
+			Check{Common: checks.Common{Name: "order-events", Optional: true}, Spec: sns.Spec{TopicARN: "arn:aws:sns:us-east-1:123456789012:orders-events"}},
+			Check{Common: checks.Common{Name: "clicks", Optional: true}, Spec: kinesis.Spec{Stream: "orders-clicks"}},
+			Check{Common: checks.Common{Name: "bus", Optional: true}, Spec: eventbridge.Spec{EventBus: "orders"}},
+			Check{Common: checks.Common{Name: "api-key", Optional: true}, Spec: secretsmanager.Spec{
 				SecretID: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/api-key-AbCdEf"}},
 		},
 		MetricsNamespace: "Orders/Health",
@@ -657,9 +657,9 @@ func TestAlarmPerCriticalCheck(t *testing.T) {
 		c := Check{Common: checks.Common{Name: fmt.Sprintf("c%d", i)}, Spec: tcp.Spec{Address: fmt.Sprintf("h%d:1", i)}}
 		switch i {
 		case 2:
-			c.Critical = ptr(false)
+			c.Optional = true
 		case 3:
-			c.Critical = ptr(true)
+			c.Optional = false
 		}
 		if i != 2 {
 			want = append(want, c.Name)

@@ -59,11 +59,7 @@ type CheckOptions struct {
 }
 
 func (o CheckOptions) common(name string) checks.Common {
-	c := checks.Common{Name: name, Timeout: checks.Duration(o.Timeout), FailAfter: o.FailAfter, PassAfter: o.PassAfter}
-	if o.Optional {
-		c.Critical = jsii.Bool(false)
-	}
-	return c
+	return checks.Common{Name: name, Optional: o.Optional, Timeout: o.Timeout, FailAfter: o.FailAfter, PassAfter: o.PassAfter}
 }
 
 // TableOptions are a DynamoDB check's options.

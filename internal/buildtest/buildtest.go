@@ -28,7 +28,7 @@ func Spec(name string, s checks.Spec) config.CheckSpec {
 // default configuration, as main loads it.
 func Run(t *testing.T, spec config.CheckSpec, budget time.Duration, awsCfg ...*aws.Config) checktest.Outcome {
 	t.Helper()
-	spec.Critical = nil
+	spec.Optional = false
 	var cfg *aws.Config
 	if len(awsCfg) > 0 {
 		cfg = awsCfg[0]

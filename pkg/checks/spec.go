@@ -15,10 +15,10 @@ import (
 type Common struct {
 	// Name identifies the check in routes, results, metrics and alarms.
 	Name string `json:"name"`
-	// Critical says whether a failure fails readiness; nil means true, the
-	// JSON default. It is the JSON field "critical"; the check it builds
-	// spells it as the engine does, health.Check.Optional (= !IsCritical()).
-	Critical *bool `json:"critical,omitempty"`
+	// Optional says that a failure does not fail readiness (it warns): the
+	// engine's health.Check.Optional, and the HEALTH_CHECKS field
+	// "critical": false. The zero value is critical, as in JSON.
+	Optional bool `json:"-"`
 	// Timeout caps one run; zero means the request budget. In JSON it is a
 	// Go duration string ("500ms").
 	Timeout time.Duration `json:"timeout,omitzero"`
@@ -32,8 +32,8 @@ type Common struct {
 // MaxDampingRuns bounds FailAfter and PassAfter.
 const MaxDampingRuns = 100
 
-// IsCritical reports whether the check is critical: unless Critical is false.
-func (c Common) IsCritical() bool { return c.Critical == nil || *c.Critical }
+// IsCritical reports whether the check is critical: unless it is Optional.
+func (c Common) IsCritical() bool { return !c.Optional }
 
 // Check returns a health.Check with c's name, critical flag and timeout and
 // the given component type, measurement and probe: what every kind's
@@ -43,7 +43,7 @@ func (c Common) Check(componentType, measurement string, probe health.Probe) hea
 		Name:          c.Name,
 		ComponentType: componentType,
 		Measurement:   measurement,
-		Optional:      !c.IsCritical(),
+		Optional:      c.Optional,
 		Timeout:       c.Timeout,
 		FailAfter:     c.FailAfter,
 		PassAfter:     c.PassAfter,
@@ -165,7 +165,10 @@ type commonJSON struct {
 // MarshalJSON writes the fields as HEALTH_CHECKS has them, the timeout as
 // a Go duration string.
 func (c Common) MarshalJSON() ([]byte, error) {
-	j := commonJSON{Name: c.Name, Critical: c.Critical, FailAfter: c.FailAfter, PassAfter: c.PassAfter}
+	j := commonJSON{Name: c.Name, FailAfter: c.FailAfter, PassAfter: c.PassAfter}
+	if c.Optional {
+		j.Critical = new(bool) // "critical": false
+	}
 	if c.Timeout != 0 {
 		j.Timeout, _ = json.Marshal(c.Timeout.String())
 	}
@@ -178,7 +181,7 @@ func (c *Common) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*c = Common{Name: j.Name, Critical: j.Critical, FailAfter: j.FailAfter, PassAfter: j.PassAfter}
+	*c = Common{Name: j.Name, Optional: j.Critical != nil && !*j.Critical, FailAfter: j.FailAfter, PassAfter: j.PassAfter}
 	if len(j.Timeout) > 0 {
 		d, err := ParseDuration(j.Timeout)
 		if err != nil {

@@ -10,8 +10,7 @@ import (
 // HEALTH_CHECKS keeps its Go duration string (issue 19: checks.Duration
 // where users expect time.Duration).
 func TestCommonTimeoutIsATimeDuration(t *testing.T) {
-	off := false
-	c := Common{Name: "db", Critical: &off, Timeout: 1500 * time.Millisecond, FailAfter: 2}
+	c := Common{Name: "db", Optional: true, Timeout: 1500 * time.Millisecond, FailAfter: 2}
 	b, err := json.Marshal(c)
 	if want := `{"name":"db","critical":false,"timeout":"1.5s","failAfter":2}`; err != nil || string(b) != want {
 		t.Fatalf("Marshal = %s, %v; want %s", b, err, want)
@@ -26,7 +25,26 @@ func TestCommonTimeoutIsATimeDuration(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"name":"db","timeout":"soon"}`), &back); err == nil {
 		t.Error("Unmarshal of timeout \"soon\" = nil error; want one")
 	}
-	if got := (Common{Name: "db", Critical: &off}).Check("", "", nil); !got.Optional || got.Timeout != 0 {
+	if got := (Common{Name: "db", Optional: true}).Check("", "", nil); !got.Optional || got.Timeout != 0 {
 		t.Errorf("Check() = %+v; want Optional, no timeout", got)
+	}
+}
+
+// "critical" in HEALTH_CHECKS is Common.Optional in Go, one spelling with
+// the engine's health.Check.Optional: false means optional, true or absent
+// critical.
+func TestCommonCriticalJSON(t *testing.T) {
+	for _, tt := range []struct {
+		in           string
+		wantOptional bool
+	}{
+		{`{"name":"a"}`, false},
+		{`{"name":"a","critical":true}`, false},
+		{`{"name":"a","critical":false}`, true},
+	} {
+		var c Common
+		if err := json.Unmarshal([]byte(tt.in), &c); err != nil || c.Optional != tt.wantOptional {
+			t.Errorf("Unmarshal(%s) = %+v, %v; want Optional %v", tt.in, c, err, tt.wantOptional)
+		}
 	}
 }

@@ -17,8 +17,7 @@ func ExampleNew() {
 	}))
 	defer upstream.Close()
 
-	optional := false
-	check, err := httpcheck.New(checks.Common{Name: "payments", Critical: &optional},
+	check, err := httpcheck.New(checks.Common{Name: "payments", Optional: true},
 		httpcheck.Spec{URL: upstream.URL + "/health", ExpectStatus: "200-299"}, http.DefaultClient)
 	if err != nil {
 		fmt.Println(err)
