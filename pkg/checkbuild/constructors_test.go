@@ -61,7 +61,9 @@ func TestKindConstructorsValidate(t *testing.T) {
 			"bucket"},
 		{"sns",
 			func() (health.Check, error) { return sns.New(c, sns.Spec{}, awssns.NewFromConfig(cfg)) },
-			func() (health.Check, error) { return sns.New(c, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:t"}, nil) },
+			func() (health.Check, error) {
+				return sns.New(c, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:t"}, nil)
+			},
 			func() (health.Check, error) {
 				return sns.New(c, sns.Spec{TopicARN: "arn:aws:sns:eu-west-1:123456789012:t"}, awssns.NewFromConfig(cfg))
 			},
