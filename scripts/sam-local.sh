@@ -27,7 +27,9 @@ if ((${#need_pkgs[@]})); then
     exit 0
   fi
   log "installing ${need_pkgs[*]}"
-  apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+  # shellcheck source=scripts/apt-lib.sh
+  . "$(dirname "$0")/apt-lib.sh"
+  apt_update
   # docker.io's postinst would start the system's dockerd (docker0, /var/run/docker.sock,
   # IP forwarding on): a policy-rc.d that says no keeps it from starting any service
   # (unless the machine has one already). Nothing here needs that dockerd.
@@ -38,8 +40,7 @@ if ((${#need_pkgs[@]})); then
     trap 'rm -f "$policy"' EXIT
   fi
   # Debian's docker.io recommends apparmor and friends; nothing here needs them.
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-    --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  apt_install "${need_pkgs[@]}" >/dev/null
   if [[ -n "$policy" ]]; then rm -f "$policy"; trap - EXIT; fi
 fi
 

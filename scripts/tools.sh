@@ -51,24 +51,11 @@ if ((${#debs[@]} == 0)); then
 else
   [[ $EUID -eq 0 ]] || die "apt-get needs root (run as root, or install ${debs[*]} yourself)"
   log "apt: installing ${debs[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Wait (up to 10 min) for another apt or dpkg, such as unattended-upgrades on a fresh
-  # cloud VM, instead of failing at once on its lock.
-  apt=(apt-get -o DPkg::Lock::Timeout="${APT_LOCK_TIMEOUT:-600}")
-  # apt-get update (apt 2.6) does not apply that timeout to the package lists' lock:
-  # retry it while another apt holds that lock, within the same time.
-  deadline=$((SECONDS + ${APT_LOCK_TIMEOUT:-600})) waited=
-  until out=$("${apt[@]}" update -q 2>&1); do
-    if [[ $out != *"Could not get lock /var/lib/apt/lists/lock"* ]] || ((SECONDS >= deadline)); then
-      printf '%s\n' "$out" >&2
-      die "apt-get update failed"
-    fi
-    [[ -n $waited ]] || log "apt: another apt holds /var/lib/apt/lists/lock; waiting up to ${APT_LOCK_TIMEOUT:-600}s"
-    waited=1
-    sleep 5
-  done
+  # shellcheck source=scripts/apt-lib.sh
+  . "$ROOT/scripts/apt-lib.sh"
+  apt_update
   # shellcheck disable=SC2068 # one word per package (curl ca-certificates is two)
-  "${apt[@]}" install -y -q --no-install-recommends ${debs[@]}
+  apt_install ${debs[@]}
   mapfile -t debs < <(missing_debs)
   ((${#debs[@]} == 0)) || die "apt finished but the binaries of ${debs[*]} are still missing"
 fi
