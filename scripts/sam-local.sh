@@ -28,7 +28,7 @@ if ((${#need_pkgs[@]})); then
   fi
   log "installing ${need_pkgs[*]}"
   # shellcheck source=scripts/apt-lib.sh
-  . "$(dirname "$0")/apt-lib.sh"
+  . "$LOCAL_ROOT/scripts/apt-lib.sh"
   apt_update
   # docker.io's postinst would start the system's dockerd (docker0, /var/run/docker.sock,
   # IP forwarding on): a policy-rc.d that says no keeps it from starting any service
