@@ -304,3 +304,37 @@ func TestBrokenTemplate(t *testing.T) {
 		})
 	}
 }
+
+// TestInvokeNestedApp: examples/samapp, the orders service that nests
+// template.yaml as an AWS::Serverless::Application, built by `sam build`
+// (the nested functions through mk/sam.mk, as `make example-sam` does) and
+// its nested health function invoked as SAM users name it,
+// `sam local invoke Health/HealthFunction`: liveness answers 200 pass.
+// HEALTH_CHECKS is given as []: under sam local the app's !Sub of its
+// table and queue resolves to their logical IDs, which are not a queue URL.
+func TestInvokeNestedApp(t *testing.T) {
+	r := need(t)
+	ctx := context.Background()
+	app := *r.SAM
+	app.Root = filepath.Join(r.SAM.Root, "examples", "samapp")
+	app.BuildDir = filepath.Join(filepath.Dir(r.SAM.BuildDir), "samapp-build")
+	build := app.Command(ctx, "build", "--template-file", "template.yaml", "--build-dir", app.BuildDir, "--build-in-source")
+	build.Env = append(build.Env, "MAKEFILES="+filepath.Join(r.SAM.Root, "mk", "sam.mk"))
+	build.Stdout, build.Stderr = app.Out, app.Out
+	if err := build.Run(); err != nil {
+		t.Fatalf("sam build (examples/samapp): %v", err)
+	}
+	app.Template = filepath.Join(app.BuildDir, "template.yaml")
+	envVars, err := r.EnvVars("env-samapp.json", map[string]string{"HEALTH_CHECKS": "[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := app.Invoke(ctx, "Health/HealthFunction", filepath.Join(r.SAM.Root, "events", "health-v2-live.json"), envVars)
+	var resp struct {
+		StatusCode int    `json:"statusCode"`
+		Body       string `json:"body"`
+	}
+	if json.Unmarshal(out, &resp) != nil || resp.StatusCode != http.StatusOK || !strings.Contains(resp.Body, `"status":"pass"`) {
+		t.Errorf("Health/HealthFunction answered %s (sam: %v); want 200 with status pass", out, err)
+	}
+}
