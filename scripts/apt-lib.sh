@@ -12,7 +12,7 @@ apt_update() {
   until out=$(DEBIAN_FRONTEND=noninteractive "${APT_GET[@]}" update -q 2>&1); do
     if [[ $out != *"Could not get lock /var/lib/apt/lists/lock"* ]] || ((SECONDS >= deadline)); then
       printf '%s\n' "$out" >&2
-      die "apt-get update failed"
+      die "apt update failed (${APT_GET[*]} update)"
     fi
     [[ -n $waited ]] || log "apt: another apt holds /var/lib/apt/lists/lock; waiting up to ${APT_LOCK_TIMEOUT:-600}s"
     waited=1
@@ -20,7 +20,7 @@ apt_update() {
   done
 }
 
-# apt_install PACKAGE...: apt-get install without recommends, waiting for the dpkg lock.
+# apt_install PACKAGE...: APT_GET install without recommends, waiting for the dpkg lock.
 apt_install() {
   DEBIAN_FRONTEND=noninteractive "${APT_GET[@]}" install -y -q --no-install-recommends "$@"
 }

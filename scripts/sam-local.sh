@@ -2,7 +2,7 @@
 # make sam-local: the real `sam local invoke` and `sam local start-api` against the local
 # stack (internal/samlocal; docs/LOCAL_STACK.md, "sam local"). Installs what the engine
 # needs (Debian's docker.io, qemu-user-static, mmdebstrap, iptables), then runs the Go
-# tests with SAM_LOCAL=1; they start a dockerd of their own and stop everything at the end.
+# tests built with the tag samlocal; they start a dockerd of their own and stop everything at the end.
 #
 #   scripts/sam-local.sh [go test flags, e.g. -run TestStartAPI]
 #
@@ -45,9 +45,9 @@ if ((${#need_pkgs[@]})); then
 fi
 
 state_dir_make
-export SAM_LOCAL=1 SAM_LOCAL_DIR="$STATE/sam"
+export SAM_LOCAL_DIR="$STATE/sam"
 start=$SECONDS
 # -p 1: one test binary; -timeout: past it go test panics without cleaning up (the next
 # run then cleans up after it: internal/samlocal's recoverLeftovers).
-go test -count=1 -p 1 -timeout 60m -v "$@" ./internal/samlocal
+go test -tags samlocal -count=1 -p 1 -timeout 60m -v "$@" ./internal/samlocal
 log "done in $((SECONDS - start)) s"

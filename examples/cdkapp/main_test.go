@@ -196,6 +196,11 @@ func TestCriticalChecksGetTheirAlarm(t *testing.T) {
 func TestLeanBootstrapsPackaged(t *testing.T) {
 	path := os.Getenv("CDKAPP_TEMPLATE")
 	if path == "" {
+		// Synthesized in process, the stack's assets are not written out;
+		// `make example-cdk` sets CDKAPP_TEMPLATE, and must.
+		if os.Getenv("HEALTH_REQUIRE_INTEGRATION") == "1" {
+			t.Fatal("CDKAPP_TEMPLATE is not set: run `make example-cdk`, which synthesizes to cdk.out first")
+		}
 		t.Skip("reads the assets of `make example-cdk`'s cdk.out (CDKAPP_TEMPLATE)")
 	}
 	resources := template(t)["Resources"].(map[string]any)

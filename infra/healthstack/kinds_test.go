@@ -42,9 +42,6 @@ func TestControlsOf(t *testing.T) {
 // construct would at synth: a linux/arm64 bootstrap in a directory of its
 // own, named after its kinds and controls.
 func TestLeanBootstrap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a bootstrap")
-	}
 	dir, err := leanBootstrap("../..", t.TempDir(), "canary", []string{"sqs", "tcp"}, []string{"checksparameter"})
 	if err != nil {
 		t.Fatal(err)
@@ -67,9 +64,6 @@ func TestLeanBootstrap(t *testing.T) {
 // health bootstrap with the tcp kind and the drain control and no other, and
 // a canary (which reads no drain parameter) with the tcp kind alone.
 func TestLeanBootstrapsWired(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds two bootstraps")
-	}
 	dir := assetDir(t)
 	props := HealthStackProps{HealthProps: HealthProps{Checks: criticalChecks(2), DrainParameter: "/orders/drain",
 		LeanBootstraps: true, BuildRoot: "../..", AssetDir: dir}}
