@@ -12,6 +12,20 @@ import (
 	"testing"
 )
 
+// docs returns the pages, one after the other.
+func docs(t *testing.T, pages ...string) []byte {
+	t.Helper()
+	var all []byte
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(append(all, b...), '\n')
+	}
+	return all
+}
+
 var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
 
 // lines returns s's non-blank lines with their indentation trimmed.
@@ -26,10 +40,7 @@ func lines(s string) []string {
 }
 
 func TestReadmeSnippetsAreExcerptsOfExamples(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := docs(t, "../README.md")
 	files, _ := filepath.Glob("*/main.go")
 	var sources []string
 	for _, f := range files {
@@ -61,10 +72,7 @@ func TestReadmeSnippetsAreExcerptsOfExamples(t *testing.T) {
 // every package under pkg/, except the dependency kinds, which the one
 // `pkg/checks/<kind>` row covers (a kind is what package registry imports).
 func TestReadmeListsEveryPackage(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	readme := docs(t, "../README.md", "../docs/LIBRARY.md")
 	// The registry imports each kind from a file of its own (kind_<type>.go).
 	var registry []byte
 	files, _ := filepath.Glob("../pkg/checks/registry/*.go")
@@ -76,7 +84,7 @@ func TestReadmeListsEveryPackage(t *testing.T) {
 		registry = append(registry, b...)
 	}
 	var n int
-	err = filepath.WalkDir("../pkg", func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir("../pkg", func(path string, d os.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
 			return err
 		}
