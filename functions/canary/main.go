@@ -23,7 +23,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/canary"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -82,7 +81,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		awsCfg = &loaded
 		if cfg.DrainParameter != "" {
 			// The ad-hoc maintenance switch, read once a run.
-			drainSwitch = controls.SwitchSource(awscheck.WithCheckRetries(loaded), cfg.DrainParameter, 0)
+			drainSwitch = controls.SwitchSource(loaded, cfg.DrainParameter, 0)
 		}
 	}
 	// The canary always asks the dependencies: no cache between runs. Its

@@ -19,7 +19,6 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
-	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/controls"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -85,15 +84,13 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 			return nil, nil, errors.New(checks.AWSConfigProblem)
 		}
 		awsCfg = &loaded
-		// The start-up read and the drain switch get the checks' short retries.
-		controlsCfg := awscheck.WithCheckRetries(loaded)
 		if cfg.TokenSecretARN != "" {
-			if token, err = controls.ReadToken(ctx, controlsCfg, cfg.TokenSecretARN); err != nil {
+			if token, err = controls.ReadToken(ctx, loaded, cfg.TokenSecretARN); err != nil {
 				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
 			}
 		}
 		if cfg.DrainParameter != "" {
-			drainSwitch = controls.SwitchSource(controlsCfg, cfg.DrainParameter, cfg.CacheTTL)
+			drainSwitch = controls.SwitchSource(loaded, cfg.DrainParameter, cfg.CacheTTL)
 			opts = append(opts, health.WithDrain(drainSwitch.Drain))
 		}
 	}

@@ -83,16 +83,17 @@ func notBuilt(variable, control string) error {
 
 // SwitchSource returns the Switch of the drain parameter, read through an
 // SSM client made from cfg (NewSwitch); ttl is how long Maintenance reuses
-// a read. Available has said that the build links it.
+// a read. Available has said that the build links it. Like every control,
+// its client has the checks' short retries (awscheck.WithCheckRetries).
 func SwitchSource(cfg aws.Config, parameter string, ttl time.Duration) *Switch {
-	return switchFrom(cfg, parameter, ttl)
+	return switchFrom(awscheck.WithCheckRetries(cfg), parameter, ttl)
 }
 
 // ReadToken reads the details token from the secret secretARN through a
 // Secrets Manager client made from cfg (Token). Available has said that
 // the build links it.
 func ReadToken(ctx context.Context, cfg aws.Config, secretARN string) (string, error) {
-	return tokenFrom(ctx, cfg, secretARN)
+	return tokenFrom(ctx, awscheck.WithCheckRetries(cfg), secretARN)
 }
 
 // ReadChecks fills cfg.Checks from the SSM parameter HEALTH_CHECKS_PARAMETER
