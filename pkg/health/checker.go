@@ -231,7 +231,10 @@ func WithBudgetCap(ctx context.Context, d time.Duration) context.Context {
 // checks answered: the earliest of now plus the budget, now plus the
 // caller's cap (WithBudgetCap), and ctx's deadline minus the margin.
 func (c *Checker) Deadline(ctx context.Context) time.Time {
-	now := c.now()
+	return c.deadlineFrom(ctx, c.now())
+}
+
+func (c *Checker) deadlineFrom(ctx context.Context, now time.Time) time.Time {
 	d := now.Add(c.budget)
 	if capped, ok := ctx.Value(budgetCapKey{}).(time.Duration); ok && now.Add(capped).Before(d) {
 		d = now.Add(capped)
@@ -300,7 +303,8 @@ func (c *Checker) One(ctx context.Context, name string) (Result, error) {
 // run runs checks in parallel and returns by the request deadline whatever
 // the probes do.
 func (c *Checker) run(ctx context.Context, checks []Check) Report {
-	deadline := c.Deadline(ctx)
+	start := c.now()
+	deadline := c.deadlineFrom(ctx, start)
 	results := make([]Result, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
@@ -319,7 +323,7 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = c.await(ctx, checks[i], deadline)
+			results[i] = c.await(ctx, checks[i], start, deadline)
 		}()
 	}
 	wg.Wait()
@@ -329,12 +333,14 @@ func (c *Checker) run(ctx context.Context, checks []Check) Report {
 // await waits for the check's shared run until the request deadline. A
 // run that was suspended (a Lambda instance frozen between invocations)
 // reports timeouts that say nothing about the dependency: await starts one
-// fresh run instead of passing such a result on.
-func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Result {
-	start := c.now()
-	wait := deadline.Sub(start)
+// fresh run instead of passing such a result on. A check the request stops
+// waiting for reports the time the request gave it (from start to
+// deadline), not what was left when its goroutine began to wait.
+func (c *Checker) await(ctx context.Context, ch Check, start, deadline time.Time) Result {
+	given := deadline.Sub(start)
+	wait := deadline.Sub(c.now())
 	if wait <= 0 {
-		return c.flaps.peek(ch, timeoutResult(ch, 0, start))
+		return c.flaps.peek(ch, timeoutResult(ch, max(given, 0), start))
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -353,7 +359,7 @@ func (c *Checker) await(ctx context.Context, ch Check, deadline time.Time) Resul
 		// A caller that stops waiting sees the run's outcome as if it failed,
 		// damped, without counting it: the run goes on and counts itself.
 		case <-timer.C:
-			return c.flaps.peek(ch, timeoutResult(ch, wait, start))
+			return c.flaps.peek(ch, timeoutResult(ch, given, start))
 		case <-ctx.Done():
 			return c.flaps.peek(ch, timeoutResult(ch, c.now().Sub(start), start))
 		}

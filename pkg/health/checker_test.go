@@ -485,3 +485,22 @@ func TestBudgetCapSkipsMargin(t *testing.T) {
 		t.Errorf("deadline with a 250ms cap is %v away; want 250ms (no margin off a cap)", got.Sub(now))
 	}
 }
+
+// TestTimeoutReportsTheBudgetGiven: a hung check reports the time the
+// request gave it, even when its goroutine starts waiting a little after
+// the request began (here, the clock moves 1ms on every read, as a busy
+// scheduler would). CI once saw "timeout after 299ms" for a 300ms budget.
+func TestTimeoutReportsTheBudgetGiven(t *testing.T) {
+	var ticks atomic.Int64
+	base := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * time.Millisecond) }
+	hang := func(ctx context.Context) (Observation, error) { <-ctx.Done(); return Observation{}, ctx.Err() }
+	c := mustChecker(t, []Check{{Name: "db", Probe: hang}}, WithBudget(30*time.Millisecond), withClock(clock))
+	r, err := c.One(context.Background(), "db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != StatusFail || r.Output != "timeout after 30ms" {
+		t.Errorf("result = %s %q; want fail %q", r.Status, r.Output, "timeout after 30ms")
+	}
+}
