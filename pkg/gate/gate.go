@@ -275,9 +275,14 @@ func (g *Gate) judge(ctx context.Context, deploymentID string) Verdict {
 // ask invokes the version once and says why it may not take traffic, or
 // "" when it may.
 func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []byte) (Answer, string) {
-	actx, cancel := context.WithTimeout(ctx, g.attemptTimeout)
+	// The attempt is given its timeout, or what is left of ctx when that
+	// is less, and a timeout reports what it was given.
+	given := g.attemptTimeout
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < given {
+		given = max(time.Until(dl), 0)
+	}
+	actx, cancel := context.WithTimeout(ctx, given)
 	defer cancel()
-	start := time.Now()
 	out, err := g.lambda.Invoke(actx, &lambda.InvokeInput{
 		FunctionName: aws.String(function),
 		Qualifier:    aws.String(qualifier),
@@ -285,7 +290,7 @@ func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []by
 	})
 	switch {
 	case err != nil && actx.Err() != nil:
-		return Answer{}, "invoke: " + health.Classify(health.ErrTimeout, time.Since(start))
+		return Answer{}, "invoke: " + health.Classify(health.ErrTimeout, given)
 	case err != nil:
 		return Answer{}, "invoke: " + invokeClass(err)
 	case out.FunctionError != nil:
