@@ -9,7 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/lambdahealth/lambdahealth/infra/healthstack"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 )
 
 func TestParametersFromContext(t *testing.T) {
@@ -73,14 +73,14 @@ func TestParametersFromContextRejectsObjects(t *testing.T) {
 // (and so cdk synth) with the message the functions print at start-up.
 func TestBadCheckFailsSynth(t *testing.T) {
 	const checks = `[{"name":"jobs","type":"sqs","queueUrl":"not a url","maxDepht":10}]`
-	_, startup := config.Load(func(k string) string {
+	_, startup := checkbuild.Load(func(k string) string {
 		if k == "HEALTH_CHECKS" {
 			return checks
 		}
 		return ""
 	})
 	if startup == nil {
-		t.Fatal("config.Load() = nil error; want the start-up error")
+		t.Fatal("checkbuild.Load() = nil error; want the start-up error")
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{
 		Context: &map[string]any{"ChecksJson": checks},

@@ -59,7 +59,7 @@ func main() {
 
 // setupWith wires the canary from the environment; EMF lines go to emf.
 func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary.Runner, config.Config, error) {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := checkbuild.Load(os.Getenv)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -73,7 +73,11 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	}
 	var awsCfg *aws.Config
 	var drainSwitch *controls.Switch
-	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(cfg.Checks) || cfg.DrainParameter != "" {
+	specs, err := checkbuild.Decode(cfg.Checks)
+	if err != nil {
+		return nil, cfg, err
+	}
+	if cfg.Metrics != metrics.ModeEMF || checkbuild.NeedsAWS(specs) || cfg.DrainParameter != "" {
 		loaded, err := loadAWS()
 		if err != nil {
 			return nil, cfg, errors.New(checks.AWSConfigProblem)
@@ -87,7 +91,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 	// The canary always asks the dependencies: no cache between runs. Its
 	// checks end EMFReserve earlier than a request's would, so that even
 	// when they take the whole invocation the EMF fallback has its time.
-	checker, err := checkbuild.NewChecker(ctx, cfg, awsCfg, health.WithCacheTTL(0), health.WithLogger(logger),
+	checker, err := checkbuild.NewChecker(ctx, cfg, specs, awsCfg, health.WithCacheTTL(0), health.WithLogger(logger),
 		health.WithDeadlineMargin(canaryMargin))
 	if err != nil {
 		return nil, cfg, err

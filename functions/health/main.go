@@ -39,7 +39,7 @@ func main() {
 }
 
 func run(logger *slog.Logger) error {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := checkbuild.Load(os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,11 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 	token := cfg.Token
 	var awsCfg *aws.Config
 	var drainSwitch *controls.Switch
-	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" || checkbuild.NeedsAWS(cfg.Checks) {
+	specs, err := checkbuild.Decode(cfg.Checks)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.TokenSecretARN != "" || cfg.DrainParameter != "" || checkbuild.NeedsAWS(specs) {
 		loaded, err := loadAWS()
 		if err != nil {
 			return nil, nil, errors.New(checks.AWSConfigProblem)
@@ -94,7 +98,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 			opts = append(opts, health.WithDrain(drainSwitch.Drain))
 		}
 	}
-	checker, err := checkbuild.NewChecker(ctx, cfg, awsCfg, opts...)
+	checker, err := checkbuild.NewChecker(ctx, cfg, specs, awsCfg, opts...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
-	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 )
 
 // ParameterNames lists the parameters of template.yaml, in the template's
@@ -112,7 +112,7 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	if v := str("ChecksJson"); v != "" {
 		// The functions' own parser and validator: a bad field fails synth
 		// with the message the functions would print at start-up.
-		checks, err := config.ParseChecks(v)
+		checks, err := checkbuild.ParseChecks(v)
 		if err != nil {
 			for _, e := range unjoin(err) {
 				bad("ChecksJson", "%v", e)

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
@@ -228,7 +229,7 @@ type HealthProps struct {
 
 // Check is one element of HEALTH_CHECKS: the common fields and its
 // kind's spec, as the functions read it.
-type Check = config.CheckSpec
+type Check = checkbuild.CheckSpec
 
 // CriticalCheckNames are the names of the critical checks in Checks, in
 // order: the checks that get an alarm of their own (CheckAlarm1, ...).
@@ -394,7 +395,7 @@ func (p HealthProps) Validate() error {
 	}
 	// The functions' own validation, with the messages they would print at
 	// start-up.
-	if err := config.ValidateChecks(p.Checks); err != nil {
+	if err := checkbuild.ValidateChecks(p.Checks); err != nil {
 		for _, e := range unjoin(err) {
 			errs = append(errs, fmt.Errorf("HealthProps.Checks: %w", e))
 		}

@@ -14,19 +14,18 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
 // Spec is the check named name with the kind's spec s, critical.
-func Spec(name string, s checks.Spec) config.CheckSpec {
-	return config.CheckSpec{Common: checks.Common{Name: name}, Spec: s}
+func Spec(name string, s checks.Spec) checkbuild.CheckSpec {
+	return checkbuild.CheckSpec{Common: checks.Common{Name: name}, Spec: s}
 }
 
 // Run builds spec (as a critical check) with checkbuild.Build and runs it
 // once. Its AWS clients come from awsCfg, or without it from the SDK's
 // default configuration, as main loads it.
-func Run(t *testing.T, spec config.CheckSpec, budget time.Duration, awsCfg ...*aws.Config) checktest.Outcome {
+func Run(t *testing.T, spec checkbuild.CheckSpec, budget time.Duration, awsCfg ...*aws.Config) checktest.Outcome {
 	t.Helper()
 	spec.Optional = false
 	var cfg *aws.Config
@@ -39,7 +38,7 @@ func Run(t *testing.T, spec config.CheckSpec, budget time.Duration, awsCfg ...*a
 		}
 		cfg = &loaded
 	}
-	built, err := checkbuild.Build(context.Background(), []config.CheckSpec{spec}, cfg)
+	built, err := checkbuild.Build(context.Background(), []checkbuild.CheckSpec{spec}, cfg)
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
 	}

@@ -27,6 +27,12 @@ func TestLayering(t *testing.T) {
 		{"pkg/health", []string{"github.com/aws/", "github.com/jackc/", "github.com/go-sql-driver/", "net/http"}},
 		{"pkg/healthhttp", []string{"github.com/aws/", "github.com/awslabs/", "github.com/jackc/", "github.com/go-sql-driver/"}},
 		{"pkg/healthjson", []string{"github.com/aws/", "net/http"}},
+		// The configuration links no kind and no SDK client: the gate
+		// shares it, and the kinds' fields are decoded in pkg/checkbuild.
+		{"pkg/config", []string{"github.com/aws/", module + "pkg/checks/registry", "github.com/jackc/", "github.com/go-sql-driver/", "github.com/redis/"}},
+		// The gate links no check kind.
+		{"functions/gate", []string{module + "pkg/checks/registry", "github.com/jackc/", "github.com/go-sql-driver/", "github.com/redis/",
+			"github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/service/dynamodb"}},
 		// Each database check links its own driver only.
 		{"pkg/checks/postgres", []string{"github.com/go-sql-driver/"}},
 		{"pkg/checks/mysql", []string{"github.com/jackc/"}},

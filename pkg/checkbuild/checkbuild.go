@@ -1,5 +1,6 @@
-// Package checkbuild turns validated check specs from the configuration into
-// health checks: it gives every kind's constructor the AWS clients of one
+// Package checkbuild turns the checks of the configuration into health
+// checks: it decodes each check's JSON into its kind's typed spec (Decode,
+// through the registry, which links the kinds), and gives every kind's constructor the AWS clients of one
 // Env, built once from the aws.Config that main loaded, so that the checks
 // of a kind share one client and warm invocations reuse them.
 //
@@ -30,7 +31,7 @@ import (
 const StartupTimeout = 8 * time.Second
 
 // NeedsAWS reports whether any spec calls an AWS API (has IAM permissions).
-func NeedsAWS(specs []config.CheckSpec) bool {
+func NeedsAWS(specs []CheckSpec) bool {
 	for _, s := range specs {
 		if s.Spec != nil && len(s.Spec.Permissions()) > 0 {
 			return true
@@ -42,7 +43,7 @@ func NeedsAWS(specs []config.CheckSpec) bool {
 // Build returns one health check per spec, its AWS clients made from
 // awsCfg (nil: no AWS configuration, and a check that needs one fails with
 // checks.AWSConfigProblem).
-func Build(ctx context.Context, specs []config.CheckSpec, awsCfg *aws.Config) ([]health.Check, error) {
+func Build(ctx context.Context, specs []CheckSpec, awsCfg *aws.Config) ([]health.Check, error) {
 	env := awscheck.NewEnv(awsCfg, nil)
 	out := make([]health.Check, 0, len(specs))
 	for i, s := range specs {
@@ -71,11 +72,11 @@ func (e *BuildError) Error() string { return e.Check + ": " + e.Problem }
 // Unwrap returns the underlying error.
 func (e *BuildError) Unwrap() error { return e.Err }
 
-// NewChecker builds the configured checks and the engine that runs them
-// with the configured budget, cache TTL and start-up grace; opts come after
-// and override those.
-func NewChecker(ctx context.Context, cfg config.Config, awsCfg *aws.Config, opts ...health.Option) (*health.Checker, error) {
-	built, err := Build(ctx, cfg.Checks, awsCfg)
+// NewChecker builds the configured checks, specs (Decode of cfg.Checks),
+// and the engine that runs them with the configured budget, cache TTL and
+// start-up grace; opts come after and override those.
+func NewChecker(ctx context.Context, cfg config.Config, specs []CheckSpec, awsCfg *aws.Config, opts ...health.Option) (*health.Checker, error) {
+	built, err := Build(ctx, specs, awsCfg)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -83,7 +82,7 @@ func TestIntegrationPostgresFromSecret(t *testing.T) {
 			if err != nil {
 				t.Fatalf("load the AWS configuration: %v", err)
 			}
-			built, err := Build(context.Background(), []config.CheckSpec{
+			built, err := Build(context.Background(), []CheckSpec{
 				spec("db", postgres.Spec{Spec: rds.Spec{SecretARN: arn, TLS: "disable"}}),
 			}, &awsCfg)
 			if err != nil {

@@ -25,7 +25,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -93,14 +92,14 @@ func runProbe(t *testing.T, check health.Check) (health.Result, time.Duration) {
 }
 
 // spec is the check named name with the kind's spec s.
-func spec(name string, s checks.Spec) config.CheckSpec {
-	return config.CheckSpec{Common: checks.Common{Name: name}, Spec: s}
+func spec(name string, s checks.Spec) CheckSpec {
+	return CheckSpec{Common: checks.Common{Name: name}, Spec: s}
 }
 
 func ptr[T any](v T) *T { return &v }
 
 func TestNeedsAWS(t *testing.T) {
-	local := []config.CheckSpec{
+	local := []CheckSpec{
 		spec("web", httpcheck.Spec{URL: "http://127.0.0.1:1/"}),
 		spec("port", tcp.Spec{Address: "127.0.0.1:1"}),
 		spec("db", postgres.Spec{Spec: rds.Spec{DSN: "postgres://u:p@127.0.0.1:1/db"}}),
@@ -128,7 +127,7 @@ func TestNeedsAWS(t *testing.T) {
 }
 
 func TestBuildSharesOneClientPerService(t *testing.T) {
-	built, err := Build(context.Background(), []config.CheckSpec{
+	built, err := Build(context.Background(), []CheckSpec{
 		spec("q1", sqs.Spec{QueueURL: "http://127.0.0.1:1/000000000000/q1"}),
 		spec("q2", sqs.Spec{QueueURL: "http://127.0.0.1:1/000000000000/q2"}),
 		spec("b", s3.Spec{Bucket: "bucket"}),
@@ -148,7 +147,7 @@ func TestBuildSharesOneClientPerService(t *testing.T) {
 }
 
 func TestBuildWithoutAWSConfig(t *testing.T) {
-	_, err := Build(context.Background(), []config.CheckSpec{spec("q", sqs.Spec{QueueURL: "http://x/1/q"})}, nil)
+	_, err := Build(context.Background(), []CheckSpec{spec("q", sqs.Spec{QueueURL: "http://x/1/q"})}, nil)
 	if err == nil || err.Error() != "HEALTH_CHECKS[0] (q): "+checks.AWSConfigProblem {
 		t.Errorf("Build() error = %v; want it to name the check and the AWS configuration", err)
 	}
@@ -212,7 +211,7 @@ func TestSQSThroughSDK(t *testing.T) {
 				tt.answer(w)
 			})
 			depth := int64(5)
-			built, err := Build(context.Background(), []config.CheckSpec{
+			built, err := Build(context.Background(), []CheckSpec{
 				// An AWS queue URL (the check knows its ARN); the calls go to srv.
 				spec("orders", sqs.Spec{QueueURL: "https://sqs.us-east-1.amazonaws.com/000000000000/orders", MaxDepth: &depth}),
 			}, ptr(awsConfig(srv.URL)))
@@ -255,7 +254,7 @@ func TestS3ThroughSDK(t *testing.T) {
 			srv := newFakeAWS(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 				w.WriteHeader(tt.status)
 			})
-			built, err := Build(context.Background(), []config.CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket"})},
+			built, err := Build(context.Background(), []CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket"})},
 				ptr(awsConfig(srv.URL)))
 			if err != nil {
 				t.Fatalf("Build() error = %v", err)
@@ -279,7 +278,7 @@ func TestS3ProbeKeyAccessDeniedThroughSDK(t *testing.T) {
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>`)
 	})
-	built, err := Build(context.Background(), []config.CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket", ProbeKey: "health"})},
+	built, err := Build(context.Background(), []CheckSpec{spec("files", s3.Spec{Bucket: "orders-bucket", ProbeKey: "health"})},
 		ptr(awsConfig(srv.URL)))
 	if err != nil {
 		t.Fatalf("Build() error = %v", err)
@@ -307,7 +306,7 @@ func TestDatabaseFromSecret(t *testing.T) {
 	addr := testenv.ClosedPort(t)
 	host, port, _ := strings.Cut(addr, ":")
 	srv := newFakeAWS(t, secretsAnswer(`{"username":"health","password":"Sup3r-s3cret","engine":"postgres","host":"`+host+`","port":`+port+`,"dbname":"healthdb"}`))
-	built, err := Build(context.Background(), []config.CheckSpec{
+	built, err := Build(context.Background(), []CheckSpec{
 		spec("db", postgres.Spec{Spec: rds.Spec{SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", TLS: "disable"}}),
 	}, ptr(awsConfig(srv.URL)))
 	if err != nil {
@@ -339,7 +338,7 @@ func TestDatabaseSecretErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newFakeAWS(t, tt.answer)
-			_, err := Build(context.Background(), []config.CheckSpec{
+			_, err := Build(context.Background(), []CheckSpec{
 				spec("db", mysql.Spec{Spec: rds.Spec{SecretARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", Host: "127.0.0.1"}}),
 			}, ptr(awsConfig(srv.URL)))
 			if err == nil {
@@ -357,7 +356,7 @@ func TestDatabaseSecretErrors(t *testing.T) {
 }
 
 func TestDatabaseIAMUsesAWSConfig(t *testing.T) {
-	built, err := Build(context.Background(), []config.CheckSpec{
+	built, err := Build(context.Background(), []CheckSpec{
 		spec("db", postgres.Spec{Spec: rds.Spec{Host: "127.0.0.1", Port: 1, User: "health", Database: "db", IAMAuth: true}}),
 	}, ptr(awsConfig("http://127.0.0.1:1")))
 	if err != nil {
@@ -372,7 +371,7 @@ func TestDatabaseIAMUsesAWSConfig(t *testing.T) {
 func TestDatabaseIAMNeedsRegion(t *testing.T) {
 	cfg := awsConfig("http://127.0.0.1:1")
 	cfg.Region = ""
-	_, err := Build(context.Background(), []config.CheckSpec{
+	_, err := Build(context.Background(), []CheckSpec{
 		spec("db", mysql.Spec{Spec: rds.Spec{Host: "127.0.0.1", User: "health", IAMAuth: true}}),
 	}, ptr(cfg))
 	if err == nil || !strings.Contains(err.Error(), "HEALTH_CHECKS[0] (db): iamAuth: no AWS region") {

@@ -32,7 +32,6 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
-	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
@@ -55,7 +54,7 @@ var faultOrder = []string{fHealthy, fRefused, fHung, fSlowHalf, fSlowPast, fDeni
 // faultCase is one cell of the matrix.
 type faultCase struct {
 	kind, fault string
-	spec        config.CheckSpec
+	spec        CheckSpec
 	awsCfg      *aws.Config
 	wantStatus  health.Status
 	wantOutput  string
@@ -134,10 +133,10 @@ func faultCases(t *testing.T, l local) []faultCase {
 	timeout := fmt.Sprintf("timeout after %s", faultBudget)
 	pass, fail := health.StatusPass, health.StatusFail
 
-	pg := func(addr string, edit func(*url.URL)) config.CheckSpec {
+	pg := func(addr string, edit func(*url.URL)) CheckSpec {
 		return spec("orders-db", postgres.Spec{Spec: rds.Spec{DSN: pgAt(l.pgDSN, addr, edit)}})
 	}
-	my := func(addr string, edit func(*mysql.Config)) config.CheckSpec {
+	my := func(addr string, edit func(*mysql.Config)) CheckSpec {
 		return spec("inventory-db", mysqlcheck.Spec{Spec: rds.Spec{DSN: myAt(l.myDSN, addr, edit)}})
 	}
 	sqsSpec := spec("jobs", sqs.Spec{QueueURL: l.queue})
@@ -158,10 +157,10 @@ func faultCases(t *testing.T, l local) []faultCase {
 	}))
 	t.Cleanup(web.Close)
 	webAddr := strings.TrimPrefix(web.URL, "http://")
-	httpSpec := func(addr, path string) config.CheckSpec {
+	httpSpec := func(addr, path string) CheckSpec {
 		return spec("payments", httpcheck.Spec{URL: "http://" + addr + path})
 	}
-	tcpSpec := func(addr string) config.CheckSpec {
+	tcpSpec := func(addr string) CheckSpec {
 		return spec("cache", tcp.Spec{Address: addr})
 	}
 	wrongPG := func(u *url.URL) { u.User = url.UserPassword(u.User.Username(), "wrong-pw-7f3a") }
@@ -243,7 +242,7 @@ func TestFaultMatrix(t *testing.T) {
 	var everything strings.Builder
 	for _, fc := range cases {
 		t.Run(fc.kind+"/"+fc.fault, func(t *testing.T) {
-			built, err := Build(context.Background(), []config.CheckSpec{fc.spec}, fc.awsCfg)
+			built, err := Build(context.Background(), []CheckSpec{fc.spec}, fc.awsCfg)
 			if err != nil {
 				t.Fatalf("Build: %v", err)
 			}

@@ -123,6 +123,18 @@ func (p *Problems) Add(field, format string, args ...any) {
 // Err returns the problems joined, or nil.
 func (p Problems) Err() error { return errors.Join(p...) }
 
+// Unjoin returns the errors that errors.Join (or Problems.Err) joined into
+// err: err alone when it joins none, nil for nil.
+func Unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
 // ValidateName returns the problem with a check name, or "": the engine's
 // rule (health.NameRule), and not a reserved name.
 func ValidateName(name string) string {

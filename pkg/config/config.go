@@ -80,7 +80,7 @@ type Config struct {
 	// Checks come from HEALTH_CHECKS, or from the file HEALTH_CHECKS_FILE
 	// names (read by Load), or from the SSM parameter ChecksParameter names
 	// (read by ReadChecksParameter, which the caller runs once at start-up).
-	Checks []CheckSpec
+	Checks []Check
 	// ChecksParameter is HEALTH_CHECKS_PARAMETER: when set, Checks is empty
 	// until ReadChecksParameter fills it.
 	ChecksParameter  string
@@ -96,8 +96,12 @@ type Config struct {
 // Getenv looks up a variable; os.Getenv fits.
 type Getenv func(key string) string
 
-// Load reads and validates the configuration. The returned error joins one
-// FieldError per problem.
+// Load reads and validates the configuration, the checks' common fields
+// included; their kinds' fields are pkg/checkbuild's (checkbuild.Load).
+// The returned error joins one FieldError per problem. With an error, the
+// Config is returned too, as far as it could be read: its Checks are every
+// check object, so that checkbuild.Load reports their kinds' problems with
+// the rest. Use it only to report problems.
 func Load(getenv Getenv) (Config, error) {
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -180,10 +184,7 @@ func Load(getenv Getenv) (Config, error) {
 	c.Checks = checks
 	c.ChecksParameter = getenv(EnvChecksParameter)
 	errs = append(errs, checkErrs...)
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
-	}
-	return c, nil
+	return c, errors.Join(errs...)
 }
 
 // MaxDimensionValue is the longest CloudWatch dimension value the stack
@@ -258,7 +259,7 @@ func duration(getenv Getenv, key string, def time.Duration, zeroOK bool, bad fun
 // A relative HEALTH_CHECKS_FILE is read from the function's directory,
 // LAMBDA_TASK_ROOT (where Lambda unpacks the bundle), or, outside Lambda,
 // from the working directory.
-func loadChecks(getenv Getenv) ([]CheckSpec, []error) {
+func loadChecks(getenv Getenv) ([]Check, []error) {
 	inline, file, param := getenv(envChecks), getenv(envChecksFile), getenv(EnvChecksParameter)
 	var set []string
 	for _, s := range []struct{ name, value string }{{envChecks, inline}, {envChecksFile, file}, {EnvChecksParameter, param}} {
@@ -284,7 +285,7 @@ func loadChecks(getenv Getenv) ([]CheckSpec, []error) {
 	case param != "":
 		return nil, nil
 	}
-	return parseChecks(inline)
+	return parseChecks(envChecks, inline)
 }
 
 // readLimited reads a regular file of at most MaxChecksSize bytes. Anything
@@ -346,21 +347,13 @@ func fileKind(m os.FileMode) string {
 	return "not a plain file"
 }
 
-// parseChecksFrom parses raw with the HEALTH_CHECKS parser and names source
-// in its errors where they name HEALTH_CHECKS: "HEALTH_CHECKS_FILE
-// (checks.json)[2].dsn: …".
-func parseChecksFrom(source, raw string) ([]CheckSpec, []error) {
+// parseChecksFrom parses raw with the HEALTH_CHECKS parser, naming source
+// where that names HEALTH_CHECKS: "HEALTH_CHECKS_FILE (checks.json)[2].dsn: …".
+func parseChecksFrom(source, raw string) ([]Check, []error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, []error{&FieldError{Field: source, Problem: "is empty; use [] for no checks"}}
 	}
-	specs, errs := parseChecks(raw)
-	for _, err := range errs {
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			fe.Field = source + strings.TrimPrefix(fe.Field, envChecks)
-		}
-	}
-	return specs, errs
+	return parseChecks(source, raw)
 }
 
 // ParameterReader reads an SSM parameter's value (decrypted, for a
@@ -369,7 +362,8 @@ type ParameterReader func(ctx context.Context, name string) (string, error)
 
 // ReadChecksParameter fills c.Checks from the SSM parameter
 // c.ChecksParameter, with read, within ChecksParameterTimeout (or ctx's
-// deadline when sooner), and validates them as Load validates HEALTH_CHECKS.
+// deadline when sooner), and validates them as Load validates HEALTH_CHECKS
+// (their kinds' fields are validated where they are decoded, checkbuild.Decode).
 // It does nothing when c.ChecksParameter is empty. A read error is
 // reported by its class only, which read must make safe.
 func ReadChecksParameter(ctx context.Context, c *Config, read ParameterReader) error {

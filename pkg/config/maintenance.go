@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
@@ -17,7 +18,7 @@ func loadMaintenance(getenv Getenv) ([]maintenance.Window, []error) {
 		return windows, nil
 	}
 	var errs []error
-	for _, e := range unjoin(err) {
+	for _, e := range checks.Unjoin(err) {
 		var fe *maintenance.FieldError
 		if errors.As(e, &fe) {
 			errs = append(errs, &FieldError{Field: envMaintenance + fe.Path, Problem: fe.Problem})

@@ -50,7 +50,7 @@ func TestChecksFile(t *testing.T) {
 			if len(c.Checks) != len(inline.Checks) || len(c.Checks) < 50 {
 				t.Fatalf("checks from the file = %d; want %d, as from HEALTH_CHECKS", len(c.Checks), len(inline.Checks))
 			}
-			if c.Checks[49] != inline.Checks[49] {
+			if got, want := c.Checks[49], inline.Checks[49]; got.Common != want.Common || got.Type != want.Type || string(got.Kind) != string(want.Kind) || got.Field != "HEALTH_CHECKS_FILE ("+tt.env["HEALTH_CHECKS_FILE"]+")[49]" {
 				t.Errorf("check 49 = %+v; want %+v", c.Checks[49], inline.Checks[49])
 			}
 		})
@@ -66,7 +66,7 @@ func TestChecksSourcesInvalid(t *testing.T) {
 		}
 		return p
 	}
-	bad := write("bad.json", `[{"name":"a","type":"tcp","address":"h:1"},{"name":"b","type":"tcp"}]`)
+	bad := write("bad.json", `[{"name":"a","type":"tcp","address":"h:1"},{"name":"b","type":"tcp","timeout":5}]`)
 	notJSON := write("notjson.json", `[{"name":`)
 	empty := write("empty.json", " \n")
 	huge := write("huge.json", strings.Repeat(" ", MaxChecksSize+1))
@@ -82,7 +82,7 @@ func TestChecksSourcesInvalid(t *testing.T) {
 			map[string]string{"HEALTH_CHECKS_FILE": bad, "HEALTH_CHECKS_PARAMETER": "/p"}},
 		{"missing file", "HEALTH_CHECKS_FILE (missing.json): cannot read the file: no such file or directory",
 			map[string]string{"HEALTH_CHECKS_FILE": "missing.json", "LAMBDA_TASK_ROOT": dir}},
-		{"element error", "HEALTH_CHECKS_FILE (bad.json)[1].address: ",
+		{"element error", "HEALTH_CHECKS_FILE (bad.json)[1].timeout: ",
 			map[string]string{"HEALTH_CHECKS_FILE": "bad.json", "LAMBDA_TASK_ROOT": dir}},
 		{"not JSON", "HEALTH_CHECKS_FILE (notjson.json): not a JSON array",
 			map[string]string{"HEALTH_CHECKS_FILE": "notjson.json", "LAMBDA_TASK_ROOT": dir}},
@@ -133,9 +133,9 @@ func TestReadChecksParameter(t *testing.T) {
 	t.Run("invalid", func(t *testing.T) {
 		c := Config{ChecksParameter: "/orders/checks"}
 		err := ReadChecksParameter(context.Background(), &c, func(context.Context, string) (string, error) {
-			return `[{"name":"a","type":"tcp"}]`, nil
+			return `[{"name":"a b","type":"tcp"}]`, nil
 		})
-		want := "HEALTH_CHECKS_PARAMETER (/orders/checks)[0].address: "
+		want := "HEALTH_CHECKS_PARAMETER (/orders/checks)[0].name: "
 		if err == nil || !errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("error = %v; want it to start with %q", err, want)
 		}

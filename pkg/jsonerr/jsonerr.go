@@ -77,3 +77,48 @@ func (e *EventError) Error() string { return "malformed event: " + e.Detail }
 
 // MalformedEvent returns the EventError of an event that err failed to decode.
 func MalformedEvent(err error) *EventError { return &EventError{Detail: Describe(err)} }
+
+// Strict are the options of every strict decoding of configuration JSON
+// (HEALTH_CHECKS, HEALTH_MAINTENANCE): each member spelled exactly, case
+// included, known to the target, and given once (encoding/json would keep
+// the last of two, and take "ADDRESS" for "address").
+var Strict = jsonv2.JoinOptions(
+	jsontext.AllowDuplicateNames(false),
+	jsonv2.RejectUnknownMembers(true),
+	jsonv2.MatchCaseInsensitiveNames(false),
+)
+
+// UnmarshalStrict decodes b into v with the Strict options.
+func UnmarshalStrict(b []byte, v any) error { return jsonv2.Unmarshal(b, v, Strict) }
+
+// Duplicate returns the JSON pointer of the member that a strict decoding
+// found twice ("/1/end"), and whether err is that error.
+func Duplicate(err error) (jsontext.Pointer, bool) {
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName) {
+		return syn.JSONPointer, true
+	}
+	return "", false
+}
+
+// Unknown returns the JSON pointer of the member that a strict decoding
+// did not know ("/0/Critical"), and whether err is that error.
+func Unknown(err error) (jsontext.Pointer, bool) {
+	var sem *jsonv2.SemanticError
+	if errors.As(err, &sem) && errors.Is(sem.Err, jsonv2.ErrUnknownName) {
+		return sem.JSONPointer, true
+	}
+	return "", false
+}
+
+// Mismatch returns the top-level member whose value did not fit its Go
+// type in a decoding by encoding/json/v2 and the value's JSON kind
+// ("maxDepth", "string"); member is "" when the error concerns no member.
+func Mismatch(err error) (member, kind string, ok bool) {
+	var sem *jsonv2.SemanticError
+	if !errors.As(err, &sem) {
+		return "", "", false
+	}
+	member, _, _ = strings.Cut(strings.TrimPrefix(string(sem.JSONPointer), "/"), "/")
+	return member, kindName(sem.JSONKind), true
+}

@@ -9,6 +9,8 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/robfig/cron/v3"
+
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Window is one planned maintenance window: a fixed one, from Start to End,
@@ -43,14 +45,6 @@ func (e *FieldError) Error() string { return e.Path + ": " + e.Problem }
 // descriptors such as @daily.
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
-// decodeOptions make the JSON strict: every member spelled exactly (case
-// included) and at most once.
-var decodeOptions = json.JoinOptions(
-	jsontext.AllowDuplicateNames(false),
-	json.RejectUnknownMembers(true),
-	json.MatchCaseInsensitiveNames(false),
-)
-
 // windowJSON is a window as HEALTH_MAINTENANCE spells it.
 type windowJSON struct {
 	Start    *string `json:"start"`
@@ -69,10 +63,9 @@ func Parse(raw string) ([]Window, error) {
 		return nil, nil
 	}
 	var items []jsontext.Value
-	if err := json.Unmarshal([]byte(raw), &items, decodeOptions); err != nil {
-		var syn *jsontext.SyntacticError
-		if errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName) {
-			return nil, &FieldError{Path: pointerPath(string(syn.JSONPointer)), Problem: "duplicate field"}
+	if err := jsonerr.UnmarshalStrict([]byte(raw), &items); err != nil {
+		if at, dup := jsonerr.Duplicate(err); dup {
+			return nil, &FieldError{Path: pointerPath(string(at)), Problem: "duplicate field"}
 		}
 		return nil, &FieldError{Path: "", Problem: describe(err, "must be a JSON array of windows")}
 	}
@@ -95,7 +88,7 @@ func parseWindow(at string, item jsontext.Value) (Window, []error) {
 		errs = append(errs, &FieldError{Path: at + field, Problem: fmt.Sprintf(format, args...)})
 	}
 	var j windowJSON
-	if err := json.Unmarshal(item, &j, decodeOptions); err != nil {
+	if err := jsonerr.UnmarshalStrict(item, &j); err != nil {
 		field, problem := fieldOf(err)
 		bad(field, "%s", problem)
 		return Window{}, errs
@@ -173,9 +166,10 @@ func parseCron(spec, dur *string, bad func(string, string, ...any)) (string, tim
 // fieldOf says which member of a window a decoding error is about, and how.
 func fieldOf(err error) (field, problem string) {
 	var sem *json.SemanticError
+	if at, unknown := jsonerr.Unknown(err); unknown {
+		return pointerField(string(at)), "unknown field (names are case-sensitive: start, end, cron, duration, reason)"
+	}
 	switch {
-	case errors.As(err, &sem) && errors.Is(sem.Err, json.ErrUnknownName):
-		return pointerField(string(sem.JSONPointer)), "unknown field (names are case-sensitive: start, end, cron, duration, reason)"
 	case errors.As(err, &sem) && sem.JSONPointer != "":
 		return pointerField(string(sem.JSONPointer)), "must be a string"
 	}

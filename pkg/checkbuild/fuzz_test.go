@@ -1,4 +1,4 @@
-package config
+package checkbuild
 
 import (
 	"errors"
@@ -21,7 +21,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, checksJSON, budget, details string) {
 		cfg, err := Load(env(map[string]string{"HEALTH_CHECKS": checksJSON, "HEALTH_BUDGET": budget, "HEALTH_DETAILS": details}))
 		if err != nil {
-			if !errors.Is(err, ErrInvalid) {
+			if !errors.Is(err, checks.ErrInvalid) {
 				t.Fatalf("Load error %v does not wrap ErrInvalid", err)
 			}
 			if strings.Contains(checksJSON, "S3CRETPW") && strings.Contains(err.Error(), "S3CRETPW") {
@@ -32,7 +32,11 @@ func FuzzLoad(f *testing.F) {
 		if cfg.Budget <= 0 {
 			t.Fatalf("valid config with budget %v", cfg.Budget)
 		}
-		for _, c := range cfg.Checks {
+		specs, err := Decode(cfg.Checks)
+		if err != nil {
+			t.Fatalf("Decode of a valid config: %v", err)
+		}
+		for _, c := range specs {
 			if checks.ValidateName(c.Name) != "" || c.Spec == nil || c.Spec.Validate() != nil || c.Timeout < 0 {
 				t.Fatalf("valid config with unusable check %+v", c)
 			}
