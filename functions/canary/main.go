@@ -162,6 +162,3 @@ const canaryMargin = health.DefaultDeadlineMargin + metrics.EMFReserve
 func runBound(budget time.Duration) time.Duration {
 	return budget + canaryMargin + metrics.DefaultAPITimeout + metrics.EMFReserve
 }
-
-// EventError is the error of an invocation whose event is not JSON.
-type EventError = jsonerr.EventError

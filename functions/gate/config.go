@@ -1,13 +1,14 @@
 package main
 
 import (
-	"errors"
-	"fmt"
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
@@ -22,26 +23,15 @@ type settings struct {
 	Backoff        time.Duration
 }
 
-// fieldError is one problem with one GATE_* variable. (pkg/config's
-// FieldError would link every check kind into the gate.)
-type fieldError struct {
-	Field   string
-	Problem string
-}
-
-// Error returns "FIELD: problem".
-func (e *fieldError) Error() string { return e.Field + ": " + e.Problem }
-
-// load reads and validates the GATE_* variables; every problem is named.
-func load(getenv func(string) string) (settings, error) {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &fieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
-	}
+// load reads and validates the GATE_* variables; every problem is a
+// config.FieldError naming its variable.
+func load(getenv config.Getenv) (settings, error) {
+	var errs checks.Problems
+	bad := errs.Add
 	s := settings{
 		Hook:  getenv("GATE_HOOK"),
-		Shape: or(getenv("GATE_EVENT"), gate.ShapeV2),
-		Path:  or(getenv("GATE_PATH"), gate.DefaultPath),
+		Shape: cmp.Or(getenv("GATE_EVENT"), gate.ShapeV2),
+		Path:  cmp.Or(getenv("GATE_PATH"), gate.DefaultPath),
 	}
 	if s.Hook != gate.BeforeAllowTraffic && s.Hook != gate.AfterAllowTraffic {
 		bad("GATE_HOOK", "required: %s or %s", gate.BeforeAllowTraffic, gate.AfterAllowTraffic)
@@ -65,27 +55,7 @@ func load(getenv func(string) string) (settings, error) {
 		}
 		s.Attempts = n
 	}
-	s.AttemptTimeout = duration(getenv, "GATE_ATTEMPT_TIMEOUT", gate.DefaultAttemptTimeout, bad)
-	s.Backoff = duration(getenv, "GATE_BACKOFF", gate.DefaultBackoff, bad)
-	return s, errors.Join(errs...)
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-func duration(getenv func(string) string, key string, def time.Duration, bad func(string, string, ...any)) time.Duration {
-	v := getenv(key)
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		bad(key, "%q is not a positive Go duration such as 500ms or 5s", v)
-		return def
-	}
-	return d
+	s.AttemptTimeout = config.Duration(getenv, "GATE_ATTEMPT_TIMEOUT", gate.DefaultAttemptTimeout, false, &errs)
+	s.Backoff = config.Duration(getenv, "GATE_BACKOFF", gate.DefaultBackoff, false, &errs)
+	return s, errs.Err()
 }

@@ -109,9 +109,6 @@ const maxEventSize = 6 << 20
 // an error, where encoding/json would keep the last.
 func decodeEvent(payload []byte, ev *gate.Event) error { return jsonv2.Unmarshal(payload, ev) }
 
-// EventError is the error of an invocation whose event is not JSON.
-type EventError = jsonerr.EventError
-
 // runOnce handles the event on in and prints the verdict.
 func runOnce(g *gate.Gate, in io.Reader, out io.Writer) int {
 	var ev gate.Event

@@ -19,7 +19,9 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/gate"
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 func TestMain(m *testing.M) { awsfake.TestMainOr(m, main) }
@@ -37,7 +39,7 @@ func TestLoad(t *testing.T) {
 	_, err = load(env(map[string]string{"GATE_EVENT": "grpc", "GATE_PATH": "ready", "GATE_ATTEMPTS": "0", "GATE_BACKOFF": "soon"}))
 	var fields []string
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *fieldError
+		var fe *config.FieldError
 		if errors.As(e, &fe) {
 			fields = append(fields, fe.Field)
 		}
@@ -53,7 +55,7 @@ func TestLoad(t *testing.T) {
 func TestLoadPathAndAlarms(t *testing.T) {
 	for _, path := range []string{"/health/ready?verbose=1", "/health/ready#x", "/health?", "/health/ready now"} {
 		_, err := load(env(map[string]string{"GATE_HOOK": gate.BeforeAllowTraffic, "GATE_PATH": path}))
-		var fe *fieldError
+		var fe *config.FieldError
 		if !errors.As(err, &fe) || fe.Field != "GATE_PATH" {
 			t.Errorf("load(GATE_PATH=%q) error = %v; want one naming GATE_PATH", path, err)
 		}
@@ -82,7 +84,7 @@ func TestEvents(t *testing.T) {
 		}
 	}
 	_, err := hookHandler{}.Invoke(context.Background(), []byte(`{"DeploymentId":`))
-	var ee *EventError
+	var ee *jsonerr.EventError
 	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "malformed event") {
 		t.Errorf("Invoke(truncated) error = %v; want an EventError", err)
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -103,10 +104,8 @@ type Getenv func(key string) string
 // check object, so that checkbuild.Load reports their kinds' problems with
 // the rest. Use it only to report problems.
 func Load(getenv Getenv) (Config, error) {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
-	}
+	var errs checks.Problems
+	bad := errs.Add
 	c := Config{
 		Service:          getenv("HEALTH_SERVICE"),
 		Environment:      getenv("HEALTH_ENVIRONMENT"),
@@ -114,21 +113,21 @@ func Load(getenv Getenv) (Config, error) {
 		Token:            getenv("HEALTH_TOKEN"),
 		TokenSecretARN:   getenv(EnvTokenSecretARN),
 		DrainParameter:   getenv(EnvDrainParameter),
-		Details:          orDefault(getenv("HEALTH_DETAILS"), DefaultDetails),
-		MetricsNamespace: orDefault(getenv("HEALTH_METRICS_NAMESPACE"), DefaultMetricsNamespace),
-		Metrics:          orDefault(getenv("HEALTH_METRICS"), DefaultMetrics),
+		Details:          cmp.Or(getenv("HEALTH_DETAILS"), DefaultDetails),
+		MetricsNamespace: cmp.Or(getenv("HEALTH_METRICS_NAMESPACE"), DefaultMetricsNamespace),
+		Metrics:          cmp.Or(getenv("HEALTH_METRICS"), DefaultMetrics),
 	}
 	if c.Service == "" {
-		c.Service = orDefault(getenv("AWS_LAMBDA_FUNCTION_NAME"), "health")
+		c.Service = cmp.Or(getenv("AWS_LAMBDA_FUNCTION_NAME"), "health")
 	}
-	c.Budget = duration(getenv, "HEALTH_BUDGET", DefaultBudget, false, bad)
+	c.Budget = Duration(getenv, "HEALTH_BUDGET", DefaultBudget, false, &errs)
 	if c.Budget > MaxBudget {
 		bad("HEALTH_BUDGET", "%q is longer than %v, Lambda's longest invocation", getenv("HEALTH_BUDGET"), MaxBudget)
 	}
-	c.CacheTTL = duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, bad)
-	c.StartupGrace = duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, bad)
-	c.ShutdownDelay = duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, bad)
-	c.PageRefresh = duration(getenv, "HEALTH_PAGE_REFRESH", DefaultPageRefresh, true, bad)
+	c.CacheTTL = Duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, &errs)
+	c.StartupGrace = Duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, &errs)
+	c.ShutdownDelay = Duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, &errs)
+	c.PageRefresh = Duration(getenv, "HEALTH_PAGE_REFRESH", DefaultPageRefresh, true, &errs)
 	if c.PageRefresh%time.Second != 0 {
 		bad("HEALTH_PAGE_REFRESH", "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv("HEALTH_PAGE_REFRESH"))
 	}
@@ -168,7 +167,7 @@ func Load(getenv Getenv) (Config, error) {
 
 	c.Listen = getenv("HEALTH_LISTEN")
 	if c.Listen == "" {
-		c.Listen = "127.0.0.1:" + orDefault(getenv("PORT"), DefaultPort)
+		c.Listen = "127.0.0.1:" + cmp.Or(getenv("PORT"), DefaultPort)
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("HEALTH_LISTEN", "%q is not host:port", c.Listen)
@@ -184,7 +183,7 @@ func Load(getenv Getenv) (Config, error) {
 	c.Checks = checks
 	c.ChecksParameter = getenv(EnvChecksParameter)
 	errs = append(errs, checkErrs...)
-	return c, errors.Join(errs...)
+	return c, errs.Err()
 }
 
 // MaxDimensionValue is the longest CloudWatch dimension value the stack
@@ -225,15 +224,10 @@ func tokenProblem(token string) string {
 	return ""
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-// duration parses a Go duration variable; zeroOK allows "0s".
-func duration(getenv Getenv, key string, def time.Duration, zeroOK bool, bad func(string, string, ...any)) time.Duration {
+// Duration reads the Go duration variable key, def when it is unset;
+// zeroOK allows "0s". A bad value adds a problem naming key to p and
+// returns def. The gate reads its own variables with it too.
+func Duration(getenv Getenv, key string, def time.Duration, zeroOK bool, p *checks.Problems) time.Duration {
 	v := getenv(key)
 	if v == "" {
 		return def
@@ -241,12 +235,12 @@ func duration(getenv Getenv, key string, def time.Duration, zeroOK bool, bad fun
 	d, err := time.ParseDuration(v)
 	switch {
 	case err != nil:
-		bad(key, "%q is not a Go duration such as 2s or 500ms", v)
+		p.Add(key, "%q is not a Go duration such as 2s or 500ms", v)
 	case d < 0 || (d == 0 && !zeroOK):
 		if zeroOK {
-			bad(key, "%q must not be negative", v)
+			p.Add(key, "%q must not be negative", v)
 		} else {
-			bad(key, "%q must be positive", v)
+			p.Add(key, "%q must be positive", v)
 		}
 	default:
 		return d

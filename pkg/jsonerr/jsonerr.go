@@ -63,20 +63,39 @@ func kindName(k jsontext.Kind) string {
 	return "value"
 }
 
-// EventError is the error of a Lambda invocation whose event is not JSON
-// (the canary's and the gate's; the HTTP adapter has its own, with kinds).
-// Lambda reports its type name, "EventError", as the errorType, and its
-// text, which never quotes the event, as the errorMessage.
+// Errors that an EventError wraps: what is wrong with an invocation's event.
+var (
+	ErrMalformedEvent   = errors.New("malformed event")
+	ErrUnsupportedEvent = errors.New("unsupported event")
+)
+
+// EventError is the error of a Lambda invocation whose event cannot be
+// handled: the canary's, the gate's and the HTTP adapter's. Lambda reports
+// its type name, "EventError", as the errorType, and its text, which never
+// quotes the event, as the errorMessage.
 type EventError struct {
+	// Kind is ErrMalformedEvent or ErrUnsupportedEvent; nil means
+	// ErrMalformedEvent.
+	Kind error
 	// Detail says what is wrong, without quoting the event.
 	Detail string
 }
 
-// Error returns "malformed event: detail".
-func (e *EventError) Error() string { return "malformed event: " + e.Detail }
+// Error returns "kind: detail", such as "malformed event: truncated JSON".
+func (e *EventError) Error() string { return e.Unwrap().Error() + ": " + e.Detail }
+
+// Unwrap returns Kind, for errors.Is.
+func (e *EventError) Unwrap() error {
+	if e.Kind == nil {
+		return ErrMalformedEvent
+	}
+	return e.Kind
+}
 
 // MalformedEvent returns the EventError of an event that err failed to decode.
-func MalformedEvent(err error) *EventError { return &EventError{Detail: Describe(err)} }
+func MalformedEvent(err error) *EventError {
+	return &EventError{Kind: ErrMalformedEvent, Detail: Describe(err)}
+}
 
 // Strict are the options of every strict decoding of configuration JSON
 // (HEALTH_CHECKS, HEALTH_MAINTENANCE): each member spelled exactly, case

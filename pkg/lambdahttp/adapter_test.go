@@ -17,6 +17,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/internal/eventcases"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
 
@@ -94,16 +95,16 @@ func TestBadEvents(t *testing.T) {
 		payload string
 		want    error
 	}{
-		{"empty", ``, ErrMalformedEvent},
-		{"not JSON", `hello`, ErrMalformedEvent},
-		{"truncated", `{"version":"2.0","rawPath":"/health`, ErrMalformedEvent},
-		{"array", `[1,2]`, ErrMalformedEvent},
-		{"null", `null`, ErrUnsupportedEvent},
-		{"empty object", `{}`, ErrUnsupportedEvent},
-		{"eventbridge", `{"version":"0","id":"x","detail-type":"Scheduled Event","source":"aws.events","detail":{}}`, ErrUnsupportedEvent},
-		{"v2 without http", `{"version":"2.0","rawPath":"/health","requestContext":{}}`, ErrMalformedEvent},
-		{"alb without method", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"path":"/health"}`, ErrMalformedEvent},
-		{"wrong type", `{"httpMethod":"GET","path":7,"requestContext":{}}`, ErrMalformedEvent},
+		{"empty", ``, jsonerr.ErrMalformedEvent},
+		{"not JSON", `hello`, jsonerr.ErrMalformedEvent},
+		{"truncated", `{"version":"2.0","rawPath":"/health`, jsonerr.ErrMalformedEvent},
+		{"array", `[1,2]`, jsonerr.ErrMalformedEvent},
+		{"null", `null`, jsonerr.ErrUnsupportedEvent},
+		{"empty object", `{}`, jsonerr.ErrUnsupportedEvent},
+		{"eventbridge", `{"version":"0","id":"x","detail-type":"Scheduled Event","source":"aws.events","detail":{}}`, jsonerr.ErrUnsupportedEvent},
+		{"v2 without http", `{"version":"2.0","rawPath":"/health","requestContext":{}}`, jsonerr.ErrMalformedEvent},
+		{"alb without method", `{"requestContext":{"elb":{"targetGroupArn":"arn"}},"path":"/health"}`, jsonerr.ErrMalformedEvent},
+		{"wrong type", `{"httpMethod":"GET","path":7,"requestContext":{}}`, jsonerr.ErrMalformedEvent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,9 +164,9 @@ func TestIAMCallerFromHeaderIsNotTrusted(t *testing.T) {
 
 func TestEventErrorType(t *testing.T) {
 	_, err := newAdapter(t, nil).Invoke(context.Background(), []byte(`{"version":"2.0"`))
-	var ee *EventError
-	if !errors.As(err, &ee) || ee.Kind != ErrMalformedEvent || err.Error() != "malformed event: truncated JSON" {
-		t.Errorf("Invoke(truncated) error = %#v; want *EventError malformed event: truncated JSON", err)
+	var ee *jsonerr.EventError
+	if !errors.As(err, &ee) || ee.Kind != jsonerr.ErrMalformedEvent || err.Error() != "malformed event: truncated JSON" {
+		t.Errorf("Invoke(truncated) error = %#v; want *jsonerr.EventError malformed event: truncated JSON", err)
 	}
 }
 

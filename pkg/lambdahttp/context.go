@@ -2,8 +2,6 @@ package lambdahttp
 
 import (
 	"context"
-
-	"github.com/aws/aws-lambda-go/lambdacontext"
 )
 
 // invocationKey is the context key of the invocation a request came in.
@@ -40,15 +38,6 @@ func invocationOf(ctx context.Context) *invocation {
 		return &noInvocation
 	}
 	return inv
-}
-
-// RequestID returns the AWS request ID of the invocation that carries the
-// request, or "" outside an invocation.
-func RequestID(ctx context.Context) string {
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		return lc.AwsRequestID
-	}
-	return ""
 }
 
 // IAMCaller returns the IAM principal (user or role ARN) that API Gateway or

@@ -18,8 +18,9 @@
 // adapter's own log lines, which quote nothing of the request, is written.
 //
 // What the handler can ask of the invocation comes through context keys
-// this package owns: RequestID, IAMCaller (from the event's request
-// context, never a header) and TriggerOf. Stage stripping for HTTP APIs is
+// this package owns: IAMCaller (from the event's request context, never a
+// header) and TriggerOf; the request ID is the Lambda context's
+// (reqlog.RequestID). Stage stripping for HTTP APIs is
 // an option (WithStageStripping). A panic in the handler is answered 500;
 // the log line has its type and place (its value only when the runtime
 // made it), never the response. ALB

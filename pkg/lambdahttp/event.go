@@ -90,7 +90,7 @@ var decodeOptions = jsontext.AllowDuplicateNames(true)
 // decode decodes JSON into v, describing a failure without quoting it.
 func decode[T ~[]byte](payload T, v any) error {
 	if err := jsonv2.Unmarshal([]byte(payload), v, decodeOptions); err != nil {
-		return &EventError{Kind: ErrMalformedEvent, Detail: jsonerr.Describe(err)}
+		return &jsonerr.EventError{Kind: jsonerr.ErrMalformedEvent, Detail: jsonerr.Describe(err)}
 	}
 	return nil
 }

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // FuzzInvoke feeds arbitrary payloads to the Lambda entry point: it must
 // never panic, must either answer a well-formed HTTP response or reject
-// the event with ErrMalformedEvent or ErrUnsupportedEvent, and must print
+// the event with jsonerr.ErrMalformedEvent or jsonerr.ErrUnsupportedEvent, and must print
 // nothing to stdout or stderr (api-proxy prints what it cannot convert).
 func FuzzInvoke(f *testing.F) {
 	files, _ := filepath.Glob("../../events/*.json")
@@ -37,8 +39,8 @@ func FuzzInvoke(f *testing.F) {
 			t.Fatalf("Invoke printed %q", b)
 		}
 		if err != nil {
-			if !errors.Is(err, ErrMalformedEvent) && !errors.Is(err, ErrUnsupportedEvent) {
-				t.Fatalf("Invoke error %v is neither ErrMalformedEvent nor ErrUnsupportedEvent", err)
+			if !errors.Is(err, jsonerr.ErrMalformedEvent) && !errors.Is(err, jsonerr.ErrUnsupportedEvent) {
+				t.Fatalf("Invoke error %v is neither jsonerr.ErrMalformedEvent nor jsonerr.ErrUnsupportedEvent", err)
 			}
 			return
 		}

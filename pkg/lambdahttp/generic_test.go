@@ -13,13 +13,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
+	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
 
 // echo answers with what the handler saw of the request and its context.
 var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	caller, _ := IAMCaller(r.Context())
 	w.Header().Set("X-Path", r.URL.Path)
-	w.Header().Set("X-Request-ID", RequestID(r.Context()))
+	w.Header().Set("X-Request-ID", reqlog.RequestID(r.Context()))
 	w.Header().Set("X-Caller", caller)
 	w.Header().Set("X-Trigger", string(TriggerOf(r.Context())))
 	w.WriteHeader(http.StatusTeapot)
@@ -87,7 +88,7 @@ func TestContextKeys(t *testing.T) {
 			t.Errorf("%s: %d %v; want 418 with path /x, request ID req-42, caller %q, trigger %s", tt.trigger, tt.code, h, tt.caller, tt.trigger)
 		}
 	}
-	if id, caller := RequestID(context.Background()), TriggerOf(context.Background()); id != "" || caller != "" {
+	if id, caller := reqlog.RequestID(context.Background()), TriggerOf(context.Background()); id != "" || caller != "" {
 		t.Errorf("outside an invocation: %q %q; want empty", id, caller)
 	}
 }

@@ -1,8 +1,9 @@
 package lambdahttp
 
 import (
-	"errors"
 	"strings"
+
+	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
 )
 
 // Trigger is the kind of event an invocation carries.
@@ -15,29 +16,6 @@ const (
 	TriggerFunctionURL  Trigger = "function-url"
 	TriggerALB          Trigger = "alb"
 )
-
-// Errors returned for events this package cannot serve, wrapped in an
-// *EventError.
-var (
-	ErrMalformedEvent   = errors.New("malformed event")
-	ErrUnsupportedEvent = errors.New("unsupported event")
-)
-
-// EventError is the error of an invocation whose event cannot be served.
-// Lambda reports its type name, "EventError", as the errorType, and its
-// text, which never quotes the event, as the errorMessage.
-type EventError struct {
-	// Kind is ErrMalformedEvent or ErrUnsupportedEvent.
-	Kind error
-	// Detail says what is wrong, without quoting the event.
-	Detail string
-}
-
-// Error returns "kind: detail".
-func (e *EventError) Error() string { return e.Kind.Error() + ": " + e.Detail }
-
-// Unwrap returns Kind, for errors.Is.
-func (e *EventError) Unwrap() error { return e.Kind }
 
 // Detect tells which trigger sent payload, by the event's own shape: ALB
 // events have requestContext.elb; payload 2.0 events have version "2.0" and
@@ -55,15 +33,15 @@ func (e *anyEvent) trigger() (Trigger, error) {
 	rc := &e.RequestContext.v
 	switch {
 	case !e.RequestContext.ok:
-		return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "no requestContext"}
+		return "", &jsonerr.EventError{Kind: jsonerr.ErrUnsupportedEvent, Detail: "no requestContext"}
 	case rc.ELB.ok:
 		if e.HTTPMethod == "" {
-			return "", &EventError{Kind: ErrMalformedEvent, Detail: "ALB event without httpMethod"}
+			return "", &jsonerr.EventError{Kind: jsonerr.ErrMalformedEvent, Detail: "ALB event without httpMethod"}
 		}
 		return TriggerALB, nil
 	case e.Version == "2.0":
 		if !rc.HTTP.ok {
-			return "", &EventError{Kind: ErrMalformedEvent, Detail: "payload 2.0 event without requestContext.http"}
+			return "", &jsonerr.EventError{Kind: jsonerr.ErrMalformedEvent, Detail: "payload 2.0 event without requestContext.http"}
 		}
 		if strings.Contains(rc.DomainName, ".lambda-url.") {
 			return TriggerFunctionURL, nil
@@ -72,5 +50,5 @@ func (e *anyEvent) trigger() (Trigger, error) {
 	case e.HTTPMethod != "":
 		return TriggerAPIGatewayV1, nil
 	}
-	return "", &EventError{Kind: ErrUnsupportedEvent, Detail: "not an API Gateway, ALB or Function URL event"}
+	return "", &jsonerr.EventError{Kind: jsonerr.ErrUnsupportedEvent, Detail: "not an API Gateway, ALB or Function URL event"}
 }
