@@ -14,6 +14,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/infra/healthstack"
 	"github.com/lambdahealth/lambdahealth/infra/healthstack/healthstacktest"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // template is OrdersService's template: the file `make example-cdk` wrote
@@ -179,7 +180,7 @@ func TestCriticalChecksGetTheirAlarm(t *testing.T) {
 			continue
 		}
 		for _, d := range r["Properties"].(map[string]any)["Dimensions"].([]any) {
-			if d := d.(map[string]any); d["Name"] == healthstack.DimCheck {
+			if d := d.(map[string]any); d["Name"] == metrics.DimCheck {
 				checks = append(checks, d["Value"].(string))
 			}
 		}

@@ -9,20 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
-)
 
-// The canary's metric and dimension names, as pkg/metrics publishes them
-// (Metric*, Dim* there). infra/ is a module of its own without the Lambda
-// module's dependencies, so it cannot import them: TestDashboardMetricsArePublished
-// reads pkg/metrics' source and fails when these, or the metrics on either
-// template's dashboard, drift from it.
-const (
-	MetricSuccess  = "Success"
-	MetricDegraded = "Degraded"
-	MetricDuration = "Duration"
-	DimService     = "Service"
-	DimEnvironment = "Environment"
-	DimCheck       = "Check"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // DashboardPeriodSeconds is the period of the dashboard's graphs.
@@ -70,12 +58,12 @@ func (b *builder) dashboard(health, canary awslambda.Function) {
 // alarm ARNs (or variables) of the alarm-status widget.
 func DashboardBody(alarms []string) map[string]any {
 	canary := func(name, stat, label string) []any {
-		return []any{"${MetricsNamespace}", name, DimService, "${ServiceName}", DimEnvironment, "${Env}",
+		return []any{"${MetricsNamespace}", name, metrics.DimService, "${ServiceName}", metrics.DimEnvironment, "${Env}",
 			map[string]any{"stat": stat, "label": label}}
 	}
 	search := func(id, name, stat string) map[string]any {
 		expr := fmt.Sprintf(`SEARCH('{"${MetricsNamespace}",%s,%s,%s} MetricName="%s" %s="${ServiceName}" %s="${Env}"', '%s', %d)`,
-			DimService, DimEnvironment, DimCheck, name, DimService, DimEnvironment, stat, DashboardPeriodSeconds)
+			metrics.DimService, metrics.DimEnvironment, metrics.DimCheck, name, metrics.DimService, metrics.DimEnvironment, stat, DashboardPeriodSeconds)
 		return map[string]any{"expression": expr, "id": id}
 	}
 	lambda := func(fn, name, stat, label string) []any {
@@ -98,14 +86,14 @@ func DashboardBody(alarms []string) map[string]any {
 	}
 	return map[string]any{"widgets": []any{
 		graph(0, 0, 12, "${ServiceName} (${Env}): canary Success and Degraded", []any{
-			canary(MetricSuccess, "Minimum", "Success (0 = a critical check failed)"),
-			canary(MetricDegraded, "Maximum", "Degraded (1 = warn)"),
+			canary(metrics.MetricSuccess, "Minimum", "Success (0 = a critical check failed)"),
+			canary(metrics.MetricDegraded, "Maximum", "Degraded (1 = warn)"),
 		}, unit),
 		map[string]any{"type": "alarm", "x": 12, "y": 0, "width": 12, "height": 6, "properties": map[string]any{
 			"title": "Alarms", "alarms": alarmList,
 		}},
-		graph(0, 6, 12, "Success per check (0 = fail)", []any{[]any{search("s", MetricSuccess, "Minimum")}}, unit),
-		graph(12, 6, 12, "Duration per check (ms)", []any{[]any{search("d", MetricDuration, "Average")}}, nil),
+		graph(0, 6, 12, "Success per check (0 = fail)", []any{[]any{search("s", metrics.MetricSuccess, "Minimum")}}, unit),
+		graph(12, 6, 12, "Duration per check (ms)", []any{[]any{search("d", metrics.MetricDuration, "Average")}}, nil),
 		graph(0, 12, 8, "Health function: invocations and errors", []any{
 			lambda("${HealthFunction}", "Invocations", "Sum", "Invocations"),
 			lambda("${HealthFunction}", "Errors", "Sum", "Errors"),

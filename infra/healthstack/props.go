@@ -20,7 +20,7 @@ import (
 // Defaults applied to zero-valued props; they are the defaults of the SAM
 // template's parameters and of the functions' own configuration.
 const (
-	DefaultService          = "health"
+	DefaultService          = config.DefaultService
 	DefaultBudget           = config.DefaultBudget
 	DefaultCacheTTL         = config.DefaultCacheTTL
 	DefaultDetails          = DetailsMode(config.DefaultDetails)

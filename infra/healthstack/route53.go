@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 )
 
 // Route53Mode is the kind of Route 53 health check the stack adds for DNS
@@ -101,7 +103,7 @@ func (b *builder) route53HealthCheck() {
 			FullyQualifiedDomainName: awscdk.Fn_Sub(jsii.String("${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
 				&map[string]*string{"Api": api.ApiId()}),
 			Port:             jsii.Number(443),
-			ResourcePath:     jsii.String("/health/ready"),
+			ResourcePath:     jsii.String(healthhttp.RouteReady),
 			RequestInterval:  jsii.Number(float64(r.IntervalSeconds)),
 			FailureThreshold: jsii.Number(float64(r.FailureThreshold)),
 			// API Gateway serves many names on one address: without SNI the

@@ -21,6 +21,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
@@ -46,7 +48,7 @@ var APIPaths = []string{"/", "/{proxy+}"}
 
 // ALBPathPatterns are the listener rule's path patterns (an ALB rule takes
 // at most five values).
-var ALBPathPatterns = []string{"/health", "/health/*", "/livez", "/healthz", "/readyz"}
+var ALBPathPatterns = []string{healthhttp.RouteHealth, healthhttp.RouteHealth + "/*", healthhttp.AliasLivez, healthhttp.AliasHealthz, healthhttp.AliasReadyz}
 
 const description = "lambdahealth: liveness, readiness and comprehensive health endpoints and a scheduled canary (CDK form of template.yaml)"
 
@@ -164,12 +166,12 @@ func (b *builder) environment(health bool) *map[string]*string {
 	}
 	env := map[string]*string{
 		"GOGC":                     jsii.String(GOGC),
-		"HEALTH_SERVICE":           jsii.String(p.Service),
-		"HEALTH_BUDGET":            jsii.String(p.Budget.String()),
-		"HEALTH_CACHE_TTL":         jsii.String(p.CacheTTL.String()),
-		"HEALTH_DETAILS":           jsii.String(string(p.Details)),
-		"HEALTH_METRICS_NAMESPACE": jsii.String(p.MetricsNamespace),
-		"HEALTH_METRICS":           jsii.String(string(p.Metrics)),
+		config.EnvService:          jsii.String(p.Service),
+		config.EnvBudget:           jsii.String(p.Budget.String()),
+		config.EnvCacheTTL:         jsii.String(p.CacheTTL.String()),
+		config.EnvDetails:          jsii.String(string(p.Details)),
+		config.EnvMetricsNamespace: jsii.String(p.MetricsNamespace),
+		config.EnvMetrics:          jsii.String(string(p.Metrics)),
 	}
 	set := func(k, v string) {
 		if v != "" {
@@ -178,17 +180,17 @@ func (b *builder) environment(health bool) *map[string]*string {
 	}
 	switch {
 	case p.ChecksParameter != "":
-		env["HEALTH_CHECKS_PARAMETER"] = jsii.String(p.ChecksParameter)
+		env[config.EnvChecksParameter] = jsii.String(p.ChecksParameter)
 	case p.ChecksFile:
-		env["HEALTH_CHECKS_FILE"] = jsii.String(ChecksFileName)
+		env[config.EnvChecksFile] = jsii.String(ChecksFileName)
 	default:
-		env["HEALTH_CHECKS"] = jsii.String(checks)
+		env[config.EnvChecks] = jsii.String(checks)
 	}
-	set("HEALTH_ENVIRONMENT", p.Environment)
-	set("HEALTH_VERSION", p.Version)
+	set(config.EnvEnvironment, p.Environment)
+	set(config.EnvVersion, p.Version)
 	if health {
-		set("HEALTH_TOKEN_SECRET_ARN", p.TokenSecretARN)
-		set("HEALTH_DRAIN_PARAMETER", p.DrainParameter)
+		set(config.EnvTokenSecretARN, p.TokenSecretARN)
+		set(config.EnvDrainParameter, p.DrainParameter)
 	}
 	return &env
 }
@@ -494,7 +496,7 @@ func (b *builder) targetGroup(fn awslambda.IFunction) {
 		TargetType:                 jsii.String("lambda"),
 		Targets:                    &[]any{&awselasticloadbalancingv2.CfnTargetGroup_TargetDescriptionProperty{Id: fn.FunctionArn()}},
 		HealthCheckEnabled:         jsii.Bool(true),
-		HealthCheckPath:            jsii.String("/health/ready"),
+		HealthCheckPath:            jsii.String(healthhttp.RouteReady),
 		HealthCheckIntervalSeconds: jsii.Number(35),
 		HealthCheckTimeoutSeconds:  jsii.Number(30),
 		HealthyThresholdCount:      jsii.Number(2),

@@ -16,6 +16,7 @@ import (
 	"strconv"
 
 	"github.com/lambdahealth/lambdahealth/internal/localenv"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
 // Run is one `make sam-local` or `make dev SAM=1`: the engine, the stand-in
@@ -102,7 +103,7 @@ func Setup(ctx context.Context, root string, o Options, out io.Writer) (*Run, er
 		r.Vars[k] = r.Container[k]
 	}
 	if o.Checks != nil {
-		r.Vars["HEALTH_CHECKS"] = o.Checks(r.Container)
+		r.Vars[config.EnvChecks] = o.Checks(r.Container)
 	}
 	for k, v := range o.Vars {
 		r.Vars[k] = v

@@ -40,7 +40,7 @@ func (c Check) Member(key string) string { return c.Field + "." + key }
 // an error too, for the kinds' decoder to report theirs with it;
 // checkbuild.ParseChecks also decodes and validates each kind's fields.
 func ParseChecks(raw string) ([]Check, error) {
-	specs, errs := parseChecks(envChecks, raw)
+	specs, errs := parseChecks(EnvChecks, raw)
 	return specs, errors.Join(errs...)
 }
 
@@ -74,7 +74,7 @@ func ValidateCommon(cs []Check) error {
 }
 
 // FieldOf returns the Field of the i-th check of HEALTH_CHECKS.
-func FieldOf(i int) string { return fmt.Sprintf("%s[%d]", envChecks, i) }
+func FieldOf(i int) string { return fmt.Sprintf("%s[%d]", EnvChecks, i) }
 
 // parseChecks decodes the checks' JSON array read from source (such as
 // HEALTH_CHECKS) and validates their common fields. The checks are

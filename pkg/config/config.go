@@ -39,11 +39,30 @@ const (
 	MaxChecksSize = 1 << 20
 )
 
+// The variables Load reads: the one spelling of each, which infra/ and the
+// tests import.
+const (
+	EnvService          = "HEALTH_SERVICE"
+	EnvEnvironment      = "HEALTH_ENVIRONMENT"
+	EnvVersion          = "HEALTH_VERSION"
+	EnvBudget           = "HEALTH_BUDGET"
+	EnvCacheTTL         = "HEALTH_CACHE_TTL"
+	EnvStartupGrace     = "HEALTH_STARTUP_GRACE"
+	EnvShutdownDelay    = "HEALTH_SHUTDOWN_DELAY"
+	EnvPageRefresh      = "HEALTH_PAGE_REFRESH"
+	EnvDetails          = "HEALTH_DETAILS"
+	EnvToken            = "HEALTH_TOKEN"
+	EnvMetricsNamespace = "HEALTH_METRICS_NAMESPACE"
+	EnvMetrics          = "HEALTH_METRICS"
+	EnvListen           = "HEALTH_LISTEN"
+	EnvMaintenance      = "HEALTH_MAINTENANCE"
+)
+
 // The three sources of the checks' JSON array; at most one may be set.
 // EnvChecksParameter is also a control (pkg/controls).
 const (
-	envChecks          = "HEALTH_CHECKS"
-	envChecksFile      = "HEALTH_CHECKS_FILE"
+	EnvChecks          = "HEALTH_CHECKS"
+	EnvChecksFile      = "HEALTH_CHECKS_FILE"
 	EnvChecksParameter = "HEALTH_CHECKS_PARAMETER"
 )
 
@@ -52,6 +71,10 @@ const (
 	EnvTokenSecretARN = "HEALTH_TOKEN_SECRET_ARN"
 	EnvDrainParameter = "HEALTH_DRAIN_PARAMETER"
 )
+
+// DefaultService is HEALTH_SERVICE's default outside Lambda (in Lambda it
+// is the function's name).
+const DefaultService = "health"
 
 // MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
 // local server's write timeout and shutdown wait, and the canary's bound
@@ -107,51 +130,51 @@ func Load(getenv Getenv) (Config, error) {
 	var errs checks.Problems
 	bad := errs.Add
 	c := Config{
-		Service:          getenv("HEALTH_SERVICE"),
-		Environment:      getenv("HEALTH_ENVIRONMENT"),
-		Version:          getenv("HEALTH_VERSION"),
-		Token:            getenv("HEALTH_TOKEN"),
+		Service:          getenv(EnvService),
+		Environment:      getenv(EnvEnvironment),
+		Version:          getenv(EnvVersion),
+		Token:            getenv(EnvToken),
 		TokenSecretARN:   getenv(EnvTokenSecretARN),
 		DrainParameter:   getenv(EnvDrainParameter),
-		Details:          cmp.Or(getenv("HEALTH_DETAILS"), DefaultDetails),
-		MetricsNamespace: cmp.Or(getenv("HEALTH_METRICS_NAMESPACE"), DefaultMetricsNamespace),
-		Metrics:          cmp.Or(getenv("HEALTH_METRICS"), DefaultMetrics),
+		Details:          cmp.Or(getenv(EnvDetails), DefaultDetails),
+		MetricsNamespace: cmp.Or(getenv(EnvMetricsNamespace), DefaultMetricsNamespace),
+		Metrics:          cmp.Or(getenv(EnvMetrics), DefaultMetrics),
 	}
 	if c.Service == "" {
-		c.Service = cmp.Or(getenv("AWS_LAMBDA_FUNCTION_NAME"), "health")
+		c.Service = cmp.Or(getenv("AWS_LAMBDA_FUNCTION_NAME"), DefaultService)
 	}
-	c.Budget = Duration(getenv, "HEALTH_BUDGET", DefaultBudget, false, &errs)
+	c.Budget = Duration(getenv, EnvBudget, DefaultBudget, false, &errs)
 	if c.Budget > MaxBudget {
-		bad("HEALTH_BUDGET", "%q is longer than %v, Lambda's longest invocation", getenv("HEALTH_BUDGET"), MaxBudget)
+		bad(EnvBudget, "%q is longer than %v, Lambda's longest invocation", getenv(EnvBudget), MaxBudget)
 	}
-	c.CacheTTL = Duration(getenv, "HEALTH_CACHE_TTL", DefaultCacheTTL, true, &errs)
-	c.StartupGrace = Duration(getenv, "HEALTH_STARTUP_GRACE", 0, true, &errs)
-	c.ShutdownDelay = Duration(getenv, "HEALTH_SHUTDOWN_DELAY", DefaultShutdownDelay, true, &errs)
-	c.PageRefresh = Duration(getenv, "HEALTH_PAGE_REFRESH", DefaultPageRefresh, true, &errs)
+	c.CacheTTL = Duration(getenv, EnvCacheTTL, DefaultCacheTTL, true, &errs)
+	c.StartupGrace = Duration(getenv, EnvStartupGrace, 0, true, &errs)
+	c.ShutdownDelay = Duration(getenv, EnvShutdownDelay, DefaultShutdownDelay, true, &errs)
+	c.PageRefresh = Duration(getenv, EnvPageRefresh, DefaultPageRefresh, true, &errs)
 	if c.PageRefresh%time.Second != 0 {
-		bad("HEALTH_PAGE_REFRESH", "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv("HEALTH_PAGE_REFRESH"))
+		bad(EnvPageRefresh, "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv(EnvPageRefresh))
 	}
 
 	// Both name every datapoint the canary publishes (Service, Environment).
 	if problem := DimensionValueProblem(c.Service); problem != "" {
-		bad("HEALTH_SERVICE", "%s", problem)
+		bad(EnvService, "%s", problem)
 	}
 	if c.Environment != "" {
 		if problem := DimensionValueProblem(c.Environment); problem != "" {
-			bad("HEALTH_ENVIRONMENT", "%s", problem)
+			bad(EnvEnvironment, "%s", problem)
 		}
 	}
 
 	switch c.Details {
 	case "never", "authorized", "always":
 	default:
-		bad("HEALTH_DETAILS", "%q is not one of never, authorized, always", c.Details)
+		bad(EnvDetails, "%q is not one of never, authorized, always", c.Details)
 	}
 	if c.Token != "" && c.TokenSecretARN != "" {
-		bad("HEALTH_TOKEN", "set either HEALTH_TOKEN or HEALTH_TOKEN_SECRET_ARN, not both")
+		bad(EnvToken, "set either HEALTH_TOKEN or HEALTH_TOKEN_SECRET_ARN, not both")
 	}
 	if problem := tokenProblem(c.Token); problem != "" {
-		bad("HEALTH_TOKEN", "%s", problem)
+		bad(EnvToken, "%s", problem)
 	}
 	if c.TokenSecretARN != "" && !strings.HasPrefix(c.TokenSecretARN, "arn:") {
 		bad(EnvTokenSecretARN, "not an ARN (must start with arn:)")
@@ -159,20 +182,20 @@ func Load(getenv Getenv) (Config, error) {
 	switch c.Metrics {
 	case "api", "emf", "both":
 	default:
-		bad("HEALTH_METRICS", "%q is not one of api, emf, both", c.Metrics)
+		bad(EnvMetrics, "%q is not one of api, emf, both", c.Metrics)
 	}
 	if strings.HasPrefix(c.MetricsNamespace, "AWS/") || len(c.MetricsNamespace) > 255 {
-		bad("HEALTH_METRICS_NAMESPACE", "must not start with AWS/ and must be at most 255 characters")
+		bad(EnvMetricsNamespace, "must not start with AWS/ and must be at most 255 characters")
 	}
 
-	c.Listen = getenv("HEALTH_LISTEN")
+	c.Listen = getenv(EnvListen)
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:" + cmp.Or(getenv("PORT"), DefaultPort)
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
-		bad("HEALTH_LISTEN", "%q is not host:port", c.Listen)
+		bad(EnvListen, "%q is not host:port", c.Listen)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		bad("HEALTH_LISTEN", "port %q is not a number from 0 to 65535", port)
+		bad(EnvListen, "port %q is not a number from 0 to 65535", port)
 	}
 
 	windows, maintenanceErrs := loadMaintenance(getenv)
@@ -254,9 +277,9 @@ func Duration(getenv Getenv, key string, def time.Duration, zeroOK bool, p *chec
 // LAMBDA_TASK_ROOT (where Lambda unpacks the bundle), or, outside Lambda,
 // from the working directory.
 func loadChecks(getenv Getenv) ([]Check, []error) {
-	inline, file, param := getenv(envChecks), getenv(envChecksFile), getenv(EnvChecksParameter)
+	inline, file, param := getenv(EnvChecks), getenv(EnvChecksFile), getenv(EnvChecksParameter)
 	var set []string
-	for _, s := range []struct{ name, value string }{{envChecks, inline}, {envChecksFile, file}, {EnvChecksParameter, param}} {
+	for _, s := range []struct{ name, value string }{{EnvChecks, inline}, {EnvChecksFile, file}, {EnvChecksParameter, param}} {
 		if s.value != "" {
 			set = append(set, s.name)
 		}
@@ -270,7 +293,7 @@ func loadChecks(getenv Getenv) ([]Check, []error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(getenv("LAMBDA_TASK_ROOT"), path)
 		}
-		source := envChecksFile + " (" + file + ")"
+		source := EnvChecksFile + " (" + file + ")"
 		raw, err := readLimited(path)
 		if err != nil {
 			return nil, []error{&FieldError{Field: source, Problem: err.Error()}}
@@ -279,7 +302,7 @@ func loadChecks(getenv Getenv) ([]Check, []error) {
 	case param != "":
 		return nil, nil
 	}
-	return parseChecks(envChecks, inline)
+	return parseChecks(EnvChecks, inline)
 }
 
 // readLimited reads a regular file of at most MaxChecksSize bytes. Anything

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 )
 
 // Event shapes of the synthetic readiness request: the HTTP trigger the
@@ -24,7 +26,7 @@ const (
 var Shapes = []string{ShapeV2, ShapeV1, ShapeALB, ShapeURL}
 
 // DefaultPath is the route the gate asks: readiness.
-const DefaultPath = "/health/ready"
+const DefaultPath = healthhttp.RouteReady
 
 // PathProblem says why path cannot be the route the gate asks, or "" when
 // it can: a path starting with /, without a query (?) or fragment (#), and

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/lambdahealth/lambdahealth/internal/samlocal"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 )
 
 func main() {
@@ -38,7 +39,7 @@ func run() int {
 	defer stop()
 	// HEALTH_VERSION and HEALTH_ENVIRONMENT through --env-vars too: sam local
 	// leaves the template's Fn::If values blank (internal/samlocal's tests).
-	vars := map[string]string{"HEALTH_VERSION": "0.0.0-dev", "HEALTH_ENVIRONMENT": "local"}
+	vars := map[string]string{config.EnvVersion: "0.0.0-dev", config.EnvEnvironment: "local"}
 	r, err := samlocal.Setup(ctx, root, samlocal.Options{Dir: os.Getenv("SAM_LOCAL_DIR"), Subnet: os.Getenv("SAM_LOCAL_SUBNET"), Checks: checks, Vars: vars}, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "samdev:", err)
