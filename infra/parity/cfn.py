@@ -9,6 +9,8 @@ HealthFunction or CDK HealthFunction19D7724A), and returns a plain dict of the
 things both IaC forms must agree on: functions and their settings, routes,
 schedule, alarms, IAM grants per function, invoke permissions, optional front
 doors, SNS wiring and outputs.
+
+Why not cloud-radar (PyPI) for the evaluation: docs/DEPLOY.md, "Checking the IaC locally".
 """
 
 import json
