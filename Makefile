@@ -9,7 +9,7 @@ HOST_ARCH := $(shell $(GO) env GOARCH)
 include mk/kinds.mk
 GOFLAGS_BUILD := -tags $(BUILD_TAGS) -trimpath -ldflags "-s -w"
 
-.PHONY: all build test test-oldgo unit lint lint-go bench invoke coldstart run tools local-up local-down dev fuzz fuzz-brief sam-local
+.PHONY: all build test test-oldgo unit lint lint-go bench coldstart run tools local-up local-down dev fuzz fuzz-brief sam-local
 
 all: build
 
@@ -98,13 +98,6 @@ dev: tools
 ##   its own (arm64 through qemu); asserts every answer, then stops all it started
 sam-local: local-up
 	bash scripts/sam-local.sh
-
-## invoke: one event through SAM's Lambda Runtime Interface Emulator, on the host (internal/invoke)
-##   make invoke FN=health EVENT=events/health-v2-ready.json   (FN=canary EVENT=events/canary-scheduled.json)
-FN ?= health
-EVENT ?= events/health-v2-ready.json
-invoke: local-up
-	$(GO) run ./internal/invoke $(FN) $(EVENT)
 
 ## coldstart: cold starts at Lambda's CPU shares (128 MB, 256 MB) and on a whole core, RUNS times:
 ##   spawn to first 200 beside alexliesenfeld/health, then both functions through the emulator

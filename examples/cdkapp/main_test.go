@@ -71,15 +71,14 @@ func functionsOf(resources map[string]any) map[string]map[string]any {
 	return fns
 }
 
-// statements returns the statements of the role of a function's properties.
+// statements returns the statements of the role of a function's properties:
+// inline, and in the stack's managed policies that the role attaches.
 func statements(t *testing.T, resources map[string]any, fn map[string]any) []map[string]any {
 	t.Helper()
 	roleID := fn["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
 	role := resources[roleID].(map[string]any)["Properties"].(map[string]any)
 	var out []map[string]any
-	policies, _ := role["Policies"].([]any)
-	for _, p := range policies {
-		doc := p.(map[string]any)["PolicyDocument"].(map[string]any)
+	for _, doc := range healthstacktest.PolicyDocuments(resources, role) {
 		for _, s := range doc["Statement"].([]any) {
 			out = append(out, s.(map[string]any))
 		}

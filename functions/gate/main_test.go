@@ -70,7 +70,7 @@ func TestLoadPathAndAlarms(t *testing.T) {
 	}
 }
 
-// The sample events (the ones `sam local invoke -e` and `make invoke` use)
+// The sample events (the ones `sam local invoke -e` uses)
 // are hook events; anything else fails the invocation with EventError.
 func TestEvents(t *testing.T) {
 	for _, name := range []string{"gate-pretraffic.json", "gate-posttraffic.json"} {

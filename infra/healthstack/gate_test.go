@@ -52,12 +52,12 @@ func TestDeploymentGate(t *testing.T) {
 	} {
 		t.Run(tt.role, func(t *testing.T) {
 			id, role := one(t, tmpl, "AWS::IAM::Role", tt.role)
-			got := grants(t, role)
+			got := grants(t, tmpl, role)
 			// The deployment group grants the hook call in a policy of its own.
 			for _, pol := range resources(tmpl, "AWS::IAM::Policy") {
 				pp := pol["Properties"].(map[string]any)
 				if render(pp["Roles"]) == render(map[string]any{"Ref": id}) {
-					got = append(got, grants(t, map[string]any{"Properties": map[string]any{
+					got = append(got, grants(t, nil, map[string]any{"Properties": map[string]any{
 						"Policies": []any{map[string]any{"PolicyDocument": pp["PolicyDocument"]}}}})...)
 				}
 			}

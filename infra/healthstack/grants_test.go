@@ -88,7 +88,7 @@ func TestGrantsAreTheKindsIAMData(t *testing.T) {
 	for _, fn := range []string{"HealthFunctionRole", "CanaryFunctionRole"} {
 		_, role := one(t, tmpl, "AWS::IAM::Role", fn)
 		var got []string
-		for _, g := range grants(t, role) {
+		for _, g := range grants(t, tmpl, role) {
 			if !strings.Contains(g, " logs:") {
 				got = append(got, g)
 			}

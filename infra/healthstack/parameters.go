@@ -46,57 +46,9 @@ const removedCritical = "no longer a setting: every check in ChecksJson gets an 
 // A former setting (RemovedParameters) is an error that says what replaced it.
 func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	var p HealthProps
-	var errs []error
-	bad := func(name, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("parameter %s: %s", name, fmt.Sprintf(format, args...)))
-	}
-	var unknown []string
-	for k := range params {
-		if !slices.Contains(ParameterNames, k) && k != "AssetDir" {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
-		if msg, ok := RemovedParameters[k]; ok {
-			bad(k, "%s", msg)
-			continue
-		}
-		bad(k, "unknown (known: %s, AssetDir)", strings.Join(ParameterNames, ", "))
-	}
-
-	str := func(name string) string { return strings.TrimSpace(params[name]) }
-	list := func(name string) []string {
-		var out []string
-		for _, v := range strings.Split(params[name], ",") {
-			if v = strings.TrimSpace(v); v != "" {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
-	dur := func(name string) time.Duration {
-		v := str(name)
-		if v == "" {
-			return 0
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			bad(name, "%q is not a Go duration such as 2s or 500ms", v)
-		}
-		return d
-	}
-	num := func(name string) int {
-		v := str(name)
-		if v == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			bad(name, "%q is not a whole number", v)
-		}
-		return n
-	}
+	r := &parameterReader{params: params}
+	r.unknown()
+	bad, str, list, dur, num := r.bad, r.str, r.list, r.dur, r.num
 
 	p.Service = str("ServiceName")
 	p.Environment = str("EnvironmentName")
@@ -163,10 +115,79 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 		IntervalSeconds: num("Route53HealthCheckInterval"), FailureThreshold: num("Route53FailureThreshold")}
 	p.Limits = limitsFromParameters(params, bad)
 
-	if len(errs) > 0 {
-		return HealthProps{}, errors.Join(errs...)
+	if len(r.errs) > 0 {
+		return HealthProps{}, errors.Join(r.errs...)
 	}
 	return p, nil
+}
+
+// parameterReader reads template.yaml parameter values for
+// PropsFromParameters, collecting one error per bad value.
+type parameterReader struct {
+	params map[string]string
+	errs   []error
+}
+
+func (r *parameterReader) bad(name, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("parameter %s: %s", name, fmt.Sprintf(format, args...)))
+}
+
+// unknown reports every name that is no template.yaml parameter (nor
+// AssetDir), saying what replaced a removed one.
+func (r *parameterReader) unknown() {
+	var unknown []string
+	for k := range r.params {
+		if !slices.Contains(ParameterNames, k) && k != "AssetDir" {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		if msg, ok := RemovedParameters[k]; ok {
+			r.bad(k, "%s", msg)
+			continue
+		}
+		r.bad(k, "unknown (known: %s, AssetDir)", strings.Join(ParameterNames, ", "))
+	}
+}
+
+func (r *parameterReader) str(name string) string { return strings.TrimSpace(r.params[name]) }
+
+// list is a comma-separated value, without blanks.
+func (r *parameterReader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.params[name], ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// dur is a Go duration, 0 when empty.
+func (r *parameterReader) dur(name string) time.Duration {
+	v := r.str(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		r.bad(name, "%q is not a Go duration such as 2s or 500ms", v)
+	}
+	return d
+}
+
+// num is a whole number, 0 when empty.
+func (r *parameterReader) num(name string) int {
+	v := r.str(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.bad(name, "%q is not a whole number", v)
+	}
+	return n
 }
 
 func retentionFor(days int) (awslogs.RetentionDays, bool) {

@@ -350,6 +350,26 @@ func (p HealthProps) Validate() error {
 	if p.ChecksFile && p.ChecksParameter != "" {
 		bad("ChecksFile", "set either ChecksFile or ChecksParameter, not both")
 	}
+	p.resourceProblems(bad)
+	errs = append(errs, p.Route53.problems()...)
+	errs = append(errs, p.Limits.problems()...)
+	for _, problem := range p.ungranted() {
+		bad("Checks", "%s", problem)
+	}
+	// The functions' own validation, with the messages they would print at
+	// start-up.
+	if err := checkbuild.ValidateChecks(p.Checks); err != nil {
+		for _, e := range unjoin(err) {
+			errs = append(errs, fmt.Errorf("HealthProps.Checks: %w", e))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// resourceProblems reports, through bad, the props that name AWS resources
+// and front doors: ARNs, the probe prefix, the VPC, the Function URL and the
+// ALB rule.
+func (p HealthProps) resourceProblems(bad func(field, format string, args ...any)) {
 	if p.TokenSecretARN != "" && !strings.HasPrefix(p.TokenSecretARN, "arn:") {
 		bad("TokenSecretARN", "not an ARN (must start with arn:)")
 	}
@@ -388,19 +408,6 @@ func (p HealthProps) Validate() error {
 	if p.ALBRulePriority < 1 || p.ALBRulePriority > 50000 {
 		bad("ALBRulePriority", "%d is not from 1 to 50000", p.ALBRulePriority)
 	}
-	errs = append(errs, p.Route53.problems()...)
-	errs = append(errs, p.Limits.problems()...)
-	for _, problem := range p.ungranted() {
-		bad("Checks", "%s", problem)
-	}
-	// The functions' own validation, with the messages they would print at
-	// start-up.
-	if err := checkbuild.ValidateChecks(p.Checks); err != nil {
-		for _, e := range unjoin(err) {
-			errs = append(errs, fmt.Errorf("HealthProps.Checks: %w", e))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // retentionDays maps each retention to its number of days (the SAM

@@ -139,6 +139,8 @@ type builder struct {
 	// stack is the Health construct: the scope of every resource.
 	stack constructs.Construct
 	p     HealthProps
+	// checkGrants is checkGrantsPolicies' policy, made once.
+	checkGrants awsiam.ManagedPolicy
 }
 
 func (b *builder) output(id, desc string, value *string) {
@@ -193,6 +195,23 @@ func (b *builder) environment(health bool) *map[string]*string {
 		set(config.EnvDrainParameter, p.DrainParameter)
 	}
 	return &env
+}
+
+// checkGrantsPolicies is the managed policy of the grants both functions
+// need to run the checks (template.yaml's CheckGrantsPolicy), made once, or
+// none when they need none.
+func (b *builder) checkGrantsPolicies() []awsiam.IManagedPolicy {
+	if b.checkGrants == nil {
+		statements := b.dependencyStatements()
+		if len(statements) == 0 {
+			return nil
+		}
+		b.checkGrants = awsiam.NewManagedPolicy(b.stack, jsii.String("CheckGrantsPolicy"), &awsiam.ManagedPolicyProps{
+			Description: jsii.String("lambdahealth checks' grants (HealthFunction and CanaryFunction)"),
+			Statements:  &statements,
+		})
+	}
+	return []awsiam.IManagedPolicy{b.checkGrants}
 }
 
 // dependencyStatements are the grants both functions need to run the
@@ -315,8 +334,9 @@ func (b *builder) logGroup(id, function string) awslogs.LogGroup {
 }
 
 // role is a function's execution role: its own log group, then statements,
-// inline; in a VPC also AWSLambdaENIManagementAccess (only the ENI actions).
-func (b *builder) role(id, function string, logGroup awslogs.LogGroup, statements []awsiam.PolicyStatement) awsiam.Role {
+// inline; in a VPC also AWSLambdaENIManagementAccess (only the ENI actions),
+// and the managed policies given.
+func (b *builder) role(id, function string, logGroup awslogs.LogGroup, statements []awsiam.PolicyStatement, managed ...awsiam.IManagedPolicy) awsiam.Role {
 	all := append([]awsiam.PolicyStatement{
 		allow([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logGroup.LogGroupArn()),
 	}, statements...)
@@ -329,6 +349,9 @@ func (b *builder) role(id, function string, logGroup awslogs.LogGroup, statement
 	})
 	if len(b.p.SubnetIDs) > 0 {
 		role.AddManagedPolicy(awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String("service-role/AWSLambdaENIManagementAccess")))
+	}
+	for _, m := range managed {
+		role.AddManagedPolicy(m)
 	}
 	return role
 }
@@ -369,14 +392,14 @@ func (b *builder) function(id, function, desc string, timeout float64, role awsi
 func (b *builder) healthFunction() awslambda.Function {
 	p := b.p
 	logGroup := b.logGroup("HealthLogGroup", "health")
-	statements := b.dependencyStatements()
+	var statements []awsiam.PolicyStatement
 	if p.TokenSecretARN != "" {
 		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
 	}
 	if p.DrainParameter != "" {
 		statements = append(statements, allow([]string{"ssm:GetParameter"}, parameterARN(p.DrainParameter)))
 	}
-	role := b.role("HealthFunctionRole", "health", logGroup, statements)
+	role := b.role("HealthFunctionRole", "health", logGroup, statements, b.checkGrantsPolicies()...)
 	return b.function("HealthFunction", "health",
 		"lambdahealth health endpoints (live, ready, comprehensive, one check)",
 		HealthTimeoutSeconds, role, logGroup, b.environment(true), nil)
@@ -385,7 +408,7 @@ func (b *builder) healthFunction() awslambda.Function {
 func (b *builder) canaryFunction() awslambda.Function {
 	p := b.p
 	logGroup := b.logGroup("CanaryLogGroup", "canary")
-	statements := b.dependencyStatements()
+	var statements []awsiam.PolicyStatement
 	if p.Metrics != MetricsEMF {
 		// PutMetricData has no resource-level permissions: "*" narrowed to the namespace.
 		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -397,7 +420,7 @@ func (b *builder) canaryFunction() awslambda.Function {
 			},
 		}))
 	}
-	role := b.role("CanaryFunctionRole", "canary", logGroup, statements)
+	role := b.role("CanaryFunctionRole", "canary", logGroup, statements, b.checkGrantsPolicies()...)
 	fn := b.function("CanaryFunction", "canary",
 		"lambdahealth canary (every check, on a schedule, as CloudWatch metrics)",
 		CanaryTimeoutSeconds, role, logGroup, b.environment(false), func(fp *awslambda.FunctionProps) {

@@ -198,14 +198,18 @@ func list(v any) []any {
 	return []any{v}
 }
 
-// grants lists a role's inline statements as "Effect action on resource
-// [when condition]", one line per action and resource, sorted.
-func grants(t *testing.T, role map[string]any) []string {
+// grants lists a role's statements, inline and in the stack's managed
+// policies it attaches, as "Effect action on resource [when condition]", one
+// line per action and resource, sorted.
+func grants(t *testing.T, tmpl assertions.Template, role map[string]any) []string {
 	t.Helper()
+	all := map[string]any{}
+	if tmpl != nil {
+		all = (*tmpl.ToJSON())["Resources"].(map[string]any)
+	}
+	docs := healthstacktest.PolicyDocuments(all, role["Properties"].(map[string]any))
 	var out []string
-	props := role["Properties"].(map[string]any)
-	for _, p := range props["Policies"].([]any) {
-		doc := p.(map[string]any)["PolicyDocument"].(map[string]any)
+	for _, doc := range docs {
 		for _, s := range doc["Statement"].([]any) {
 			st := s.(map[string]any)
 			cond := ""
@@ -500,15 +504,17 @@ func TestFullStackGrants(t *testing.T) {
 		t.Run(tt.role, func(t *testing.T) {
 			_, role := one(t, tmpl, "AWS::IAM::Role", tt.role)
 			sort.Strings(tt.want)
-			if got := grants(t, role); !reflect.DeepEqual(got, tt.want) {
+			if got := grants(t, tmpl, role); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("%s grants:\n got %q\nwant %q", tt.role, got, tt.want)
 			}
 			managed := role["Properties"].(map[string]any)["ManagedPolicyArns"]
-			if got, want := render(managed), "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"; got != want {
+			// The checks' grants are one managed policy that both roles attach.
+			if got, want := render(managed), "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess,${CheckGrantsPolicy}"; got != want {
 				t.Errorf("%s managed policies = %s; want %s", tt.role, got, want)
 			}
 		})
 	}
+	tmpl.ResourceCountIs(jsii.String("AWS::IAM::ManagedPolicy"), jsii.Number(1))
 	// No statement anywhere grants "*" but the namespace-bound PutMetricData;
 	// the only separate policies are the deployment hooks' grants (gate_test.go).
 	for id, pol := range resources(tmpl, "AWS::IAM::Policy") {
@@ -557,7 +563,7 @@ func TestMinimalStack(t *testing.T) {
 		}},
 	} {
 		_, role := one(t, tmpl, "AWS::IAM::Role", tt.role)
-		if got := grants(t, role); !reflect.DeepEqual(got, tt.want) {
+		if got := grants(t, tmpl, role); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s grants:\n got %q\nwant %q", tt.role, got, tt.want)
 		}
 		if m, ok := role["Properties"].(map[string]any)["ManagedPolicyArns"]; ok {
@@ -611,7 +617,7 @@ func TestTopicEMFStack(t *testing.T) {
 		"Allow s3:ListBucket on arn:${AWS::Partition}:s3:::billing-reports",
 		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-checks",
 	}
-	if got := grants(t, role); !reflect.DeepEqual(got, want) {
+	if got := grants(t, tmpl, role); !reflect.DeepEqual(got, want) {
 		t.Errorf("canary grants (emf: no PutMetricData):\n got %q\nwant %q", got, want)
 	}
 	// The checks come from the parameter: HEALTH_CHECKS is not set (both at once is a start-up error).
@@ -626,11 +632,11 @@ func TestTopicEMFStack(t *testing.T) {
 	_, role = one(t, tmpl, "AWS::IAM::Role", "HealthFunctionRole")
 	drain := "Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-drain"
 	found := false
-	for _, g := range grants(t, role) {
+	for _, g := range grants(t, tmpl, role) {
 		found = found || g == drain
 	}
 	if !found {
-		t.Errorf("health grants %q lack %q", grants(t, role), drain)
+		t.Errorf("health grants %q lack %q", grants(t, tmpl, role), drain)
 	}
 	tmpl.ResourceCountIs(jsii.String("AWS::SNS::Topic"), jsii.Number(0))
 	tmpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{

@@ -16,20 +16,23 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/infra/healthstack/healthstacktest"
 )
 
 // grantsOf returns the resources each action is granted on in the health
-// function's role.
+// function's role, inline or in the managed policies of the stack it attaches.
 func grantsOf(t *testing.T, tmpl map[string]any) map[string][]any {
 	t.Helper()
 	grants := map[string][]any{}
-	for _, r := range tmpl["Resources"].(map[string]any) {
+	all := tmpl["Resources"].(map[string]any)
+	for _, r := range all {
 		r := r.(map[string]any)
 		if r["Type"] != "AWS::IAM::Role" || !strings.Contains(r["Properties"].(map[string]any)["Description"].(string), "HealthFunction execution role") {
 			continue
 		}
-		for _, p := range r["Properties"].(map[string]any)["Policies"].([]any) {
-			for _, s := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		for _, doc := range healthstacktest.PolicyDocuments(all, r["Properties"].(map[string]any)) {
+			for _, s := range doc["Statement"].([]any) {
 				s := s.(map[string]any)
 				actions, ok := s["Action"].([]any)
 				if !ok {

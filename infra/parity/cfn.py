@@ -9,6 +9,8 @@ HealthFunction or CDK HealthFunction19D7724A), and returns a plain dict of the
 things both IaC forms must agree on: functions and their settings, routes,
 schedule, alarms, IAM grants per function, invoke permissions, optional front
 doors, SNS wiring and outputs.
+
+Why not cloud-radar (PyPI) for the evaluation: docs/DEPLOY.md, "Checking the IaC locally".
 """
 
 import json
@@ -374,16 +376,21 @@ def model(template, parameter_values):
 
     m = {"functions": {}, "outputs": outputs}
 
-    # IAM: statements attached to each role, inline or through AWS::IAM::Policy.
+    # IAM: statements attached to each role, inline, through AWS::IAM::Policy, or through
+    # a managed policy of the stack (its Roles, or its Ref in the role's ManagedPolicyArns).
     grants = {}
     managed = {}
+    own = {"<%s>" % names[lid]: r["Properties"]["PolicyDocument"] for lid, r in of("AWS::IAM::ManagedPolicy")}
     for lid, r in of("AWS::IAM::Role"):
         p = r["Properties"]
         role = names[lid]
         grants.setdefault(role, set())
         for pol in p.get("Policies", []):
             grants[role] |= _statements(pol["PolicyDocument"])
-        managed[role] = sorted(p.get("ManagedPolicyArns", []))
+        for arn in p.get("ManagedPolicyArns", []):
+            if arn in own:
+                grants[role] |= _statements(own[arn])
+        managed[role] = sorted(a for a in p.get("ManagedPolicyArns", []) if a not in own)
         trust = sorted(s.get("Principal", {}).get("Service", "") for s in p["AssumeRolePolicyDocument"]["Statement"])
         managed[role + ":trust"] = trust
     for lid, r in of("AWS::IAM::Policy"):

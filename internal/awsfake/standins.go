@@ -23,7 +23,7 @@ const (
 )
 
 // StandIns are what the deployment gate talks to, on loopback, when it runs
-// outside AWS (make invoke FN=gate): a CodeDeploy that knows one deployment,
+// outside AWS (sam local, internal/samlocal): a CodeDeploy that knows one deployment,
 // and Lambda's Invoke in front of the real health bootstrap under the
 // emulator, as version 1 and as the alias.
 type StandIns struct {

@@ -11,9 +11,9 @@ import (
 // ErrAppSpec is wrapped by every problem with a deployment's AppSpec.
 var ErrAppSpec = errors.New("appspec")
 
-// Target is the Lambda function a deployment shifts traffic on, as its
+// appSpecTarget is the Lambda function a deployment shifts traffic on, as its
 // AppSpec names it.
-type Target struct {
+type appSpecTarget struct {
 	Name           string
 	Alias          string
 	CurrentVersion string
@@ -34,16 +34,16 @@ type appSpec struct {
 	} `yaml:"Resources"`
 }
 
-// ParseAppSpec returns the one AWS::Lambda::Function resource of a Lambda
+// parseAppSpec returns the one AWS::Lambda::Function resource of a Lambda
 // AppSpec (JSON is YAML too). An AppSpec without exactly one such resource,
 // or one missing its Name, Alias or TargetVersion, is an error wrapping
 // ErrAppSpec that says what is missing.
-func ParseAppSpec(content string) (Target, error) {
+func parseAppSpec(content string) (appSpecTarget, error) {
 	var spec appSpec
 	if err := yaml.Unmarshal([]byte(content), &spec); err != nil {
-		return Target{}, fmt.Errorf("%w: not JSON or YAML", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: not JSON or YAML", ErrAppSpec)
 	}
-	var targets []Target
+	var targets []appSpecTarget
 	badTarget := false
 	for _, entry := range spec.Resources {
 		for _, r := range entry {
@@ -57,7 +57,7 @@ func ParseAppSpec(content string) (Target, error) {
 			if !ok || (target != "" && !versionPattern.MatchString(target)) {
 				badTarget = true
 			}
-			targets = append(targets, Target{
+			targets = append(targets, appSpecTarget{
 				Name:           r.Properties.Name,
 				Alias:          r.Properties.Alias,
 				CurrentVersion: current,
@@ -67,21 +67,21 @@ func ParseAppSpec(content string) (Target, error) {
 	}
 	switch {
 	case len(targets) == 0:
-		return Target{}, fmt.Errorf("%w: names no AWS::Lambda::Function resource", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: names no AWS::Lambda::Function resource", ErrAppSpec)
 	case len(targets) > 1:
-		return Target{}, fmt.Errorf("%w: names %d functions; a Lambda deployment has one", ErrAppSpec, len(targets))
+		return appSpecTarget{}, fmt.Errorf("%w: names %d functions; a Lambda deployment has one", ErrAppSpec, len(targets))
 	}
 	if badTarget {
-		return Target{}, fmt.Errorf("%w: TargetVersion must be a version number such as 7 or $LATEST, written as such", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: TargetVersion must be a version number such as 7 or $LATEST, written as such", ErrAppSpec)
 	}
 	t := targets[0]
 	switch {
 	case t.Name == "":
-		return Target{}, fmt.Errorf("%w: the function resource has no Name", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: the function resource has no Name", ErrAppSpec)
 	case t.Alias == "":
-		return Target{}, fmt.Errorf("%w: the function resource has no Alias", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: the function resource has no Alias", ErrAppSpec)
 	case t.TargetVersion == "":
-		return Target{}, fmt.Errorf("%w: the function resource has no TargetVersion", ErrAppSpec)
+		return appSpecTarget{}, fmt.Errorf("%w: the function resource has no TargetVersion", ErrAppSpec)
 	}
 	return t, nil
 }

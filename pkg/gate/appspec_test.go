@@ -17,48 +17,48 @@ import (
 func TestParseAppSpec(t *testing.T) {
 	for _, tt := range []struct {
 		name, content string
-		want          Target
+		want          appSpecTarget
 		problem       string
 	}{
 		{"json as CloudFormation writes it", lambdaAppSpec,
-			Target{Name: "orders-health", Alias: "live", CurrentVersion: "6", TargetVersion: "7"}, ""},
+			appSpecTarget{Name: "orders-health", Alias: "live", CurrentVersion: "6", TargetVersion: "7"}, ""},
 		{"yaml with numeric versions", "version: 0.0\nResources:\n  - fn:\n      Type: AWS::Lambda::Function\n" +
 			"      Properties:\n        Name: orders-health\n        Alias: live\n        CurrentVersion: 1\n        TargetVersion: 2\n",
-			Target{Name: "orders-health", Alias: "live", CurrentVersion: "1", TargetVersion: "2"}, ""},
-		{"no function", `{"version":0.0,"Resources":[{"svc":{"Type":"AWS::ECS::Service"}}]}`, Target{}, "names no AWS::Lambda::Function"},
-		{"no resources", `{"version":0.0}`, Target{}, "names no AWS::Lambda::Function"},
+			appSpecTarget{Name: "orders-health", Alias: "live", CurrentVersion: "1", TargetVersion: "2"}, ""},
+		{"no function", `{"version":0.0,"Resources":[{"svc":{"Type":"AWS::ECS::Service"}}]}`, appSpecTarget{}, "names no AWS::Lambda::Function"},
+		{"no resources", `{"version":0.0}`, appSpecTarget{}, "names no AWS::Lambda::Function"},
 		{"two functions", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l","TargetVersion":"1"}}},
-			{"b":{"Type":"AWS::Lambda::Function","Properties":{"Name":"b","Alias":"l","TargetVersion":"1"}}}]}`, Target{}, "names 2 functions"},
-		{"no name", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Alias":"l","TargetVersion":"1"}}}]}`, Target{}, "no Name"},
-		{"no target version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l"}}}]}`, Target{}, "no TargetVersion"},
-		{"not yaml", "{[", Target{}, "not JSON or YAML"},
-		{"$LATEST", fnAppSpec(`"1"`, `$LATEST`), Target{Name: "a", Alias: "live", CurrentVersion: "1", TargetVersion: "$LATEST"}, ""},
+			{"b":{"Type":"AWS::Lambda::Function","Properties":{"Name":"b","Alias":"l","TargetVersion":"1"}}}]}`, appSpecTarget{}, "names 2 functions"},
+		{"no name", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Alias":"l","TargetVersion":"1"}}}]}`, appSpecTarget{}, "no Name"},
+		{"no target version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"l"}}}]}`, appSpecTarget{}, "no TargetVersion"},
+		{"not yaml", "{[", appSpecTarget{}, "not JSON or YAML"},
+		{"$LATEST", fnAppSpec(`"1"`, `$LATEST`), appSpecTarget{Name: "a", Alias: "live", CurrentVersion: "1", TargetVersion: "$LATEST"}, ""},
 		{"no current version", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live","TargetVersion":"2"}}}]}`,
-			Target{Name: "a", Alias: "live", TargetVersion: "2"}, ""},
-		{"leading zero (YAML octal 8)", fnAppSpec("1", "010"), Target{}, "TargetVersion must be a version number"},
-		{"quoted leading zero", fnAppSpec("1", `"010"`), Target{}, "TargetVersion must be a version number"},
-		{"hex (YAML 31)", fnAppSpec("1", "0x1F"), Target{}, "TargetVersion must be a version number"},
-		{"decimal fraction (float 1.1)", fnAppSpec("1", "1.10"), Target{}, "TargetVersion must be a version number"},
-		{"bool", fnAppSpec("1", "true"), Target{}, "TargetVersion must be a version number"},
-		{"list", fnAppSpec("1", `["2"]`), Target{}, "TargetVersion must be a version number"},
-		{"map", fnAppSpec("1", `{"v":2}`), Target{}, "TargetVersion must be a version number"},
-		{"negative", fnAppSpec("1", "-2"), Target{}, "TargetVersion must be a version number"},
-		{"current version kept as written", fnAppSpec("0x1", "2"), Target{Name: "a", Alias: "live", CurrentVersion: "0x1", TargetVersion: "2"}, ""},
-		{"first deployment's current version 0", fnAppSpec(`"0"`, "1"), Target{Name: "a", Alias: "live", CurrentVersion: "0", TargetVersion: "1"}, ""},
-		{"target version 0", fnAppSpec("1", `"0"`), Target{}, "TargetVersion must be a version number"},
+			appSpecTarget{Name: "a", Alias: "live", TargetVersion: "2"}, ""},
+		{"leading zero (YAML octal 8)", fnAppSpec("1", "010"), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"quoted leading zero", fnAppSpec("1", `"010"`), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"hex (YAML 31)", fnAppSpec("1", "0x1F"), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"decimal fraction (float 1.1)", fnAppSpec("1", "1.10"), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"bool", fnAppSpec("1", "true"), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"list", fnAppSpec("1", `["2"]`), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"map", fnAppSpec("1", `{"v":2}`), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"negative", fnAppSpec("1", "-2"), appSpecTarget{}, "TargetVersion must be a version number"},
+		{"current version kept as written", fnAppSpec("0x1", "2"), appSpecTarget{Name: "a", Alias: "live", CurrentVersion: "0x1", TargetVersion: "2"}, ""},
+		{"first deployment's current version 0", fnAppSpec(`"0"`, "1"), appSpecTarget{Name: "a", Alias: "live", CurrentVersion: "0", TargetVersion: "1"}, ""},
+		{"target version 0", fnAppSpec("1", `"0"`), appSpecTarget{}, "TargetVersion must be a version number"},
 		{"duplicate key", `{"Resources":[{"a":{"Type":"AWS::Lambda::Function","Properties":{"Name":"a","Alias":"live","TargetVersion":"2","TargetVersion":"3"}}}]}`,
-			Target{}, "not JSON or YAML"},
+			appSpecTarget{}, "not JSON or YAML"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseAppSpec(tt.content)
+			got, err := parseAppSpec(tt.content)
 			if tt.problem == "" {
 				if err != nil || got != tt.want {
-					t.Errorf("ParseAppSpec = %+v, %v; want %+v", got, err, tt.want)
+					t.Errorf("parseAppSpec = %+v, %v; want %+v", got, err, tt.want)
 				}
 				return
 			}
 			if !errors.Is(err, ErrAppSpec) || !strings.Contains(err.Error(), tt.problem) {
-				t.Errorf("ParseAppSpec error = %v; want ErrAppSpec saying %q", err, tt.problem)
+				t.Errorf("parseAppSpec error = %v; want ErrAppSpec saying %q", err, tt.problem)
 			}
 		})
 	}
@@ -75,27 +75,27 @@ func TestParseAnswer(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString([]byte(failBody))
 	for _, tt := range []struct {
 		name, payload string
-		want          Answer
+		want          healthAnswer
 		ok            bool
 		problem       string
 	}{
-		{"v2 pass", `{"statusCode":200,"body":"{\"status\":\"pass\"}"}`, Answer{StatusCode: 200, Status: "pass"}, true, ""},
+		{"v2 pass", `{"statusCode":200,"body":"{\"status\":\"pass\"}"}`, healthAnswer{StatusCode: 200, Status: "pass"}, true, ""},
 		{"alb base64 fail", `{"statusCode":503,"statusDescription":"503 Service Unavailable","isBase64Encoded":true,"body":"` + b64 + `"}`,
-			Answer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}, false, ""},
-		{"200 without a health body", `{"statusCode":200,"body":"ok"}`, Answer{StatusCode: 200}, false, ""},
-		{"error document", `{"errorType":"Runtime.ExitError","errorMessage":"exit status 2"}`, Answer{}, false, "function error (Runtime.ExitError)"},
-		{"not an HTTP response", `null`, Answer{}, false, "not an HTTP response"},
+			healthAnswer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}, false, ""},
+		{"200 without a health body", `{"statusCode":200,"body":"ok"}`, healthAnswer{StatusCode: 200}, false, ""},
+		{"error document", `{"errorType":"Runtime.ExitError","errorMessage":"exit status 2"}`, healthAnswer{}, false, "function error (Runtime.ExitError)"},
+		{"not an HTTP response", `null`, healthAnswer{}, false, "not an HTTP response"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseAnswer([]byte(tt.payload))
+			got, err := parseAnswer([]byte(tt.payload))
 			if tt.problem != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.problem) {
-					t.Errorf("ParseAnswer error = %v; want %q", err, tt.problem)
+					t.Errorf("parseAnswer error = %v; want %q", err, tt.problem)
 				}
 				return
 			}
 			if err != nil || !reflect.DeepEqual(got, tt.want) || got.OK() != tt.ok {
-				t.Errorf("ParseAnswer = %+v (ok %v), %v; want %+v (ok %v)", got, got.OK(), err, tt.want, tt.ok)
+				t.Errorf("parseAnswer = %+v (ok %v), %v; want %+v (ok %v)", got, got.OK(), err, tt.want, tt.ok)
 			}
 		})
 	}
@@ -103,12 +103,12 @@ func TestParseAnswer(t *testing.T) {
 
 func TestRequestShapes(t *testing.T) {
 	for _, shape := range Shapes {
-		b, err := Request(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
+		b, err := readinessRequest(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
 		if err != nil || !strings.Contains(string(b), `"/health/ready"`) {
-			t.Errorf("Request(%s) = %s, %v", shape, b, err)
+			t.Errorf("readinessRequest(%s) = %s, %v", shape, b, err)
 		}
 		if shape != ShapeALB && !strings.Contains(string(b), "function:gate") {
-			t.Errorf("Request(%s) = %s; want the gate as the IAM caller", shape, b)
+			t.Errorf("readinessRequest(%s) = %s; want the gate as the IAM caller", shape, b)
 		}
 	}
 }
@@ -127,16 +127,16 @@ func TestRequestThroughHealthHandler(t *testing.T) {
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller)))
 	for _, shape := range Shapes {
 		t.Run(shape, func(t *testing.T) {
-			payload, _ := Request(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
+			payload, _ := readinessRequest(shape, DefaultPath, "arn:aws:lambda:us-east-1:1:function:gate")
 			out, err := adapter.Invoke(context.Background(), payload)
 			if err != nil {
 				t.Fatalf("Invoke: %v", err)
 			}
-			ans, err := ParseAnswer(out)
+			ans, err := parseAnswer(out)
 			if err != nil {
-				t.Fatalf("ParseAnswer(%s): %v", out, err)
+				t.Fatalf("parseAnswer(%s): %v", out, err)
 			}
-			want := Answer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}
+			want := healthAnswer{StatusCode: 503, Status: "fail", Failing: []string{"orders-db: connection refused"}}
 			if shape == ShapeALB {
 				want.Failing = nil
 			}

@@ -151,7 +151,7 @@ func New(hook string, deploy CodeDeployAPI, fn LambdaAPI, opts ...Option) (*Gate
 	case PathProblem(g.path) != "":
 		return nil, fmt.Errorf("path %s", PathProblem(g.path))
 	}
-	if _, err := Request(g.shape, g.path, ""); err != nil {
+	if _, err := readinessRequest(g.shape, g.path, ""); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -236,7 +236,7 @@ func (g *Gate) judge(ctx context.Context, deploymentID string) Verdict {
 	if content == "" {
 		return Verdict{Status: Failed, Reason: "the deployment has no AppSpec content (not a Lambda deployment)"}
 	}
-	target, err := ParseAppSpec(content)
+	target, err := parseAppSpec(content)
 	if err != nil {
 		return Verdict{Status: Failed, Reason: err.Error()}
 	}
@@ -244,7 +244,7 @@ func (g *Gate) judge(ctx context.Context, deploymentID string) Verdict {
 	if g.hook == AfterAllowTraffic {
 		v.Qualifier = target.Alias
 	}
-	payload, _ := Request(g.shape, g.path, principal(ctx))
+	payload, _ := readinessRequest(g.shape, g.path, principal(ctx))
 	wait := g.backoff
 	for v.Attempts < g.attempts {
 		v.Attempts++
@@ -274,7 +274,7 @@ func (g *Gate) judge(ctx context.Context, deploymentID string) Verdict {
 
 // ask invokes the version once and says why it may not take traffic, or
 // "" when it may.
-func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []byte) (Answer, string) {
+func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []byte) (healthAnswer, string) {
 	// The attempt is given its timeout, or what is left of ctx when that
 	// is less, and a timeout reports what it was given.
 	given := g.attemptTimeout
@@ -290,15 +290,15 @@ func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []by
 	})
 	switch {
 	case err != nil && actx.Err() != nil:
-		return Answer{}, "invoke: " + health.Classify(health.ErrTimeout, given)
+		return healthAnswer{}, "invoke: " + health.Classify(health.ErrTimeout, given)
 	case err != nil:
-		return Answer{}, "invoke: " + invokeClass(err)
+		return healthAnswer{}, "invoke: " + invokeClass(err)
 	case out.FunctionError != nil:
-		return Answer{}, "function error (" + aws.ToString(out.FunctionError) + ")"
+		return healthAnswer{}, "function error (" + aws.ToString(out.FunctionError) + ")"
 	}
-	ans, err := ParseAnswer(out.Payload)
+	ans, err := parseAnswer(out.Payload)
 	if err != nil {
-		return Answer{}, err.Error()
+		return healthAnswer{}, err.Error()
 	}
 	if !ans.OK() {
 		reason := fmt.Sprintf("%s answered %d", g.path, ans.StatusCode)

@@ -48,12 +48,12 @@ func PathProblem(path string) string {
 // logs tell the gate's requests apart.
 const UserAgent = "lambdahealth-gate/1"
 
-// Request returns the synthetic GET path event in shape. principal is put
+// readinessRequest returns the synthetic GET path event in shape. principal is put
 // where an IAM-authorized route puts its caller (API Gateway and Function
 // URLs; an ALB has none), because the gate is one: it is allowed to invoke
 // the function by IAM. With HEALTH_DETAILS=authorized that unlocks the
 // check outputs that the gate logs.
-func Request(shape, path, principal string) ([]byte, error) {
+func readinessRequest(shape, path, principal string) ([]byte, error) {
 	headers := map[string]string{"accept": "application/health+json", "user-agent": UserAgent}
 	switch shape {
 	case ShapeV2, ShapeURL:
@@ -95,9 +95,9 @@ func Request(shape, path, principal string) ([]byte, error) {
 	return nil, fmt.Errorf("event shape %q is not one of %s", shape, strings.Join(Shapes, ", "))
 }
 
-// Answer is what the gated function answered, read from its response in
+// healthAnswer is what the gated function answered, read from its response in
 // any of the shapes (they share statusCode, body and isBase64Encoded).
-type Answer struct {
+type healthAnswer struct {
 	StatusCode int
 	// Status is the health response's status: pass, warn, fail, or "" when
 	// the body is not a health response.
@@ -109,12 +109,12 @@ type Answer struct {
 
 // OK reports whether the answer lets the version take traffic: a 200 with
 // status pass or warn.
-func (a Answer) OK() bool {
+func (a healthAnswer) OK() bool {
 	return a.StatusCode == 200 && (a.Status == "pass" || a.Status == "warn")
 }
 
-// ParseAnswer reads a function's response payload.
-func ParseAnswer(payload []byte) (Answer, error) {
+// parseAnswer reads a function's response payload.
+func parseAnswer(payload []byte) (healthAnswer, error) {
 	var resp struct {
 		StatusCode      int    `json:"statusCode"`
 		Body            string `json:"body"`
@@ -126,19 +126,19 @@ func ParseAnswer(payload []byte) (Answer, error) {
 	case err == nil && resp.ErrorType != "":
 		// An error document (the emulator sends it without Lambda's
 		// X-Amz-Function-Error header); its message may hold anything.
-		return Answer{}, fmt.Errorf("function error (%s)", resp.ErrorType)
+		return healthAnswer{}, fmt.Errorf("function error (%s)", resp.ErrorType)
 	case err != nil || resp.StatusCode == 0:
-		return Answer{}, fmt.Errorf("the response is not an HTTP response of any trigger")
+		return healthAnswer{}, fmt.Errorf("the response is not an HTTP response of any trigger")
 	}
 	body := []byte(resp.Body)
 	if resp.IsBase64Encoded {
 		b, err := base64.StdEncoding.DecodeString(resp.Body)
 		if err != nil {
-			return Answer{}, fmt.Errorf("the response body is not valid base64")
+			return healthAnswer{}, fmt.Errorf("the response body is not valid base64")
 		}
 		body = b
 	}
-	a := Answer{StatusCode: resp.StatusCode}
+	a := healthAnswer{StatusCode: resp.StatusCode}
 	var doc struct {
 		Status string `json:"status"`
 		Checks map[string][]struct {

@@ -82,8 +82,8 @@ func TestDetect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := Detect(payload); got != tt.want || err != nil {
-			t.Errorf("Detect(%s) = %q, %v; want %q", tt.file, got, err, tt.want)
+		if got, err := detect(payload); got != tt.want || err != nil {
+			t.Errorf("detect(%s) = %q, %v; want %q", tt.file, got, err, tt.want)
 		}
 	}
 }

@@ -17,11 +17,11 @@ const (
 	TriggerALB          Trigger = "alb"
 )
 
-// Detect tells which trigger sent payload, by the event's own shape: ALB
+// detect tells which trigger sent payload, by the event's own shape: ALB
 // events have requestContext.elb; payload 2.0 events have version "2.0" and
 // requestContext.http, and come from a Function URL when their domain is a
 // lambda-url domain; payload 1.0 events have httpMethod.
-func Detect(payload []byte) (Trigger, error) {
+func detect(payload []byte) (Trigger, error) {
 	var ev anyEvent
 	if err := decode(payload, &ev); err != nil {
 		return "", err

@@ -24,12 +24,12 @@ type emfMetadata struct {
 	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
 }
 
-// WriteEMF writes the batch as CloudWatch Embedded Metric Format lines, one
+// writeEMF writes the batch as CloudWatch Embedded Metric Format lines, one
 // line per dimension set (the run, then each check), each a JSON object whose
 // _aws member carries the Timestamp (epoch milliseconds) and one
 // MetricDirective, and whose root members carry the dimension values and the
 // metric values.
-func WriteEMF(w io.Writer, namespace string, b Batch) error {
+func writeEMF(w io.Writer, namespace string, b Batch) error {
 	for _, group := range groupByCheck(b.Data) {
 		dims := []string{DimService, DimEnvironment}
 		line := map[string]any{DimService: b.Service, DimEnvironment: b.Environment}

@@ -65,7 +65,7 @@ func TestFromReport(t *testing.T) {
 func TestEMFSpecification(t *testing.T) {
 	var buf bytes.Buffer
 	b := FromReport("orders", "prod", at, 42*time.Millisecond, reportOf(2))
-	if err := WriteEMF(&buf, "ServiceHealth", b); err != nil {
+	if err := writeEMF(&buf, "ServiceHealth", b); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -200,7 +200,7 @@ func TestSplitBySize(t *testing.T) {
 	for range 900 {
 		b.Data = append(b.Data, Datum{Name: MetricSuccess, Check: long, Value: 1, Unit: UnitNone})
 	}
-	chunks := Split(b)
+	chunks := splitBatch(b)
 	if len(chunks) < 2 {
 		t.Fatalf("903 data with 1 KB dimensions fit %d chunk(s); want a split under 1 MB", len(chunks))
 	}

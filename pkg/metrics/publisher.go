@@ -132,7 +132,7 @@ func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
 // reached neither.
 func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 	if p.mode == ModeEMF || p.mode == ModeBoth {
-		if err := WriteEMF(p.emf, p.namespace, b); err != nil {
+		if err := writeEMF(p.emf, p.namespace, b); err != nil {
 			return &NotRecordedError{Err: err}
 		}
 		if p.mode == ModeEMF {
@@ -142,14 +142,14 @@ func (p *Publisher) Publish(ctx context.Context, b Batch) error {
 	actx, cancel := p.apiContext(ctx)
 	defer cancel()
 	var errs []error
-	for _, chunk := range Split(b) {
+	for _, chunk := range splitBatch(b) {
 		if _, err := p.api.PutMetricData(actx, p.input(chunk)); err != nil {
 			p.logger.WarnContext(ctx, "PutMetricData failed; writing the data as EMF",
 				slog.Int("datapoints", len(chunk.Data)), slog.String("error_type", fmt.Sprintf("%T", errors.Unwrap(err))))
 			if p.mode == ModeBoth {
 				continue // already written as EMF above
 			}
-			if err := WriteEMF(p.emf, p.namespace, chunk); err != nil {
+			if err := writeEMF(p.emf, p.namespace, chunk); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -171,9 +171,9 @@ func (p *Publisher) apiContext(ctx context.Context) (context.Context, context.Ca
 	return context.WithDeadline(ctx, end)
 }
 
-// Split cuts a batch into the fewest chunks that fit one PutMetricData call
+// splitBatch cuts a batch into the fewest chunks that fit one PutMetricData call
 // each (by count and by an estimate of the request size).
-func Split(b Batch) []Batch {
+func splitBatch(b Batch) []Batch {
 	var out []Batch
 	cur := Batch{Service: b.Service, Environment: b.Environment, Time: b.Time}
 	size := 0

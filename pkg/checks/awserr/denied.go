@@ -10,7 +10,7 @@ import (
 // ClassifyCall is Classify for one call of a check, which perm (the kind's
 // own IAM data, checks.Spec.Permissions) authorizes with action. A denied
 // call's class names what is missing, "access denied: dynamodb:DescribeTable
-// on table/orders": the action and the resource's short form (ShortResource),
+// on table/orders": the action and the resource's short form (shortResource),
 // never AWS's message, the account or the Region.
 func ClassifyCall(err error, perm checks.Permission, action string) error {
 	if Class(err) == health.ClassDenied {
@@ -24,7 +24,7 @@ func ClassifyCall(err error, perm checks.Permission, action string) error {
 // "access denied: ACTION" when the resource is not known.
 func DeniedClass(action, resource string) string {
 	class := health.ClassDenied + ": " + action
-	if short := ShortResource(resource); short != "" {
+	if short := shortResource(resource); short != "" {
 		class += " on " + short
 	}
 	return class
@@ -33,12 +33,12 @@ func DeniedClass(action, resource string) string {
 // kindOf names the resources of the services whose ARNs hold a bare name.
 var kindOf = map[string]string{"sqs": "queue ", "sns": "topic ", "s3": "bucket "}
 
-// ShortResource is an ARN's resource part, without the account and the
+// shortResource is an ARN's resource part, without the account and the
 // Region: "table/orders", "stream/clicks", "secret:orders/api-key", and
 // for the services whose ARNs hold a bare name "queue orders", "topic
 // events", "bucket assets/health-probe/*". A secret name's wildcard suffix
 // (-??????) is left out. "" for what is not an ARN.
-func ShortResource(arn string) string {
+func shortResource(arn string) string {
 	// Pseudo parameters hold "::"; none of them is part of the short form.
 	arn = strings.NewReplacer("${AWS::Partition}", "aws", "${AWS::Region}", "", "${AWS::AccountId}", "").Replace(arn)
 	parts := strings.SplitN(arn, ":", 6)

@@ -23,8 +23,8 @@ func TestShortResource(t *testing.T) {
 		{"", ""},
 		{"orders", ""},
 	} {
-		if got := ShortResource(tt.arn); got != tt.want {
-			t.Errorf("ShortResource(%q) = %q; want %q", tt.arn, got, tt.want)
+		if got := shortResource(tt.arn); got != tt.want {
+			t.Errorf("shortResource(%q) = %q; want %q", tt.arn, got, tt.want)
 		}
 	}
 }

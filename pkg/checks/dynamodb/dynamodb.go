@@ -201,9 +201,3 @@ func (p *prober) key(table *types.TableDescription) (map[string]types.AttributeV
 	}
 	return key, nil
 }
-
-// Classify gives a recognised DynamoDB error its safe class (awserr's
-// table: ResourceNotFoundException, ProvisionedThroughputExceededException,
-// ThrottlingException, AccessDeniedException); other errors are left to
-// health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

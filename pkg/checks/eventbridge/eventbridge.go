@@ -95,7 +95,3 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 		return health.Observation{}, nil
 	}), nil
 }
-
-// Classify gives a recognised EventBridge error its safe class (awserr's
-// table); other errors are left to health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

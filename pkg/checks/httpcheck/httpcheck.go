@@ -34,7 +34,7 @@ func New(c checks.Common, s Spec, client Doer) (health.Check, error) {
 	if expect == "" {
 		expect = DefaultExpectStatus
 	}
-	set, _ := ParseStatusSet(expect) // Validate has parsed it
+	set, _ := parseStatusSet(expect) // Validate has parsed it
 	if client == nil {
 		client = defaultClient
 	}
@@ -70,7 +70,7 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	req.Header.Set("User-Agent", "lambdahealth-check/1")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return health.Observation{}, Classify(err)
+		return health.Observation{}, classify(err)
 	}
 	defer resp.Body.Close()
 	// Read a little so the connection can be reused.
@@ -81,9 +81,9 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	return health.Observation{}, nil
 }
 
-// Classify strips the URL from a client error and keeps its cause, giving a
+// classify strips the URL from a client error and keeps its cause, giving a
 // failed TLS handshake its class.
-func Classify(err error) error {
+func classify(err error) error {
 	var uerr interface{ Unwrap() error }
 	if errors.As(err, &uerr) {
 		err = uerr.Unwrap()

@@ -92,13 +92,13 @@ func TestParseStatusSet(t *testing.T) {
 		{"99", false, false, true},
 	}
 	for _, tt := range tests {
-		set, err := ParseStatusSet(tt.in)
+		set, err := parseStatusSet(tt.in)
 		if (err != nil) != tt.wantErr {
-			t.Errorf("ParseStatusSet(%q) error = %v; want error %v", tt.in, err, tt.wantErr)
+			t.Errorf("parseStatusSet(%q) error = %v; want error %v", tt.in, err, tt.wantErr)
 			continue
 		}
 		if err == nil && (set.Contains(200) != tt.in200 || set.Contains(404) != tt.in404) {
-			t.Errorf("ParseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
+			t.Errorf("parseStatusSet(%q) contains 200=%v 404=%v; want %v %v", tt.in, set.Contains(200), set.Contains(404), tt.in200, tt.in404)
 		}
 	}
 }

@@ -37,7 +37,7 @@ func (s Spec) Validate() error {
 		p.Add("url", "required: an absolute http or https URL")
 	}
 	if s.ExpectStatus != "" {
-		if _, err := ParseStatusSet(s.ExpectStatus); err != nil {
+		if _, err := parseStatusSet(s.ExpectStatus); err != nil {
 			p.Add("expectStatus", "%v", err)
 		}
 	}
@@ -52,11 +52,11 @@ func (s Spec) Check(_ context.Context, c checks.Common, _ *checks.Env) (health.C
 	return New(c, s, nil)
 }
 
-// StatusSet is a set of accepted HTTP status codes.
-type StatusSet [][2]int
+// statusSet is a set of accepted HTTP status codes.
+type statusSet [][2]int
 
 // Contains reports whether code is in the set.
-func (s StatusSet) Contains(code int) bool {
+func (s statusSet) Contains(code int) bool {
 	for _, r := range s {
 		if code >= r[0] && code <= r[1] {
 			return true
@@ -65,9 +65,9 @@ func (s StatusSet) Contains(code int) bool {
 	return false
 }
 
-// ParseStatusSet parses "200", "200-399" or a comma-separated list of both.
-func ParseStatusSet(v string) (StatusSet, error) {
-	var set StatusSet
+// parseStatusSet parses "200", "200-399" or a comma-separated list of both.
+func parseStatusSet(v string) (statusSet, error) {
+	var set statusSet
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		lo, hi, isRange := strings.Cut(part, "-")

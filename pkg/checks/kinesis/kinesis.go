@@ -105,7 +105,3 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 		}
 	}), nil
 }
-
-// Classify gives a recognised Kinesis error its safe class (awserr's
-// table); other errors are left to health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

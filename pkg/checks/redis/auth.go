@@ -33,7 +33,7 @@ func (s Spec) Check(ctx context.Context, c checks.Common, env *checks.Env) (heal
 			return health.Check{}, err
 		}
 		host := strings.Split(s.Endpoint, ":")[0]
-		return New(c, s, IAMToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host)))
+		return New(c, s, iamToken(cfg.Credentials, cfg.Region, cacheName(host), s.User, isServerless(host)))
 	case s.AuthSecretARN != "":
 		client, err := sm.Client(env)
 		if err != nil {
@@ -124,11 +124,11 @@ func (s *secretToken) credentials(ctx context.Context) (string, string, error) {
 	return user, password, nil
 }
 
-// IAMToken returns Credentials that sign a new ElastiCache IAM
+// iamToken returns Credentials that sign a new ElastiCache IAM
 // authentication token for user on cache (its replication group or
 // serverless cache name) in region for each new connection: a SigV4
 // presigned "connect" request, valid for 15 minutes, for logging in.
-func IAMToken(creds aws.CredentialsProvider, region, cache, user string, serverless bool) Credentials {
+func iamToken(creds aws.CredentialsProvider, region, cache, user string, serverless bool) Credentials {
 	signer := v4.NewSigner()
 	return func(ctx context.Context) (string, string, error) {
 		q := url.Values{"Action": {"connect"}, "User": {user}, "X-Amz-Expires": {"900"}}

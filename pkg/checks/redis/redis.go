@@ -158,7 +158,7 @@ func New(c checks.Common, s Spec, credentials Credentials) (health.Check, error)
 	client := goredis.NewClient(opts)
 	return c.Check(health.ComponentDatastore, "", func(ctx context.Context) (health.Observation, error) {
 		if err := client.Ping(ctx).Err(); err != nil {
-			return health.Observation{}, fmt.Errorf("ping: %w", Classify(err))
+			return health.Observation{}, fmt.Errorf("ping: %w", classify(err))
 		}
 		return health.Observation{}, nil
 	}), nil
@@ -173,9 +173,9 @@ func (quiet) Printf(context.Context, string, ...any) {}
 
 var quietOnce sync.Once
 
-// Classify gives the Redis errors it recognises a safe class and returns
+// classify gives the Redis errors it recognises a safe class and returns
 // the others (network errors, deadlines) as they are, for health.Classify.
-func Classify(err error) error {
+func classify(err error) error {
 	var ce *health.ClassError
 	var cv *tls.CertificateVerificationError
 	var ua x509.UnknownAuthorityError

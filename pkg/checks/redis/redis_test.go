@@ -118,9 +118,9 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		// The client's errors are redis.Error values; a plain error stands for a network error.
-		err := Classify(redisError(tt.err.Error()))
+		err := classify(redisError(tt.err.Error()))
 		if got := health.Classify(err, time.Second); got != tt.want {
-			t.Errorf("Classify(%q) = %q; want %q", tt.err, got, tt.want)
+			t.Errorf("classify(%q) = %q; want %q", tt.err, got, tt.want)
 		}
 	}
 }
@@ -185,13 +185,13 @@ func TestIAMToken(t *testing.T) {
 		"clustercfg.orders.abc123.use1.cache.amazonaws.com": "orders/?Action=connect&User=health",
 		"orders.abc123.ng.0001.use1.cache.amazonaws.com":    "orders/?Action=connect&User=health",
 	} {
-		user, token, err := IAMToken(creds, "us-east-1", cacheName(host), "health", isServerless(host))(context.Background())
+		user, token, err := iamToken(creds, "us-east-1", cacheName(host), "health", isServerless(host))(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if user != "health" || !strings.HasPrefix(token, want) || !strings.Contains(token, "X-Amz-Signature=") ||
 			!strings.Contains(token, "X-Amz-Expires=900") || !strings.Contains(token, "%2Fus-east-1%2Felasticache%2Faws4_request") {
-			t.Errorf("IAMToken(%s) = %q, %q; want a presigned connect request starting %q", host, user, token, want)
+			t.Errorf("iamToken(%s) = %q, %q; want a presigned connect request starting %q", host, user, token, want)
 		}
 	}
 }

@@ -121,9 +121,3 @@ func (c *prober) newKey() (string, error) {
 }
 
 func strPtr(s string) *string { return &s }
-
-// Classify gives a recognised S3 error its safe class (S3's codes, such as
-// NoSuchBucket and SlowDown, are in awserr's table, and HeadBucket's
-// bodiless answers are classed by their status); other errors are left to
-// health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

@@ -59,7 +59,7 @@ func (s Spec) Permissions() []checks.Permission {
 // Check builds the check with the env's S3 client.
 func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health.Check, error) {
 	client, err := awscheck.Client(env, Type, func(cfg aws.Config, getenv func(string) string) *awss3.Client {
-		pathStyle := UsePathStyle(cfg, getenv)
+		pathStyle := usePathStyle(cfg, getenv)
 		return awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = pathStyle })
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health
 	return New(c, s, client)
 }
 
-// UsePathStyle reports whether S3 requests put the bucket in the path
+// usePathStyle reports whether S3 requests put the bucket in the path
 // (http://endpoint/bucket/key) rather than in the host name
 // (http://bucket.endpoint/key). AWS itself wants the host name, but an
 // emulator such as LocalStack on http://127.0.0.1:4566 can only be reached
@@ -77,7 +77,7 @@ func (s Spec) Check(_ context.Context, c checks.Common, env *checks.Env) (health
 // endpoint has been overridden (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or a
 // BaseEndpoint in the configuration); AWS_S3_USE_PATH_STYLE=false keeps
 // host-name addressing for an overridden endpoint that supports it.
-func UsePathStyle(cfg aws.Config, getenv func(string) string) bool {
+func usePathStyle(cfg aws.Config, getenv func(string) string) bool {
 	if v := getenv("AWS_S3_USE_PATH_STYLE"); v != "" {
 		on, err := strconv.ParseBool(v)
 		return err == nil && on

@@ -130,7 +130,3 @@ func stuck(out *awssm.DescribeSecretOutput, now time.Time) bool {
 	interval := time.Duration(*out.RotationRules.AutomaticallyAfterDays) * 24 * time.Hour
 	return now.Sub(*last) > interval+RotationGrace
 }
-
-// Classify gives a recognised Secrets Manager error its safe class
-// (awserr's table); other errors are left to health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

@@ -134,7 +134,3 @@ func anyConfirmed(ctx context.Context, client API, topic string) (bool, error) {
 		in.NextToken = out.NextToken
 	}
 }
-
-// Classify gives a recognised SNS error its safe class (awserr's table);
-// other errors are left to health.Classify.
-func Classify(err error) error { return awserr.Classify(err) }

@@ -75,7 +75,7 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	}
 	n, err := c.depth(ctx, c.queueURL)
 	if err != nil {
-		return health.Observation{}, fmt.Errorf("queue: %w", Classify(err, "", c.perms[0]))
+		return health.Observation{}, fmt.Errorf("queue: %w", classify(err, "", c.perms[0]))
 	}
 	obs := health.Observation{Value: n, Unit: Unit}
 	var warnings []string
@@ -90,7 +90,7 @@ func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 			d.err = ctx.Err()
 		}
 		if d.err != nil {
-			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", Classify(d.err, "dead-letter queue: ", c.perms[1]))
+			return health.Observation{}, fmt.Errorf("dead-letter queue: %w", classify(d.err, "dead-letter queue: ", c.perms[1]))
 		}
 		if d.n > 0 {
 			warnings = append(warnings, fmt.Sprintf("dead-letter queue holds %d messages", d.n))
@@ -123,10 +123,10 @@ func (c *prober) depth(ctx context.Context, url string) (int64, error) {
 	return n, nil
 }
 
-// Classify gives a recognised SQS error its safe class, prefixed to say
+// classify gives a recognised SQS error its safe class, prefixed to say
 // which queue it concerns; a denied call names the action and the queue of
 // perm (awserr.DeniedClass). Other errors are left to health.Classify.
-func Classify(err error, prefix string, perm checks.Permission) error {
+func classify(err error, prefix string, perm checks.Permission) error {
 	var missing *types.QueueDoesNotExist
 	class := awserr.Class(err)
 	if errors.As(err, &missing) {
