@@ -6,13 +6,14 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
-// envMaintenance is the planned maintenance windows' variable.
-const envMaintenance = "HEALTH_MAINTENANCE"
+// EnvMaintenance is the planned maintenance windows' variable: a JSON array
+// that maintenance.Parse reads.
+const EnvMaintenance = "HEALTH_MAINTENANCE"
 
 // loadMaintenance parses HEALTH_MAINTENANCE, one FieldError per problem,
 // each naming the field: "HEALTH_MAINTENANCE[1].end: before start".
 func loadMaintenance(getenv Getenv) ([]maintenance.Window, []error) {
-	windows, err := maintenance.Parse(getenv(envMaintenance))
+	windows, err := maintenance.Parse(getenv(EnvMaintenance))
 	if err == nil {
 		return windows, nil
 	}
@@ -20,7 +21,7 @@ func loadMaintenance(getenv Getenv) ([]maintenance.Window, []error) {
 	for _, e := range unjoin(err) {
 		var fe *maintenance.FieldError
 		if errors.As(e, &fe) {
-			errs = append(errs, &FieldError{Field: envMaintenance + fe.Path, Problem: fe.Problem})
+			errs = append(errs, &FieldError{Field: EnvMaintenance + fe.Path, Problem: fe.Problem})
 		}
 	}
 	return nil, errs
