@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
@@ -18,12 +17,10 @@ import (
 // shows the banner, and readiness still answers 503 for a dependency that
 // is down. The window is set around the real clock, hours wide: no wait.
 func TestMaintenanceWindowCoversNow(t *testing.T) {
-	now := time.Now().UTC().Truncate(time.Second)
-	end := now.Add(2 * time.Hour).Format(time.RFC3339)
+	windows, wantNote := testenv.MaintenanceNow()
 	env := map[string]string{
-		"HEALTH_CHECKS": `[{"name":"db","type":"tcp","address":"` + testenv.ClosedPort(t) + `","timeout":"300ms"}]`,
-		"HEALTH_MAINTENANCE": `[{"cron":"0 0 1 1 *","duration":"1h","reason":"new year"},` +
-			`{"start":"` + now.Add(-time.Hour).Format(time.RFC3339) + `","end":"` + end + `","reason":"database upgrade"}]`,
+		"HEALTH_CHECKS":       `[{"name":"db","type":"tcp","address":"` + testenv.ClosedPort(t) + `","timeout":"300ms"}]`,
+		config.EnvMaintenance: windows,
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -33,7 +30,6 @@ func TestMaintenanceWindowCoversNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantNote := "maintenance until " + end + ": database upgrade"
 	for _, path := range []string{"/health/ready", "/health"} {
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))

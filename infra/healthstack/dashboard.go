@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
@@ -30,6 +31,8 @@ func (b *builder) dashboard(health, canary awslambda.Function) {
 		"Env":              jsii.String(EnvironmentDimension(b.p.Environment)),
 		"HealthFunction":   health.FunctionName(),
 		"CanaryFunction":   canary.FunctionName(),
+		"SloName":          awscdk.Fn_Sub(jsii.String(SLONameTemplate), nil),
+		"SloTarget":        jsii.String(strconv.FormatFloat(b.p.SLOTarget, 'f', -1, 64)),
 	}
 	for _, child := range *b.stack.Node().Children() {
 		if alarm, ok := child.(awscloudwatch.CfnAlarm); ok {
@@ -54,8 +57,10 @@ func (b *builder) dashboard(health, canary awslambda.Function) {
 // DashboardBody is the dashboard as CloudWatch's dashboard body structure,
 // with Fn::Sub variables for what is known only at deploy time:
 // ${MetricsNamespace}, ${ServiceName}, ${Env} (the Environment dimension),
-// ${HealthFunction}, ${CanaryFunction} and ${AWS::Region}. alarms are the
-// alarm ARNs (or variables) of the alarm-status widget.
+// ${HealthFunction}, ${CanaryFunction}, ${SloName}, ${SloTarget} and
+// ${AWS::Region}. alarms are the alarm ARNs (or variables) of the
+// alarm-status widget. The SLO's graph is empty when the canary runs less
+// often than MaxSLOPeriod (no SLO).
 func DashboardBody(alarms []string) map[string]any {
 	canary := func(name, stat, label string) []any {
 		return []any{"${MetricsNamespace}", name, metrics.DimService, "${ServiceName}", metrics.DimEnvironment, "${Env}",
@@ -88,6 +93,7 @@ func DashboardBody(alarms []string) map[string]any {
 		graph(0, 0, 12, "${ServiceName} (${Env}): canary Success and Degraded", []any{
 			canary(metrics.MetricSuccess, "Minimum", "Success (0 = a critical check failed)"),
 			canary(metrics.MetricDegraded, "Maximum", "Degraded (1 = warn)"),
+			canary(metrics.MetricInMaintenance, "Maximum", "InMaintenance (1 = in a window or switched on)"),
 		}, unit),
 		map[string]any{"type": "alarm", "x": 12, "y": 0, "width": 12, "height": 6, "properties": map[string]any{
 			"title": "Alarms", "alarms": alarmList,
@@ -105,6 +111,12 @@ func DashboardBody(alarms []string) map[string]any {
 		graph(16, 12, 8, "Canary: errors", []any{
 			lambda("${CanaryFunction}", "Errors", "Sum", "Errors"),
 			lambda("${CanaryFunction}", "Invocations", "Sum", "Invocations"),
+		}, nil),
+		graph(0, 18, 12, "SLO ${SloName}: attainment and remaining error budget (%)", []any{
+			[]any{SLONamespace, MetricAttainmentRate, DimSLOName, "${SloName}",
+				map[string]any{"id": "attainment", "stat": "Average", "label": "Attainment (goal ${SloTarget})"}},
+			[]any{map[string]any{"id": "budget", "label": "Remaining error budget",
+				"expression": "100 * (attainment - ${SloTarget}) / (100 - ${SloTarget})"}},
 		}, nil),
 	}}
 }

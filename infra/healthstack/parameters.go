@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
 // ParameterNames lists the parameters of template.yaml, in the template's
@@ -19,8 +20,8 @@ import (
 // keys (-c Name=value).
 var ParameterNames = []string{
 	"ServiceName", "EnvironmentName", "ServiceVersion", "Budget", "CacheTtl", "Details",
-	"TokenSecretArn", "DrainParameterName", "ChecksJson", "ChecksParameterName", "MetricsNamespace", "MetricsMode",
-	"CanarySchedule", "DeploymentType", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
+	"TokenSecretArn", "DrainParameterName", "MaintenanceWindows", "ChecksJson", "ChecksParameterName", "MetricsNamespace", "MetricsMode",
+	"CanarySchedule", "SloTarget", "SloDays", "DeploymentType", "LogRetentionDays", "SubnetIds", "SecurityGroupIds", "QueueArns",
 	"BucketName", "ProbePrefix", "DbUserArns", "SecretArns", "TableArns", "TableProbeArns", "TopicArns",
 	"StreamArns", "EventBusArns", "DescribedSecretArns", "CacheArns",
 	"AlarmEmail", "AlarmTopicArn", "RestApi", "FunctionUrlAuthType", "AlbListenerArn", "AlbRulePriority",
@@ -61,6 +62,20 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	p.Details = DetailsMode(str("Details"))
 	p.TokenSecretARN = str("TokenSecretArn")
 	p.DrainParameter = str("DrainParameterName")
+	if v := str("MaintenanceWindows"); v != "" {
+		// The functions' own parser: a bad field fails synth naming it.
+		windows, err := maintenance.Parse(v)
+		for _, e := range unjoin(err) {
+			if e != nil {
+				bad("MaintenanceWindows", "%v", e)
+			}
+		}
+		// As a user writes them: the exported fields only.
+		for _, w := range windows {
+			p.MaintenanceWindows = append(p.MaintenanceWindows, maintenance.Window{
+				Start: w.Start, End: w.End, Cron: w.Cron, Duration: w.Duration, Reason: w.Reason})
+		}
+	}
 	if v := str("ChecksJson"); v != "" {
 		// The functions' own parser and validator: a bad field fails synth
 		// with the message the functions would print at start-up.
@@ -76,6 +91,14 @@ func PropsFromParameters(params map[string]string) (HealthProps, error) {
 	p.MetricsNamespace = str("MetricsNamespace")
 	p.Metrics = MetricsMode(str("MetricsMode"))
 	p.CanarySchedule = str("CanarySchedule")
+	if v := str("SloTarget"); v != "" {
+		target, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			bad("SloTarget", "%q is not a number", v)
+		}
+		p.SLOTarget = target
+	}
+	p.SLODays = num("SloDays")
 	p.DeploymentType = str("DeploymentType")
 	if days := num("LogRetentionDays"); days != 0 {
 		r, ok := retentionFor(days)

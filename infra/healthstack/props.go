@@ -14,6 +14,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
@@ -96,9 +97,15 @@ type HealthProps struct {
 	// of the secret holding the details token; health function only.
 	TokenSecretARN string
 	// DrainParameter is HEALTH_DRAIN_PARAMETER (DrainParameterName), the name
-	// of the SSM parameter whose value "drain" fails readiness; health function
-	// only.
+	// of the SSM parameter whose value "drain" fails readiness and whose value
+	// "maintenance" is ad-hoc maintenance; both functions read it (the canary
+	// for InMaintenance), and get ssm:GetParameter on it alone.
 	DrainParameter string
+	// MaintenanceWindows is HEALTH_MAINTENANCE (MaintenanceWindows), for both
+	// functions: fixed windows (Start, End) or recurring ones (Cron, a 5-field
+	// UTC expression, and Duration), each with its Reason; validated as the
+	// functions validate them. Default none.
+	MaintenanceWindows []maintenance.Window
 	// Checks is HEALTH_CHECKS (ChecksJson), in the specs of the check kinds
 	// (pkg/checks/<kind>), validated as the functions validate them at
 	// start-up. Default none ("[]"). Every critical check (Critical nil or
@@ -180,6 +187,13 @@ type HealthProps struct {
 	EventBusARNs        []string
 	DescribedSecretARNs []string
 	CacheARNs           []string
+
+	// SLOTarget is the SLO's attainment goal in percent (SloTarget), over a
+	// rolling SLODays days (SloDays). Defaults DefaultSLOTarget and
+	// DefaultSLODays. The SLO exists when the canary runs at least every
+	// MaxSLOPeriod (HasSLO).
+	SLOTarget float64
+	SLODays   int
 
 	// AlarmEmail is subscribed to the alarm topic (AlarmEmail).
 	AlarmEmail string
@@ -298,6 +312,12 @@ func (p HealthProps) withDefaults() HealthProps {
 	if p.ALBRulePriority == 0 {
 		p.ALBRulePriority = DefaultALBRulePriority
 	}
+	if p.SLOTarget == 0 {
+		p.SLOTarget = DefaultSLOTarget
+	}
+	if p.SLODays == 0 {
+		p.SLODays = DefaultSLODays
+	}
 	if p.AssetDir == "" {
 		p.AssetDir = DefaultAssetDir
 	}
@@ -349,6 +369,26 @@ func (p HealthProps) Validate() error {
 	}
 	if p.ChecksFile && p.ChecksParameter != "" {
 		bad("ChecksFile", "set either ChecksFile or ChecksParameter, not both")
+	}
+	if p.SLOTarget < MinSLOTarget || p.SLOTarget > MaxSLOTarget {
+		bad("SLOTarget", "%g is not a percentage from %g to %g", p.SLOTarget, MinSLOTarget, MaxSLOTarget)
+	}
+	if p.SLODays < 1 || p.SLODays > MaxSLODays {
+		bad("SLODays", "%d is not from 1 to %d", p.SLODays, MaxSLODays)
+	}
+	// The functions' own parser, with their messages: a window that
+	// Format writes and Parse refuses names its field.
+	if raw, err := maintenance.Format(p.MaintenanceWindows); err != nil {
+		bad("MaintenanceWindows", "%v", err)
+	} else if _, err := maintenance.Parse(raw); err != nil {
+		for _, e := range unjoin(err) {
+			var fe *maintenance.FieldError
+			if errors.As(e, &fe) {
+				bad("MaintenanceWindows"+fe.Path, "%s", fe.Problem)
+				continue
+			}
+			bad("MaintenanceWindows", "%v", e)
+		}
 	}
 	p.resourceProblems(bad)
 	errs = append(errs, p.Route53.problems()...)

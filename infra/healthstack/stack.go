@@ -23,6 +23,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
@@ -158,8 +159,9 @@ func allow(actions []string, resources ...string) awsiam.PolicyStatement {
 	})
 }
 
-// environment is both functions' environment; the health function also gets
-// the readiness-only controls (token secret, drain parameter).
+// environment is both functions' environment, the drain parameter included
+// (the canary reads its value maintenance); the health function also gets
+// the token secret.
 func (b *builder) environment(health bool) *map[string]*string {
 	p := b.p
 	checks, err := ChecksJSON(p.Checks)
@@ -190,9 +192,14 @@ func (b *builder) environment(health bool) *map[string]*string {
 	}
 	set(config.EnvEnvironment, p.Environment)
 	set(config.EnvVersion, p.Version)
+	set(config.EnvDrainParameter, p.DrainParameter)
+	windows, err := maintenance.Format(p.MaintenanceWindows)
+	if err != nil {
+		panic(err)
+	}
+	set(config.EnvMaintenance, windows)
 	if health {
 		set(config.EnvTokenSecretARN, p.TokenSecretARN)
-		set(config.EnvDrainParameter, p.DrainParameter)
 	}
 	return &env
 }
@@ -230,6 +237,10 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 	}
 	if b.p.ChecksParameter != "" {
 		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.ChecksParameter)))
+	}
+	// Readiness reads "drain", the canary "maintenance": that one parameter.
+	if b.p.DrainParameter != "" {
+		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.DrainParameter)))
 	}
 	return s
 }
@@ -395,9 +406,6 @@ func (b *builder) healthFunction() awslambda.Function {
 	var statements []awsiam.PolicyStatement
 	if p.TokenSecretARN != "" {
 		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
-	}
-	if p.DrainParameter != "" {
-		statements = append(statements, allow([]string{"ssm:GetParameter"}, parameterARN(p.DrainParameter)))
 	}
 	role := b.role("HealthFunctionRole", "health", logGroup, statements, b.checkGrantsPolicies()...)
 	return b.function("HealthFunction", "health",
@@ -584,23 +592,19 @@ func dimension(name string, value *string) *awscloudwatch.CfnAlarm_DimensionProp
 }
 
 // alarms: the overall Success, each critical check's Success (every check
-// in Checks unless it says critical: false), and the canary's own invocation
-// errors. It returns the service's alarms (Success, then each check's): the
+// in Checks unless it says critical: false), the canary's own invocation
+// errors, InMaintenance, and (HasSLO) the SLO's burn rates. None of them
+// notifies: with an alarm topic, one composite alarm on all but
+// InMaintenance does, suppressed while InMaintenance is in ALARM. It
+// returns the service's alarms (Success, then each check's): the
 // deployment's rollback alarms.
 func (b *builder) alarms(canary awslambda.Function) []awscloudwatch.CfnAlarm {
 	p := b.p
-	var actions *[]*string
-	if topic := b.alarmTopic(); topic != nil {
-		actions = &[]*string{topic}
-	}
 	// Validate has refused a schedule without an interval.
 	period, _ := SuccessAlarmPeriod(p.CanarySchedule)
 	errorsPeriod, _ := ErrorsAlarmPeriod(p.CanarySchedule)
 	success := func(id, desc, check string) awscloudwatch.CfnAlarm {
-		dims := []any{
-			dimension(metrics.DimService, jsii.String(p.Service)),
-			dimension(metrics.DimEnvironment, jsii.String(EnvironmentDimension(p.Environment))),
-		}
+		dims := b.serviceDimensions()
 		if check != "" {
 			dims = append(dims, dimension(metrics.DimCheck, jsii.String(check)))
 		}
@@ -616,8 +620,6 @@ func (b *builder) alarms(canary awslambda.Function) []awscloudwatch.CfnAlarm {
 			Threshold:          jsii.Number(1),
 			ComparisonOperator: jsii.String("LessThanThreshold"),
 			TreatMissingData:   jsii.String("breaching"),
-			AlarmActions:       anySlice(actions),
-			OkActions:          anySlice(actions),
 		})
 	}
 	overall := success("SuccessAlarm", p.Service+" is unhealthy: the canary's Success was below 1 (a critical check failed) "+
@@ -643,20 +645,15 @@ func (b *builder) alarms(canary awslambda.Function) []awscloudwatch.CfnAlarm {
 		Threshold:          jsii.Number(1),
 		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
 		TreatMissingData:   jsii.String("notBreaching"),
-		AlarmActions:       anySlice(actions),
-		OkActions:          anySlice(actions),
 	})
 	b.output("CanaryErrorsAlarmName", "Alarm on the canary's invocation errors.", errorsAlarm.Ref())
+	suppressor := b.inMaintenanceAlarm(period)
+	notify := append(append([]awscloudwatch.CfnAlarm{}, service...), errorsAlarm)
+	if HasSLO(p.CanarySchedule) {
+		notify = append(notify, b.slo(period)...)
+	}
+	if topic := b.alarmTopic(); topic != nil {
+		b.notifyingAlarm(topic, notify, suppressor, period)
+	}
 	return service
-}
-
-func anySlice(s *[]*string) *[]any {
-	if s == nil {
-		return nil
-	}
-	out := make([]any, len(*s))
-	for i, v := range *s {
-		out[i] = v
-	}
-	return &out
 }

@@ -32,6 +32,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
+	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
@@ -55,6 +57,10 @@ func fullProps() HealthProps {
 		Details:        DetailsAlways,
 		TokenSecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
 		DrainParameter: "/orders/prod/drain",
+		MaintenanceWindows: []maintenance.Window{
+			{Start: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC), Reason: "database upgrade"},
+			{Cron: "0 3 * * 0", Duration: 2 * time.Hour, Reason: "weekly patching"},
+		},
 		Checks: []Check{
 			Check{Common: checks.Common{Name: "orders-db", Timeout: checks.Duration(800 * time.Millisecond)}, Spec: postgres.Spec{Spec: rds.Spec{Host: "orders.cluster-abc.us-east-1.rds.amazonaws.com", Port: 5432, User: "health", Database: "orders", IAMAuth: true, TLS: "verify-full"}}},
 			Check{Common: checks.Common{Name: "ledger-db"}, Spec: mysql.Spec{Spec: rds.Spec{Host: "ledger.cluster-def.us-east-1.rds.amazonaws.com", Database: "ledger", SecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ledger/health-XyZ123"}}},
@@ -74,6 +80,8 @@ func fullProps() HealthProps {
 		MetricsNamespace: "Orders/Health",
 		Metrics:          MetricsBoth,
 		CanarySchedule:   "rate(2 minutes)",
+		SLOTarget:        99.5,
+		SLODays:          28,
 		LogRetention:     awslogs.RetentionDays_TWO_WEEKS,
 		SubnetIDs:        []string{"subnet-0123456789abcdef0", "subnet-0fedcba9876543210"},
 		SecurityGroupIDs: []string{"sg-0123456789abcdef0"},
@@ -240,10 +248,13 @@ func TestFullStackFunctions(t *testing.T) {
 		"HEALTH_SERVICE": "orders", "HEALTH_ENVIRONMENT": "prod", "HEALTH_VERSION": "1.4.2",
 		"HEALTH_BUDGET": "1.5s", "HEALTH_CACHE_TTL": "0s", "HEALTH_DETAILS": "always", "HEALTH_CHECKS": checks,
 		"HEALTH_METRICS_NAMESPACE": "Orders/Health", "HEALTH_METRICS": "both", "GOGC": GOGC,
+		// Both read the drain parameter (the canary for its value maintenance) and the windows.
+		config.EnvDrainParameter: "/orders/prod/drain",
+		config.EnvMaintenance: `[{"start":"2026-12-07T00:00:00Z","end":"2026-12-07T02:00:00Z","reason":"database upgrade"},` +
+			`{"cron":"0 3 * * 0","duration":"2h0m0s","reason":"weekly patching"}]`,
 	}
 	healthEnv := map[string]any{
-		"HEALTH_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
-		"HEALTH_DRAIN_PARAMETER":  "/orders/prod/drain",
+		config.EnvTokenSecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
 	}
 	for k, v := range common {
 		healthEnv[k] = v
@@ -383,7 +394,9 @@ type alarm struct {
 	threshold, period, evaluation, datapoints             float64
 }
 
-func (a alarm) check(t *testing.T, tmpl assertions.Template, actions any) {
+// check asserts the alarm's properties, and that it notifies nobody: the
+// composite alarm NotifyingAlarm does (TestNotifyingAlarm).
+func (a alarm) check(t *testing.T, tmpl assertions.Template) {
 	t.Helper()
 	r, ok := resources(tmpl, "AWS::CloudWatch::Alarm")[a.id]
 	if !ok {
@@ -400,7 +413,7 @@ func (a alarm) check(t *testing.T, tmpl assertions.Template, actions any) {
 		"Namespace": a.namespace, "MetricName": a.metric, "Dimensions": dims, "Statistic": a.statistic,
 		"Period": a.period, "EvaluationPeriods": a.evaluation, "DatapointsToAlarm": a.datapoints,
 		"Threshold": a.threshold, "ComparisonOperator": a.comparison, "TreatMissingData": a.missing,
-		"AlarmActions": actions, "OKActions": actions,
+		"AlarmActions": nil, "OKActions": nil,
 	}
 	for k, w := range want {
 		if got := p[k]; !reflect.DeepEqual(got, w) {
@@ -426,10 +439,9 @@ func canaryErrorsAlarm(canary string) alarm {
 
 func TestFullStackAlarms(t *testing.T) {
 	tmpl := synth(t, fullProps())
-	topic, _ := one(t, tmpl, "AWS::SNS::Topic", "AlarmTopic")
-	actions := []any{map[string]any{"Ref": topic}}
 	canary, _ := one(t, tmpl, "AWS::Lambda::Function", "CanaryFunction")
-	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6))
+	// Success, 4 critical checks, canary errors, InMaintenance, 2 burn rates.
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(9))
 	alarms := []alarm{successAlarm("SuccessAlarm", "orders", "prod", ""), canaryErrorsAlarm(canary)}
 	// jobs and payments say critical: false.
 	critical := fullProps().CriticalCheckNames()
@@ -444,13 +456,15 @@ func TestFullStackAlarms(t *testing.T) {
 			a.namespace = "Orders/Health"
 			a.period = 120 // rate(2 minutes): one period per run
 		}
-		t.Run(a.id, func(t *testing.T) { a.check(t, tmpl, actions) })
+		t.Run(a.id, func(t *testing.T) { a.check(t, tmpl) })
 	}
+	topic, _ := one(t, tmpl, "AWS::SNS::Topic", "AlarmTopic")
 	tmpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{
 		"Protocol": "email", "Endpoint": "oncall@example.com", "TopicArn": map[string]any{"Ref": topic},
 	})
 	for _, out := range []string{"HttpApiUrl", "RestApiUrl", "FunctionUrl", "TargetGroupArn", "HealthFunctionName",
-		"CanaryFunctionName", "SuccessAlarmName", "CanaryErrorsAlarmName", "CheckAlarm1Name", "CheckAlarm4Name", "AlarmTopicArn"} {
+		"CanaryFunctionName", "SuccessAlarmName", "CanaryErrorsAlarmName", "CheckAlarm1Name", "CheckAlarm4Name", "AlarmTopicArn",
+		"InMaintenanceAlarmName", "SloName", "NotifyingAlarmName"} {
 		tmpl.HasOutput(jsii.String(out), map[string]any{})
 	}
 }
@@ -485,12 +499,13 @@ func TestFullStackGrants(t *testing.T) {
 		"Allow events:DescribeEventBus on arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/orders",
 		"Allow events:DescribeEventBus on arn:aws:events:us-east-1:123456789012:event-bus/orders",
 		"Allow secretsmanager:DescribeSecret on arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/api-key-AbCdEf",
+		// The drain parameter: readiness reads "drain", the canary "maintenance".
+		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orders/prod/drain",
 	}
 	health := append([]string{
 		"Allow logs:CreateLogStream on ${HealthLogGroup.Arn}",
 		"Allow logs:PutLogEvents on ${HealthLogGroup.Arn}",
 		"Allow secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
-		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orders/prod/drain",
 	}, shared...)
 	canary := append([]string{
 		"Allow logs:CreateLogStream on ${CanaryLogGroup.Arn}",
@@ -571,9 +586,9 @@ func TestMinimalStack(t *testing.T) {
 		}
 	}
 
-	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(2))
-	successAlarm("SuccessAlarm", "health", "default", "").check(t, tmpl, nil)
-	canaryErrorsAlarm(canary).check(t, tmpl, nil)
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(5)) // and InMaintenance, 2 burn rates
+	successAlarm("SuccessAlarm", "health", "default", "").check(t, tmpl)
+	canaryErrorsAlarm(canary).check(t, tmpl)
 	for _, typ := range []string{"AWS::ApiGateway::RestApi", "AWS::Lambda::Url", "AWS::ElasticLoadBalancingV2::TargetGroup",
 		"AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"} {
 		tmpl.ResourceCountIs(jsii.String(typ), jsii.Number(0))
@@ -616,6 +631,7 @@ func TestTopicEMFStack(t *testing.T) {
 		"Allow logs:PutLogEvents on ${CanaryLogGroup.Arn}",
 		"Allow s3:ListBucket on arn:${AWS::Partition}:s3:::billing-reports",
 		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-checks",
+		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/billing-drain",
 	}
 	if got := grants(t, tmpl, role); !reflect.DeepEqual(got, want) {
 		t.Errorf("canary grants (emf: no PutMetricData):\n got %q\nwant %q", got, want)
@@ -642,10 +658,12 @@ func TestTopicEMFStack(t *testing.T) {
 	tmpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{
 		"Protocol": "email", "Endpoint": "billing@example.com", "TopicArn": props.AlarmTopicARN,
 	})
-	actions := []any{props.AlarmTopicARN}
 	a := successAlarm("CheckAlarm1", "billing", "default", "reports")
 	a.period = 300 // rate(5 minutes)
-	a.check(t, tmpl, actions)
+	a.check(t, tmpl)
+	tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::CompositeAlarm"), map[string]any{
+		"AlarmActions": []any{props.AlarmTopicARN}, "OKActions": []any{props.AlarmTopicARN},
+	})
 	tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Url"), map[string]any{"AuthType": "AWS_IAM"})
 	for id, r := range resources(tmpl, "AWS::Lambda::Permission") {
 		if p := r["Properties"].(map[string]any); p["Principal"] == "*" {
@@ -677,10 +695,11 @@ func TestAlarmPerCriticalCheck(t *testing.T) {
 		t.Fatalf("CriticalCheckNames() = %q; want %q", got, want)
 	}
 	tmpl := synth(t, props)
-	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(2+len(want))))
+	// Success, canary errors, InMaintenance, 2 burn rates, and one per critical check.
+	tmpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(float64(5+len(want))))
 	for i, name := range want {
 		id := fmt.Sprintf("CheckAlarm%d", i+1)
-		successAlarm(id, "health", "default", name).check(t, tmpl, nil)
+		successAlarm(id, "health", "default", name).check(t, tmpl)
 		tmpl.HasOutput(jsii.String(id+"Name"), map[string]any{})
 	}
 	for id, r := range resources(tmpl, "AWS::CloudWatch::Alarm") {

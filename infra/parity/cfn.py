@@ -258,6 +258,8 @@ def _names(resources):
         "AWS::ElasticLoadBalancingV2::TargetGroup": "targetgroup",
         "AWS::Events::Rule": "schedule",
         "AWS::KMS::Key": "alarmtopickey",
+        "AWS::ApplicationSignals::ServiceLevelObjective": "slo",
+        "AWS::CloudWatch::CompositeAlarm": "compositealarm",
     }
     for lid, r in resources.items():
         if r["Type"] in singles:
@@ -276,8 +278,10 @@ def _names(resources):
         if r["Type"] == "AWS::CloudWatch::Alarm":
             p = r["Properties"]
             dims = {d["Name"]: d["Value"] for d in p.get("Dimensions", [])}
-            names[lid] = "alarm:%s/%s%s" % (p.get("Namespace"), p.get("MetricName"),
-                                            "[" + dims["Check"] + "]" if "Check" in dims else "")
+            # A per-check alarm says its check ([check]), a burn-rate alarm its window.
+            names[lid] = "alarm:%s/%s%s%s" % (p.get("Namespace"), p.get("MetricName"),
+                                              "[" + dims["Check"] + "]" if "Check" in dims else "",
+                                              "/%smin" % dims["BurnRateWindowMinutes"] if "BurnRateWindowMinutes" in dims else "")
     for lid in resources:
         names.setdefault(lid, "other:" + lid)
     return names
@@ -309,6 +313,15 @@ def _num(v):
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return v
+
+
+def _deep_nums(node):
+    """node with every number-like leaf as a number (SAM's Number parameters are text)."""
+    if isinstance(node, dict):
+        return {k: _deep_nums(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_deep_nums(v) for v in node]
+    return _num(node)
 
 
 def _nums(d):
@@ -548,6 +561,24 @@ def model(template, parameter_values):
             "OKActions": sorted(p.get("OKActions", [])),
         })
     m["alarms"] = sorted(alarms, key=lambda a: json.dumps(a, sort_keys=True))
+
+    # Composite alarms: the rule as the set of alarms it ORs (both forms write
+    # ALARM("<name>") OR ...), numbers as numbers.
+    composites = []
+    for lid, r in of("AWS::CloudWatch::CompositeAlarm"):
+        p = dict(r["Properties"])
+        p.pop("AlarmDescription", None)
+        rule = p.pop("AlarmRule")
+        terms = rule.split(" OR ")
+        if not all(re.fullmatch(r'ALARM\("<[^"]*>"\)', t) for t in terms):
+            raise AssertionError("composite alarm %s: rule %r is not ALARM(...) OR ..." % (lid, rule))
+        p["AlarmRule"] = sorted(t[len('ALARM("'):-len('")')] for t in terms)
+        composites.append(_deep_nums(p))
+    m["composite_alarms"] = sorted(composites, key=lambda a: json.dumps(a, sort_keys=True))
+    # Service level objectives, every property, numbers as numbers.
+    m["slos"] = sorted((_deep_nums({k: v for k, v in r["Properties"].items() if k != "Description"})
+                        for _, r in of("AWS::ApplicationSignals::ServiceLevelObjective")),
+                       key=lambda x: json.dumps(x, sort_keys=True))
 
     m["kms_keys"] = sorted(json.dumps({k: _num(v) for k, v in r["Properties"].items()}, sort_keys=True)
                            for _, r in of("AWS::KMS::Key"))

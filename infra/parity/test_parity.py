@@ -155,6 +155,8 @@ def without_check_alarms(model):
             env["GATE_ALARMS"] = ",".join(a for a in env["GATE_ALARMS"].split(",") if not CHECK_ALARM.fullmatch(a))
         gate["Grants"] = [g for g in gate["Grants"]
                           if not (g.startswith("Allow cloudwatch:DescribeAlarms on ") and CHECK_ALARM.fullmatch(g.rsplit(" ", 1)[1]))]
+    for c in m.get("composite_alarms", []):
+        c["AlarmRule"] = [a for a in c["AlarmRule"] if not CHECK_ALARM.fullmatch(a)]
     for d in m["dashboards"]:
         for w in d["Body"].get("widgets", []):
             if "alarms" in w.get("properties", {}):
@@ -222,8 +224,11 @@ class ParityTest(unittest.TestCase):
         for t in ("AWS::Lambda::Url", "AWS::ApiGateway::RestApi", "AWS::ElasticLoadBalancingV2::TargetGroup",
                   "AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::SNS::Topic", "AWS::SNS::Subscription"):
             self.assertIn(t, counts)
-        self.assertEqual(counts["AWS::CloudWatch::Alarm"], 2)  # overall, canary errors (CDK: and 4 critical checks)
-        self.assertEqual(self.cdk_full[os.path.join(INFRA, "testdata", "parity-full.json")]["resource_counts"]["AWS::CloudWatch::Alarm"], 6)
+        # overall, canary errors, InMaintenance, the SLO's two burn rates (CDK: and 4 critical checks)
+        self.assertEqual(counts["AWS::CloudWatch::Alarm"], 5)
+        self.assertEqual(self.cdk_full[os.path.join(INFRA, "testdata", "parity-full.json")]["resource_counts"]["AWS::CloudWatch::Alarm"], 9)
+        self.assertEqual(counts["AWS::CloudWatch::CompositeAlarm"], 1)
+        self.assertEqual(counts["AWS::ApplicationSignals::ServiceLevelObjective"], 1)
         self.assertEqual(m["function_urls"], ["functionurl:health@live NONE"])
         # Every method on every path reaches the function, which answers 404 and 405 itself
         # (exact routes would leave those to API Gateway: 404 Not Found, 403 Missing Authentication Token).
@@ -237,8 +242,11 @@ class ParityTest(unittest.TestCase):
         ])
         health = m["functions"]["function:health"]["Grants"]
         canary = m["functions"]["function:canary"]["Grants"]
-        self.assertTrue(any("ssm:GetParameter" in g for g in health))
-        self.assertFalse(any("ssm:GetParameter" in g for g in canary))
+        # The drain parameter: readiness reads "drain", the canary "maintenance"; the token
+        # secret is the health function's alone.
+        self.assertEqual([g for g in health if "ssm:GetParameter" in g], [g for g in canary if "ssm:GetParameter" in g])
+        self.assertEqual(len([g for g in canary if "ssm:GetParameter" in g]), 1)
+        self.assertFalse(any("health-token" in g for g in canary))
         self.assertTrue(any("cloudwatch:PutMetricData" in g for g in canary))
         self.assertFalse(any("cloudwatch:PutMetricData" in g for g in health))
 
@@ -289,8 +297,37 @@ class ParityTest(unittest.TestCase):
         self.assertEqual(m["rest_apis"], [])
         self.assertEqual(m["function_urls"], [])
         self.assertEqual(m["target_groups"], [])
-        self.assertEqual(len(m["alarms"]), 2)  # overall Success, canary Errors
+        self.assertEqual(len(m["alarms"]), 5)  # overall Success, canary Errors, InMaintenance, 2 burn rates
         self.assertTrue(all(not a["AlarmActions"] for a in m["alarms"]))
+        self.assertEqual(m["composite_alarms"], [])  # no topic: nothing to notify
+
+    def test_maintenance_and_slo(self):
+        """Both functions get the windows and the drain parameter (the canary with ssm:GetParameter
+        on it alone); only the composite alarm notifies, suppressed by InMaintenance; the SLO's
+        indicator counts maintenance as good and a missing run as bad."""
+        m = self.compare(os.path.join(INFRA, "testdata", "parity-full.json"))
+        with open(os.path.join(INFRA, "testdata", "parity-full.json"), encoding="utf-8") as f:
+            params = json.load(f)
+        drain = "Allow ssm:GetParameter on arn:aws:ssm:us-east-1:123456789012:parameter/orders/prod/drain"
+        for fn in ("function:health", "function:canary"):
+            env = m["functions"][fn]["Environment"]
+            self.assertEqual(env["HEALTH_MAINTENANCE"], params["MaintenanceWindows"])
+            self.assertEqual(env["HEALTH_DRAIN_PARAMETER"], params["DrainParameterName"])
+            self.assertIn(drain, m["functions"][fn]["Grants"])
+        self.assertTrue(all(not a["AlarmActions"] and not a["OKActions"] for a in m["alarms"]))
+        [composite] = m["composite_alarms"]
+        self.assertEqual(composite["ActionsSuppressor"], "<alarm:Orders/Health/InMaintenance>")
+        self.assertEqual(composite["AlarmRule"], sorted([
+            "<alarm:AWS/Lambda/Errors>", "<alarm:Orders/Health/Success>",
+            "<alarm:AWS/ApplicationSignals/BurnRate/360min>", "<alarm:AWS/ApplicationSignals/BurnRate/60min>"]))
+        # rate(2 minutes): wait two runs, stay quiet five after the window.
+        self.assertEqual((composite["ActionsSuppressorWaitPeriod"], composite["ActionsSuppressorExtensionPeriod"]), (240, 600))
+        self.assertEqual(composite["AlarmActions"], ["<alarmtopic>"])
+        [slo] = m["slos"]
+        self.assertEqual(slo["Goal"], {"AttainmentGoal": 99.5, "Interval": {"RollingInterval": {"Duration": 28, "DurationUnit": "DAY"}}})
+        queries = slo["Sli"]["SliMetric"]["MetricDataQueries"]
+        self.assertEqual([q.get("Expression") for q in queries if q.get("ReturnData")], ["MAX([FILL(success, 0), FILL(maintenance, 0)])"])
+        self.assertEqual(slo["Sli"]["SliMetric"]["PeriodSeconds"], 120)
 
     def all_configurations(self):
         """(name, path, parameter values) of every configuration the parity test compares."""
@@ -378,7 +415,9 @@ class ParityTest(unittest.TestCase):
                 interval = int(n) * units[unit]
                 params = dict(base, CanarySchedule=schedule)
                 alarms = cfn.model(sam_template(params), params)["alarms"]
-                self.assertEqual(len(alarms), 2)
+                # Success, canary errors, InMaintenance, and the SLO's burn rates when
+                # an SLO period (at most 15 minutes) can hold one run.
+                self.assertEqual(len(alarms), 5 if interval <= 900 else 3)
                 for a in alarms:
                     self.assertGreaterEqual(a["Period"], interval, a)
                     if a["MetricName"] == "Success":
@@ -392,7 +431,7 @@ class ParityTest(unittest.TestCase):
         params = dict(base, CanarySchedule="rate(5 minutes)")
         sam = self.compare(os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes"), params)
         cdk = self.cdk_full[os.path.join(INFRA, "testdata", "parity-full.json#every-5-minutes")]
-        self.assertEqual(len(cdk["alarms"]), 6)  # the per-check alarms as well
+        self.assertEqual(len(cdk["alarms"]), 9)  # the per-check alarms as well
         for a in sam["alarms"] + cdk["alarms"]:
             self.assertGreaterEqual(a["Period"], 300, a)
 

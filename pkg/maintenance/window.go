@@ -47,11 +47,36 @@ var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 
 // windowJSON is a window as HEALTH_MAINTENANCE spells it.
 type windowJSON struct {
-	Start    *string `json:"start"`
-	End      *string `json:"end"`
-	Cron     *string `json:"cron"`
-	Duration *string `json:"duration"`
+	Start    *string `json:"start,omitempty"`
+	End      *string `json:"end,omitempty"`
+	Cron     *string `json:"cron,omitempty"`
+	Duration *string `json:"duration,omitempty"`
 	Reason   string  `json:"reason"`
+}
+
+// Format writes windows as HEALTH_MAINTENANCE: the JSON array Parse reads
+// ("" for none). It does not validate them: Parse its result for that, as
+// the functions do at start-up.
+func Format(windows []Window) (string, error) {
+	if len(windows) == 0 {
+		return "", nil
+	}
+	items := make([]windowJSON, len(windows))
+	for i, w := range windows {
+		items[i].Reason = w.Reason
+		if w.Cron != "" || w.Duration != 0 {
+			cron, dur := w.Cron, w.Duration.String()
+			items[i].Cron, items[i].Duration = &cron, &dur
+			continue
+		}
+		start, end := w.Start.UTC().Format(time.RFC3339), w.End.UTC().Format(time.RFC3339)
+		items[i].Start, items[i].End = &start, &end
+	}
+	b, err := json.Marshal(items)
+	if err != nil {
+		return "", fmt.Errorf("encode maintenance windows: %w", err)
+	}
+	return string(b), nil
 }
 
 // Parse reads a JSON array of windows, each {"start", "end", "reason"} (RFC

@@ -162,3 +162,31 @@ func TestMonitorNotes(t *testing.T) {
 		t.Errorf("Notes() of no window and no switch = %q; want nil", got)
 	}
 }
+
+// TestFormatRoundTrips: Format writes what Parse reads back to the same
+// windows, and nothing for none.
+func TestFormatRoundTrips(t *testing.T) {
+	start := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	in := []Window{
+		{Start: start, End: start.Add(2 * time.Hour), Reason: "database upgrade"},
+		{Cron: "0 3 * * 0", Duration: 90 * time.Minute, Reason: "weekly patching"},
+	}
+	raw, err := Format(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Parse(raw)
+	if err != nil || len(out) != 2 {
+		t.Fatalf("Parse(Format(windows)) = %v, %v; want 2 windows (%s)", out, err, raw)
+	}
+	for i := range in {
+		got, want := out[i], in[i]
+		if !got.Start.Equal(want.Start) || !got.End.Equal(want.End) || got.Cron != want.Cron ||
+			got.Duration != want.Duration || got.Reason != want.Reason {
+			t.Errorf("window %d = %+v; want %+v (%s)", i, got, want, raw)
+		}
+	}
+	if raw, err := Format(nil); raw != "" || err != nil {
+		t.Errorf("Format(nil) = %q, %v; want \"\", nil", raw, err)
+	}
+}
