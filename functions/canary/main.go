@@ -28,6 +28,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
@@ -111,7 +112,10 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		return nil, cfg, err
 	}
 	return canary.New(checker, pub, canary.WithService(cfg.Service, cfg.Environment), canary.WithLogger(logger),
-		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch))), cfg, nil
+		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch,
+			// The switch is read while the checks run: it may take as long
+			// as they may (its first read opens the SSM connection).
+			maintenance.WithSwitchTimeout(cfg.Budget)))), cfg, nil
 }
 
 // handler answers the EventBridge schedule. A failing check is data; only

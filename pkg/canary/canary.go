@@ -69,10 +69,14 @@ func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
 // Run runs every check once, records the metrics and logs one summary line.
 // The engine logs one line per check.
 func (r *Runner) Run(ctx context.Context) (health.Report, error) {
-	inMaintenance := r.maintenance != nil && r.maintenance.InMaintenance(ctx)
+	// Whether maintenance is under way is read while the checks run, so
+	// that a slow read of the switch costs the run no time.
+	maint := make(chan bool, 1)
+	go func() { maint <- r.maintenance != nil && r.maintenance.InMaintenance(ctx) }()
 	start := r.now()
 	rep := r.engine.All(ctx)
 	elapsed := r.now().Sub(start)
+	inMaintenance := <-maint
 	batch := metrics.FromReport(r.service, r.environment, start, elapsed, rep)
 	batch.Data = append(batch.Data, metrics.InMaintenance(inMaintenance))
 	err := r.recorder.Publish(ctx, batch)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
@@ -53,3 +54,38 @@ func TestInMaintenance(t *testing.T) {
 		}
 	}
 }
+
+// TestMaintenanceReadWhileChecksRun: the switch is read while the checks
+// run, not before them: the checks' engine answers only once the switch's
+// read has begun, and the switch answers only once the checks have begun,
+// so a run that did one after the other would never end.
+func TestMaintenanceReadWhileChecksRun(t *testing.T) {
+	readBegun, checksBegun := make(chan struct{}), make(chan struct{})
+	engine := engineFunc(func(ctx context.Context) health.Report {
+		close(checksBegun)
+		<-readBegun
+		return checker(t).All(ctx)
+	})
+	monitor := maintenance.NewMonitor(nil, maintenance.WithSwitchTimeout(time.Minute),
+		maintenance.WithSwitch(func(ctx context.Context) (bool, error) {
+			close(readBegun)
+			<-checksBegun
+			return true, nil
+		}))
+	var emf bytes.Buffer
+	pub, err := metrics.NewPublisher(nil, metrics.WithMode(metrics.ModeEMF), metrics.WithEMFWriter(&emf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(engine, pub, WithMaintenance(monitor)).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var run map[string]any
+	if err := json.Unmarshal([]byte(strings.SplitN(emf.String(), "\n", 2)[0]), &run); err != nil || run[metrics.MetricInMaintenance] != float64(1) {
+		t.Errorf("the run's EMF line = %s; want %s 1", emf.String(), metrics.MetricInMaintenance)
+	}
+}
+
+type engineFunc func(ctx context.Context) health.Report
+
+func (f engineFunc) All(ctx context.Context) health.Report { return f(ctx) }

@@ -35,10 +35,23 @@ type Monitor struct {
 type Option func(*Monitor)
 
 // WithSwitch adds the ad-hoc switch: on when on returns true. A switch that
-// cannot be read, within DefaultSwitchTimeout (500ms), counts as off.
+// cannot be read, within the switch timeout (WithSwitchTimeout), counts as
+// off.
 // Default: no switch.
 func WithSwitch(on func(ctx context.Context) (bool, error)) Option {
 	return func(m *Monitor) { m.adhoc = on }
+}
+
+// WithSwitchTimeout bounds one read of the ad-hoc switch; a read that takes
+// longer counts as off. A caller that is not answering a request, such as
+// the canary, can give the read more time: its first read opens the
+// client's connection. Default DefaultSwitchTimeout (500ms); d <= 0 keeps it.
+func WithSwitchTimeout(d time.Duration) Option {
+	return func(m *Monitor) {
+		if d > 0 {
+			m.timeout = d
+		}
+	}
 }
 
 // WithClock sets the clock. Default time.Now.

@@ -190,3 +190,24 @@ func TestFormatRoundTrips(t *testing.T) {
 		t.Errorf("Format(nil) = %q, %v; want \"\", nil", raw, err)
 	}
 }
+
+// TestSwitchTimeout: one read of the switch is given the switch timeout,
+// 500ms by default; WithSwitchTimeout changes it, and d <= 0 keeps it.
+func TestSwitchTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		opts []Option
+		want time.Duration
+	}{{nil, DefaultSwitchTimeout}, {[]Option{WithSwitchTimeout(3 * time.Second)}, 3 * time.Second}, {[]Option{WithSwitchTimeout(0)}, DefaultSwitchTimeout}} {
+		var given time.Duration
+		start := time.Now()
+		sw := WithSwitch(func(ctx context.Context) (bool, error) {
+			dl, _ := ctx.Deadline()
+			given = dl.Sub(start)
+			return false, nil
+		})
+		NewMonitor(nil, append(tt.opts, sw)...).Notes(context.Background())
+		if given < tt.want || given > tt.want+time.Second {
+			t.Errorf("the switch's read was given %v; want %v", given, tt.want)
+		}
+	}
+}
