@@ -27,7 +27,7 @@ func TestKindsOf(t *testing.T) {
 }
 
 func TestControlsOf(t *testing.T) {
-	for _, c := range controlVariables {
+	for _, c := range append(controlVariables, struct{ variable, control string }{"", historyControl}) {
 		if _, err := os.Stat("../../pkg/controls/control_" + c.control + ".go"); err != nil {
 			t.Errorf("control %q has no file in pkg/controls: %v", c.control, err)
 		}
@@ -61,14 +61,15 @@ func TestLeanBootstrap(t *testing.T) {
 // With LeanBootstraps the construct builds the health and canary bootstraps
 // itself, for the kinds of its checks and the controls their settings use,
 // and packages those: checks of kind tcp and a drain parameter give a
-// health bootstrap with the tcp kind and the drain control and no other, and
+// health bootstrap with the tcp kind, the drain control and the page's
+// history and no other, and
 // a canary (which reads no drain parameter) with the tcp kind alone.
 func TestLeanBootstrapsWired(t *testing.T) {
 	dir := assetDir(t)
 	props := HealthStackProps{HealthProps: HealthProps{Checks: criticalChecks(2), DrainParameter: "/orders/drain",
 		LeanBootstraps: true, BuildRoot: "../..", AssetDir: dir}}
 	assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Lean", &props), nil)
-	for fn, want := range map[string]string{"health": "arm64-tcp+drain", "canary": "arm64-tcp"} {
+	for fn, want := range map[string]string{"health": "arm64-tcp+drain-history", "canary": "arm64-tcp"} {
 		bootstrap := filepath.Join(dir, fn, want, "bootstrap")
 		out, err := exec.Command("go", "version", "-m", bootstrap).CombinedOutput()
 		if err != nil {
@@ -76,7 +77,7 @@ func TestLeanBootstrapsWired(t *testing.T) {
 		}
 		tags := "-tags=lambda.norpc,kinds,kind_tcp"
 		if fn == "health" {
-			tags += ",control_drain"
+			tags += ",control_drain,control_history"
 		}
 		if !strings.Contains(string(out), tags+"\n") {
 			t.Errorf("%s bootstrap built with\n%s\nwant %s", fn, out, tags)

@@ -32,6 +32,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
@@ -200,6 +201,10 @@ func list(v any) []any {
 
 // grants lists a role's inline statements as "Effect action on resource
 // [when condition]", one line per action and resource, sorted.
+// historyGrant is the health function's one grant on "*": the status
+// page's history (GetMetricData has no resource-level permissions).
+var historyGrant = "Allow " + metrics.ActionGetMetricData + " on *"
+
 func grants(t *testing.T, role map[string]any) []string {
 	t.Helper()
 	var out []string
@@ -487,6 +492,7 @@ func TestFullStackGrants(t *testing.T) {
 		"Allow logs:PutLogEvents on ${HealthLogGroup.Arn}",
 		"Allow secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
 		"Allow ssm:GetParameter on arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/orders/prod/drain",
+		historyGrant,
 	}, shared...)
 	canary := append([]string{
 		"Allow logs:CreateLogStream on ${CanaryLogGroup.Arn}",
@@ -509,7 +515,8 @@ func TestFullStackGrants(t *testing.T) {
 			}
 		})
 	}
-	// No statement anywhere grants "*" but the namespace-bound PutMetricData;
+	// No statement anywhere grants "*" but the namespace-bound PutMetricData
+	// and GetMetricData (historyGrant);
 	// the only separate policies are the deployment hooks' grants (gate_test.go).
 	for id, pol := range resources(tmpl, "AWS::IAM::Policy") {
 		if !strings.HasPrefix(id, "Gate") && !strings.HasPrefix(id, "DeploymentRole") {
@@ -547,6 +554,7 @@ func TestMinimalStack(t *testing.T) {
 		want []string
 	}{
 		{"HealthFunctionRole", []string{
+			historyGrant,
 			"Allow logs:CreateLogStream on ${HealthLogGroup.Arn}",
 			"Allow logs:PutLogEvents on ${HealthLogGroup.Arn}",
 		}},
