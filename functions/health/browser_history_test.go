@@ -16,6 +16,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+	"github.com/lambdahealth/lambdahealth/pkg/uptime"
 )
 
 // awsKeys are the settings that point a process at the local stack.
@@ -23,13 +24,13 @@ var awsKeys = []string{"AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "A
 
 // backfill publishes n canary runs of the service and its checks orders-db
 // and payments to CloudWatch, one a minute from at, with the canary's own
-// publisher (api mode): the first failed of them fail orders-db and with
+// publisher (api mode): the first failing of them fail orders-db and with
 // it the service; payments always passes.
-func backfill(t *testing.T, pub *metrics.Publisher, service, environment string, at time.Time, n, failed int, inMaintenance bool) {
+func backfill(t *testing.T, pub *metrics.Publisher, service, environment string, at time.Time, n, failing int, inMaintenance bool) {
 	t.Helper()
 	for i := range n {
 		status := health.StatusPass
-		if i < failed {
+		if i < failing {
 			status = health.StatusFail
 		}
 		rep := health.Report{Status: status, Results: []health.Result{
@@ -59,7 +60,9 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 		awsEnv = append(awsEnv, k+"="+env[k])
 		t.Setenv(k, env[k])
 	}
-	service, environment := "orders-"+testenv.RandomSuffix(t), "prod"
+	// LocalStack matches dimension values with LIKE '%Service=orders%': a
+	// fresh Environment of fixed length keeps other runs' data out.
+	service, environment := "orders", "test-"+testenv.RandomSuffix(t)
 	checks := `[{"name":"orders-db","type":"tcp","address":"` + testenv.ClosedPort(t) + `","timeout":"300ms"},` +
 		`{"name":"payments","type":"tcp","address":"` + testenv.OpenPort(t) + `"}]`
 	common := append([]string{"HEALTH_SERVICE=" + service, "HEALTH_ENVIRONMENT=" + environment, "HEALTH_CHECKS=" + checks}, awsEnv...)
@@ -77,9 +80,10 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 			t.Fatalf("canary run = %v; want exit 1 with status fail\n%s", err, out)
 		}
 	}
-	// Earlier runs, through the canary's own publisher: 6 passing runs 3
-	// hours ago; 8 passing runs at noon 3 days ago, in maintenance; 10 runs
-	// at noon 10 days ago, the first 5 failing.
+	// Earlier runs, through the canary's own publisher, each batch in the
+	// middle of one of the strip's days: 6 passing runs 12 hours before the
+	// next full hour; 8 passing runs 3 days before that, in maintenance; 10
+	// runs 10 days before, the first 5 failing.
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -88,12 +92,11 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
-	today := now.Truncate(24 * time.Hour)
-	backfill(t, pub, service, environment, now.Add(-3*time.Hour), 6, 0, false)
-	maintenanceDay, failedDay := today.AddDate(0, 0, -3), today.AddDate(0, 0, -10)
-	backfill(t, pub, service, environment, maintenanceDay.Add(12*time.Hour), 8, 0, true)
-	backfill(t, pub, service, environment, failedDay.Add(12*time.Hour), 10, 5, false)
+	end := uptime.End(time.Now())
+	recent, maintenance, failed := end.Add(-12*time.Hour), end.Add(-3*uptime.Day-12*time.Hour), end.Add(-10*uptime.Day-12*time.Hour)
+	backfill(t, pub, service, environment, recent, 6, 0, false)
+	backfill(t, pub, service, environment, maintenance, 8, 0, true)
+	backfill(t, pub, service, environment, failed, 10, 5, false)
 
 	_, addr, logs := start(t, append(common, "HEALTH_DETAILS=always", "HEALTH_BUDGET=5s")...)
 	url := "http://" + addr + healthhttp.RouteHealth
@@ -125,21 +128,31 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 				t.Errorf("row %s lacks %s:\n%s", row, cell, html)
 			}
 		}
-		if n := strings.Count(html, "data-date="); n != 30 {
-			t.Errorf("row %s has %d days; want 30", row, n)
+		bars := regexp.MustCompile(`<span class="([a-z -]+)" data-end="([^"]+)" title="([^"]+)"></span>`).FindAllStringSubmatch(html, -1)
+		if len(bars) != 30 {
+			t.Errorf("row %s has %d days; want 30", row, len(bars))
 		}
-		if day := `class="d-pass maint" data-date="` + maintenanceDay.Format(time.DateOnly) + `"`; !strings.Contains(html, day) {
-			t.Errorf("row %s does not mark %s as maintenance (%s)", row, maintenanceDay.Format(time.DateOnly), day)
+		for _, b := range bars {
+			barEnd, err := time.Parse(time.RFC3339, b[2])
+			if err != nil {
+				t.Fatalf("bar end %q: %v", b[2], err)
+			}
+			in := func(at time.Time) bool { return !at.Before(barEnd.Add(-uptime.Day)) && at.Before(barEnd) }
+			switch {
+			case in(maintenance) && b[1] != "d-pass maint":
+				t.Errorf("row %s: the day of the maintenance runs (%s) is %q; want d-pass maint", row, b[3], b[1])
+			case in(failed) && row == "check:orders-db" && (b[1] != "d-fail" || !strings.HasSuffix(b[3], ": 50.00%")):
+				t.Errorf("orders-db: the day of 5 failed runs of 10 is %q %q; want d-fail at 50.00%%", b[1], b[3])
+			case !in(maintenance) && strings.Contains(b[1], "maint"):
+				t.Errorf("row %s: %s is marked maintenance", row, b[3])
+			}
 		}
-	}
-	if day := `class="d-fail" data-date="` + failedDay.Format(time.DateOnly) + `" title="` + failedDay.Format(time.DateOnly) + `: 50.00%"`; !strings.Contains(rows["check:orders-db"], day) {
-		t.Errorf("orders-db's strip lacks %s", day)
 	}
 	if strings.Contains(dom, "history unavailable") || strings.Contains(dom, "<script") {
 		t.Errorf("page says the history is unavailable, or has a script:\n%s\nserver logs:\n%s", dom, logs)
 	}
 
-	png := screenshot(t, browser, url, "status-page-history.png", "--window-size=1000,760")
+	png := screenshot(t, browser, url, "status-page-history.png", "--window-size=1000,620")
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 		if err := os.WriteFile(filepath.Join(testenv.Root(), "docs", "status-page.png"), png, 0o644); err != nil {
 			t.Fatal(err)

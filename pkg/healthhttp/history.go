@@ -179,7 +179,7 @@ func dayClass(v *float64) string {
 // pageHistory is the history as the page shows it.
 type pageHistory struct {
 	Unavailable string
-	Days        []uptime.Day
+	Days        []uptime.Strip
 	Rows        []pageHistoryRow
 }
 

@@ -62,8 +62,8 @@ func TestPageShowsHistory(t *testing.T) {
 		t.Fatalf("%d uptime rows; want 2 (the service, and orders-db, the page's only check with a history):\n%s", len(rows), body)
 	}
 	want := []struct{ kind, check, w24, w7, w30, low string }{
-		{"service", "", "99.86%", "99.98%", "99.99%", "2026-12-07"},
-		{"check", "orders-db", "100%", "85.71%", "96.66%", "2026-12-03"},
+		{"service", "", "99.86%", "99.98%", "99.99%", "2026-12-07T11:00:00Z"},
+		{"check", "orders-db", "100%", "85.71%", "96.66%", "2026-12-03T11:00:00Z"},
 	}
 	for i, w := range want {
 		r := rows[i]
@@ -75,7 +75,7 @@ func TestPageShowsHistory(t *testing.T) {
 				t.Errorf("row %s lacks %s", w.kind+" "+w.check, cell)
 			}
 		}
-		bars := regexp.MustCompile(`<span class="(d-[a-z]+)( maint)?" data-date="([0-9-]+)" title="([^"]+)"></span>`).FindAllStringSubmatch(r[3], -1)
+		bars := regexp.MustCompile(`<span class="(d-[a-z]+)( maint)?" data-end="([0-9TZ:-]+)" title="([^"]+)"></span>`).FindAllStringSubmatch(r[3], -1)
 		if len(bars) != uptime.StripDays {
 			t.Fatalf("row %d has %d bars; want %d", i, len(bars), uptime.StripDays)
 		}
@@ -88,7 +88,7 @@ func TestPageShowsHistory(t *testing.T) {
 				t.Errorf("row %d bar %d (%s) = %q%q; want %q, maintenance %v", i, j, b[3], b[1], b[2], wantClass, j == 27)
 			}
 		}
-		if !strings.Contains(r[3], `title="2026-12-05: 100%, maintenance"`) {
+		if !strings.Contains(r[3], `title="24 h to 2026-12-05 11:00 UTC: 100%, maintenance"`) {
 			t.Errorf("row %d: the maintenance day's title does not say so:\n%s", i, r[3])
 		}
 	}
@@ -131,7 +131,7 @@ func TestJSONHistoryOnlyWhenAsked(t *testing.T) {
 	var got struct {
 		Status  string
 		History struct {
-			Days    []uptime.Day
+			Days    []uptime.Strip
 			Service uptime.Series
 			Checks  map[string]uptime.Series
 		}

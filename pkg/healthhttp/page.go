@@ -141,7 +141,7 @@ func renderHistory(w func(...string), h *pageHistory) {
 		return
 	}
 	w("<table id=\"history\">\n<thead><tr><th>share of canary runs that passed</th><th>24 h</th><th>7 d</th><th>30 d</th>",
-		"<th>30 days, by UTC day</th></tr></thead>\n<tbody>\n")
+		"<th>30 days, 24 h a bar, the last one now</th></tr></thead>\n<tbody>\n")
 	for _, row := range h.Rows {
 		if row.Check == "" {
 			w("<tr data-uptime=\"service\">\n<td><b>", esc(row.Label), "</b> <small>(service)</small></td>\n")
@@ -160,15 +160,16 @@ func renderHistory(w func(...string), h *pageHistory) {
 			if i < len(row.Series.Daily) {
 				v = row.Series.Daily[i]
 			}
-			class, title := dayClass(v), day.Date+": "+percent(v)
+			figure := percent(v)
 			if v == nil {
-				title = day.Date + ": no run"
+				figure = "no run"
 			}
+			class, title := dayClass(v), "24 h to "+day.End.UTC().Format("2006-01-02 15:04")+" UTC: "+figure
 			if day.Maintenance {
 				class += " maint"
 				title += ", maintenance"
 			}
-			w("<span class=\"", class, "\" data-date=\"", esc(day.Date), "\" title=\"", esc(title), "\"></span>")
+			w("<span class=\"", class, "\" data-end=\"", day.End.UTC().Format(time.RFC3339), "\" title=\"", esc(title), "\"></span>")
 		}
 		w("</div></td>\n</tr>\n")
 	}

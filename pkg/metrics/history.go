@@ -18,10 +18,11 @@ import (
 // permissions and no condition keys: it is granted on "*".
 const ActionGetMetricData = "cloudwatch:GetMetricData"
 
-// HistoryPeriod is the period of the history's buckets: CloudWatch keeps
-// hourly data for 455 days, and any period that is a multiple of 300 s can
-// reach 63 days back.
-const HistoryPeriod = time.Hour
+// HistoryPeriod is the period of the history's buckets: one day, so that
+// each series is 30 datapoints (CloudWatch reaches 63 days back with any
+// period that is a multiple of 300 s, and an emulator computes 30 buckets
+// far faster than 720 hourly ones).
+const HistoryPeriod = uptime.Day
 
 // maxQueriesPerCall is GetMetricData's limit of queries in one request.
 const maxQueriesPerCall = 500
@@ -44,16 +45,15 @@ type HistorySource struct {
 }
 
 // ReadHistory reads the uptime history at now from the canary's metrics:
-// one GetMetricData request (more only beyond 500 queries or 100,800
-// datapoints, 68 checks) asking, per hour of the last 30 days, the Sum and
+// one GetMetricData request (more only beyond its 500 queries, 248 checks)
+// asking, per day of the last 30 (uptime.Start to uptime.End), the Sum and
 // SampleCount of Success for the service and for each check, and the
 // Maximum of InMaintenance. Errors are the SDK's, wrapped.
 func ReadHistory(ctx context.Context, api GetMetricDataAPI, src HistorySource, now time.Time) (uptime.History, error) {
 	if src.Environment == "" {
 		src.Environment = DefaultEnvironment
 	}
-	end := now.UTC().Truncate(HistoryPeriod).Add(HistoryPeriod)
-	start := end.Add(-uptime.Span)
+	start, end := uptime.Start(now), uptime.End(now)
 	queries := src.queries()
 	values := map[string]map[time.Time]float64{}
 	for first := 0; first < len(queries); first += maxQueriesPerCall {
@@ -78,7 +78,7 @@ func ReadHistory(ctx context.Context, api GetMetricDataAPI, src HistorySource, n
 				}
 				for i, at := range r.Timestamps {
 					if i < len(r.Values) {
-						values[id][at.UTC().Truncate(HistoryPeriod)] += r.Values[i]
+						values[id][at.UTC()] += r.Values[i]
 					}
 				}
 			}
@@ -133,7 +133,7 @@ func (src HistorySource) queries() []types.MetricDataQuery {
 	return append(qs, query(maintenanceID, MetricInMaintenance, "Maximum", ""))
 }
 
-// buckets are the hourly buckets of series i.
+// buckets are the daily buckets of series i.
 func buckets(values map[string]map[time.Time]float64, i int) []uptime.Bucket {
 	passed, runs := values[passedID(i)], values[runsID(i)]
 	out := make([]uptime.Bucket, 0, len(runs))

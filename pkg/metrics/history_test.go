@@ -106,7 +106,8 @@ func TestHistoryReadsWhatTheCanaryPublished(t *testing.T) {
 	// One run every 10 minutes for 48 hours: db fails the runs at minute
 	// 0 of each hour of the last 24 hours; the service fails with it.
 	// Maintenance was on 30 hours ago.
-	// The last 24 hours are the current hour and the 23 before it.
+	// The last 24 hours are the current hour and the 23 before it: the day
+	// that ends at the next full hour.
 	since := now.Truncate(time.Hour).Add(-23 * time.Hour)
 	var runs24h, failed24h float64
 	for at := now.Add(-48 * time.Hour); at.Before(now); at = at.Add(10 * time.Minute) {
@@ -139,11 +140,12 @@ func TestHistoryReadsWhatTheCanaryPublished(t *testing.T) {
 		t.Errorf("window %v .. %v; want the 30 days of hours up to %v", in.StartTime, got, want)
 	}
 	for _, q := range in.MetricDataQueries {
-		if aws.ToInt32(q.MetricStat.Period) != 3600 || q.MetricStat.Metric.Dimensions[1].Value == nil || *q.MetricStat.Metric.Dimensions[1].Value != DefaultEnvironment {
-			t.Errorf("query %s: period %d, dimensions %v; want 3600 and Environment %q", *q.Id, aws.ToInt32(q.MetricStat.Period), q.MetricStat.Metric.Dimensions, DefaultEnvironment)
+		if aws.ToInt32(q.MetricStat.Period) != 86400 || q.MetricStat.Metric.Dimensions[1].Value == nil || *q.MetricStat.Metric.Dimensions[1].Value != DefaultEnvironment {
+			t.Errorf("query %s: period %d, dimensions %v; want 86400 and Environment %q", *q.Id, aws.ToInt32(q.MetricStat.Period), q.MetricStat.Metric.Dimensions, DefaultEnvironment)
 		}
 	}
-	// 23 hours of 6 runs, 1 failed in each, and the current hour's 0.
+	// The last day: 23 hours of 6 runs, 1 failed in each, and the current
+	// hour's 0.
 	if runs24h != 138 || failed24h != 23 {
 		t.Fatalf("the test published %v runs, %v failed, in the last 24 hours; want 138, 23", runs24h, failed24h)
 	}
@@ -162,11 +164,12 @@ func TestHistoryReadsWhatTheCanaryPublished(t *testing.T) {
 	var marked []string
 	for _, d := range h.Days {
 		if d.Maintenance {
-			marked = append(marked, d.Date)
+			marked = append(marked, d.End.Format(time.RFC3339))
 		}
 	}
-	if !slices.Equal(marked, []string{"2026-12-06"}) {
-		t.Errorf("maintenance days = %v; want [2026-12-06]", marked)
+	// 30 hours ago is in the day that ended 24 hours before the next full hour.
+	if !slices.Equal(marked, []string{"2026-12-06T13:00:00Z"}) {
+		t.Errorf("maintenance days = %v; want the one ending 2026-12-06T13:00:00Z", marked)
 	}
 }
 
@@ -181,10 +184,10 @@ func TestHistoryQueryRefused(t *testing.T) {
 	}
 }
 
-// TestHistoryQueriesInOneRequest: the service and 68 checks take one
+// TestHistoryQueriesInOneRequest: the service and 248 checks take one
 // request of at most 500 queries and 100,800 datapoints.
 func TestHistoryQueriesInOneRequest(t *testing.T) {
-	checks := make([]string, 68)
+	checks := make([]string, 248)
 	for i := range checks {
 		checks[i] = "check-" + strconv.Itoa(i)
 	}

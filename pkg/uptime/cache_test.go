@@ -34,7 +34,7 @@ func TestOneReadPerTTL(t *testing.T) {
 		if n == 1 {
 			<-release
 		}
-		return History{Time: clk.now(), Days: make([]Day, int(n))}, nil
+		return History{Time: clk.now(), Days: make([]Strip, int(n))}, nil
 	}, WithClock(clk.now))
 
 	var wg sync.WaitGroup

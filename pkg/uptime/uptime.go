@@ -5,22 +5,30 @@ import (
 	"time"
 )
 
-// The windows of the figures, and the number of days in the strip.
+// Day is the length of one bar of the strip, and of the shortest window.
+const Day = 24 * time.Hour
+
+// The windows of the figures, in days, and the number of days in the strip
+// (the longest window).
 const (
-	Window24h = 24 * time.Hour
-	Window7d  = 7 * 24 * time.Hour
-	Window30d = 30 * 24 * time.Hour
-	StripDays = 30
+	Window24h = 1
+	Window7d  = 7
+	Window30d = 30
+	StripDays = Window30d
 )
 
-// Span is how far back the hourly buckets that New reads must reach from
-// now: the 30-day window, which also covers the strip's first day.
-const Span = Window30d
+// End is the end of the history at now: the next full hour, so that the
+// last day is the current hour and the 23 before it.
+func End(now time.Time) time.Time { return now.UTC().Truncate(time.Hour).Add(time.Hour) }
 
-// Bucket is one hour of canary runs of one series: how many runs there were
+// Start is the start of the history at now: StripDays days before End.
+func Start(now time.Time) time.Time { return End(now).Add(-StripDays * Day) }
+
+// Bucket is one day of canary runs of one series: how many runs there were
 // (CloudWatch's SampleCount of Success) and how many passed (its Sum).
 type Bucket struct {
-	// Start is the start of the hour, in UTC.
+	// Start is the start of the day, Start(now) plus a whole number of
+	// days; a bucket that starts within a day counts in that day.
 	Start  time.Time
 	Runs   float64
 	Passed float64
@@ -30,18 +38,19 @@ type Bucket struct {
 type History struct {
 	// Time is when the history was read.
 	Time time.Time `json:"time"`
-	// Days are the strip's days, oldest first, the last one today (UTC).
-	Days []Day `json:"days"`
+	// Days are the strip's days, oldest first: 24 hours each, the last one
+	// ending at End(Time).
+	Days []Strip `json:"days"`
 	// Service is the service as a whole (the canary's run-level Success).
 	Service Series `json:"service"`
 	// Checks are the checks by name; a check with no run has no figure.
 	Checks map[string]Series `json:"checks,omitempty"`
 }
 
-// Day is one day of the strip.
-type Day struct {
-	// Date is the UTC date, 2006-01-02.
-	Date string `json:"date"`
+// Strip is one day (24 hours) of the strip.
+type Strip struct {
+	// End is when the day ends, on a full hour (UTC).
+	End time.Time `json:"end"`
 	// Maintenance reports that the canary said InMaintenance = 1 at least
 	// once that day.
 	Maintenance bool `json:"maintenance,omitempty"`
@@ -58,27 +67,26 @@ type Series struct {
 	Daily []*float64 `json:"daily"`
 }
 
-// New computes the history at now from hourly buckets: those of the
-// service, those of each check, and the starts of the hours in which the
-// canary reported maintenance. The last 24 hours are the current hour and
-// the 23 before it, and so on; days are UTC days, the last one today.
+// New computes the history at now from daily buckets: those of the
+// service, those of each check, and the starts of the days in which the
+// canary reported maintenance. Buckets outside [Start(now), End(now)) count
+// nowhere.
 func New(now time.Time, service []Bucket, checks map[string][]Bucket, maintenance []time.Time) History {
-	now = now.UTC()
-	first := now.Truncate(24*time.Hour).AddDate(0, 0, -(StripDays - 1))
-	h := History{Time: now, Days: make([]Day, StripDays)}
+	first := Start(now)
+	h := History{Time: now.UTC(), Days: make([]Strip, StripDays)}
 	for i := range h.Days {
-		h.Days[i].Date = first.AddDate(0, 0, i).Format(time.DateOnly)
+		h.Days[i].End = first.Add(time.Duration(i+1) * Day)
 	}
 	for _, at := range maintenance {
 		if i := dayIndex(first, at); i >= 0 {
 			h.Days[i].Maintenance = true
 		}
 	}
-	h.Service = series(now, first, service)
+	h.Service = series(first, service)
 	if len(checks) > 0 {
 		h.Checks = make(map[string]Series, len(checks))
 		for name, b := range checks {
-			h.Checks[name] = series(now, first, b)
+			h.Checks[name] = series(first, b)
 		}
 	}
 	return h
@@ -89,49 +97,42 @@ func dayIndex(first, at time.Time) int {
 	if at.Before(first) {
 		return -1
 	}
-	i := int(at.Sub(first) / (24 * time.Hour))
-	if i >= StripDays {
-		return -1
+	if i := int(at.Sub(first) / Day); i < StripDays {
+		return i
 	}
-	return i
+	return -1
 }
 
 // series computes one series' figures from its buckets.
-func series(now, first time.Time, buckets []Bucket) Series {
-	hour := now.Truncate(time.Hour)
+func series(first time.Time, buckets []Bucket) Series {
 	type sum struct{ runs, passed float64 }
-	var w24, w7, w30 sum
 	days := make([]sum, StripDays)
-	add := func(s *sum, b Bucket) { s.runs += b.Runs; s.passed += b.Passed }
 	for _, b := range buckets {
-		age := hour.Sub(b.Start.UTC())
-		if age < 0 || b.Runs <= 0 {
-			continue
-		}
-		if age < Window24h {
-			add(&w24, b)
-		}
-		if age < Window7d {
-			add(&w7, b)
-		}
-		if age < Window30d {
-			add(&w30, b)
-		}
-		if i := dayIndex(first, b.Start.UTC()); i >= 0 {
-			add(&days[i], b)
+		if i := dayIndex(first, b.Start); i >= 0 && b.Runs > 0 {
+			days[i].runs += b.Runs
+			days[i].passed += b.Passed
 		}
 	}
-	share := func(s sum) *float64 {
-		if s.runs <= 0 {
-			return nil
+	last := func(n int) *float64 {
+		var s sum
+		for _, d := range days[StripDays-n:] {
+			s.runs += d.runs
+			s.passed += d.passed
 		}
-		v := math.Floor(s.passed/s.runs*1e6+1e-9) / 1e6
-		v = math.Min(math.Max(v, 0), 1)
-		return &v
+		return share(s.passed, s.runs)
 	}
-	out := Series{Last24h: share(w24), Last7d: share(w7), Last30d: share(w30), Daily: make([]*float64, StripDays)}
+	out := Series{Last24h: last(Window24h), Last7d: last(Window7d), Last30d: last(Window30d), Daily: make([]*float64, StripDays)}
 	for i, d := range days {
-		out.Daily[i] = share(d)
+		out.Daily[i] = share(d.passed, d.runs)
 	}
 	return out
+}
+
+// share is passed/runs rounded down to 6 decimals, nil without a run.
+func share(passed, runs float64) *float64 {
+	if runs <= 0 {
+		return nil
+	}
+	v := math.Min(math.Max(math.Floor(passed/runs*1e6+1e-9)/1e6, 0), 1)
+	return &v
 }
