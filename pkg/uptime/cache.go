@@ -14,10 +14,15 @@ const DefaultTTL = 60 * time.Second
 // DefaultReadTimeout bounds one read of the history.
 const DefaultReadTimeout = 5 * time.Second
 
+// frozenSlack is how far past its timeout a read must have ended for the
+// process to have been frozen during it.
+const frozenSlack = time.Second
+
 // Cache reads the history at most once per TTL, however many callers ask:
 // concurrent callers share one read, and a read's answer, a failure too,
 // is reused until the TTL has passed since it ended, so that a service
-// that denies or throttles the reads is not asked more often either. A
+// that denies or throttles the reads is not asked more often either (but
+// for the failure of a read that outlived a frozen Lambda instance). A
 // read runs to its own timeout whatever its callers do: a caller that stops
 // waiting (its request's budget is spent) leaves the read to fill the cache
 // for the next one. It is safe for concurrent use.
@@ -73,7 +78,14 @@ func (c *Cache) History(ctx context.Context) (History, error) {
 		}
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 		defer cancel()
+		start := c.now()
 		h, err := c.read(rctx)
+		if err != nil && c.now().Sub(start) > c.timeout+frozenSlack {
+			// The read outlived its own timeout: the process was frozen
+			// (a Lambda instance between invocations). Its failure says
+			// nothing of CloudWatch; the next caller reads again.
+			return h, err
+		}
 		c.mu.Lock()
 		c.last, c.err, c.at, c.done = h, err, c.now(), true
 		c.mu.Unlock()

@@ -126,3 +126,24 @@ func TestHungReadHoldsNoCaller(t *testing.T) {
 		}
 	})
 }
+
+// TestFrozenReadIsNotCached: a read that fails long after its timeout (the
+// Lambda instance was frozen in between) is not cached; the next caller
+// reads again.
+func TestFrozenReadIsNotCached(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
+	var reads atomic.Int64
+	c := NewCache(func(ctx context.Context) (History, error) {
+		if reads.Add(1) == 1 {
+			clk.add(10 * time.Minute) // frozen between two invocations
+			return History{}, context.DeadlineExceeded
+		}
+		return History{Time: clk.now()}, nil
+	}, WithClock(clk.now))
+	if _, err := c.History(context.Background()); err == nil {
+		t.Fatal("the frozen read: no error")
+	}
+	if h, err := c.History(context.Background()); err != nil || h.Time.IsZero() || reads.Load() != 2 {
+		t.Errorf("after a frozen read: %v, %v, %d reads; want a new read's history", h, err, reads.Load())
+	}
+}
