@@ -137,7 +137,7 @@ func TestLeanBuildHasNoHistory(t *testing.T) {
 	if _, page := get(t, "http://"+addr+healthhttp.RouteHealth, acceptBrowser); !strings.Contains(page, "history unavailable (not built in)") {
 		t.Errorf("lean page = %s; want history unavailable (not built in)", page)
 	}
-	if _, body := get(t, "http://"+addr+healthhttp.RouteHealth+"?history=1", ""); !strings.Contains(body, `"history":{"unavailable":"not built in"}`) {
+	if _, body := get(t, "http://"+addr+healthhttp.RouteHealth+"?"+healthhttp.QueryHistory+"="+healthhttp.HistoryOn, ""); !strings.Contains(body, `"history":{"unavailable":"not built in"}`) {
 		t.Errorf("lean ?history=1 = %s; want the history unavailable, not built in", body)
 	}
 }
