@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -88,7 +89,10 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := metrics.NewPublisher(metrics.NewCloudWatch(cfg), metrics.WithNamespace("ServiceHealth"))
+	// A PutMetricData that fails writes its data as EMF instead: here, a
+	// LocalStack that is not there.
+	var fallback bytes.Buffer
+	pub, err := metrics.NewPublisher(metrics.NewCloudWatch(cfg), metrics.WithNamespace("ServiceHealth"), metrics.WithEMFWriter(&fallback))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +101,9 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 	backfill(t, pub, service, environment, recent, 6, 0, false)
 	backfill(t, pub, service, environment, maintenance, 8, 0, true)
 	backfill(t, pub, service, environment, failed, 10, 5, false)
+	if fallback.Len() > 0 {
+		t.Fatalf("PutMetricData to %s failed (the data went to EMF): is LocalStack up (make local-up)?", env["AWS_ENDPOINT_URL"])
+	}
 
 	_, addr, logs := start(t, append(common, "HEALTH_DETAILS=always", "HEALTH_BUDGET=5s")...)
 	url := "http://" + addr + healthhttp.RouteHealth
