@@ -159,6 +159,11 @@ func TestStatusPageHistoryInChromium(t *testing.T) {
 		t.Errorf("page says the history is unavailable, or has a script:\n%s\nserver logs:\n%s", dom, logs)
 	}
 
+	// JSON clients get the same figures under ?history=1.
+	if _, body := get(t, url+"?"+healthhttp.QueryHistory+"="+healthhttp.HistoryOn, ""); !strings.Contains(body, `"orders-db":{"last24h":0.75,"last7d":0.875,"last30d":0.730769,`) {
+		t.Errorf("?history=1 = %s; want orders-db's figures", body)
+	}
+
 	png := screenshot(t, browser, url, "status-page-history.png", "--window-size=1000,620")
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
 		if err := os.WriteFile(filepath.Join(testenv.Root(), "docs", "status-page.png"), png, 0o644); err != nil {
