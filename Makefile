@@ -51,7 +51,7 @@ test: lint local-up test-oldgo
 ## test-oldgo: the library's packages and examples with the oldest Go that go.mod's go line
 ## allows (the toolchain line pins the newer Go everything else builds with)
 GO_OLDEST   := go$(shell sed -n 's/^go //p' go.mod)
-LIBRARY_PKGS := ./pkg/health/... ./pkg/healthhttp/... ./pkg/healthjson/... ./pkg/lambdahttp/... ./pkg/reqlog/... \
+LIBRARY_PKGS := ./pkg/health/... ./pkg/healthhttp/... ./pkg/healthjson/... ./pkg/lambdahttp/... ./pkg/reqlog/... ./pkg/uptime/... \
   ./pkg/checks ./pkg/checks/httpcheck/... ./pkg/checks/tcp/... ./internal/safelog/... ./examples/...
 test-oldgo:
 	GOTOOLCHAIN=$(GO_OLDEST) $(GO) test -count=1 $(LIBRARY_PKGS)

@@ -75,8 +75,8 @@ func screenshotDir(t *testing.T) string {
 // TestStatusPageInChromium serves the page from the local server (the real
 // bootstrap outside Lambda) with one passing and one failing check, loads it
 // in headless Chromium, asserts on the DOM that Chromium dumps, and saves a
-// screenshot in .local/browser/status-page.png. With UPDATE_SCREENSHOT=1 it
-// also writes docs/status-page.png, the one the README shows.
+// screenshot in .local/browser/status-page.png (docs/status-page.png, with
+// the uptime history, comes from TestStatusPageHistoryInChromium).
 func TestStatusPageInChromium(t *testing.T) {
 	browser := chromium(t)
 	checks := `[{"name":"orders-db","type":"tcp","address":"` + testenv.ClosedPort(t) + `"},` +
@@ -129,17 +129,20 @@ func TestStatusPageInChromium(t *testing.T) {
 		t.Errorf("the page has a script")
 	}
 
-	shot := filepath.Join(screenshotDir(t), "status-page.png")
+	screenshot(t, browser, url, "status-page.png")
+}
+
+// screenshot saves Chromium's screenshot of url in .local/browser/name (with
+// extra flags such as --window-size) and returns the PNG.
+func screenshot(t *testing.T, browser, url, name string, extra ...string) []byte {
+	t.Helper()
+	shot := filepath.Join(screenshotDir(t), name)
 	_ = os.Remove(shot)
-	runChromium(t, browser, url, "--screenshot="+shot)
+	runChromium(t, browser, url, append([]string{"--screenshot=" + shot}, extra...)...)
 	png, err := os.ReadFile(shot)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) || len(png) < 5000 {
 		t.Fatalf("screenshot %s: %d bytes, %v; want a PNG of the page", shot, len(png), err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
-	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
-		if err := os.WriteFile(filepath.Join(testenv.Root(), "docs", "status-page.png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return png
 }

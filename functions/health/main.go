@@ -110,9 +110,25 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
 		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch)),
+		healthhttp.WithHistory(controls.History(cfg, historyAWS(awsCfg))),
 	)
 	if err != nil {
 		return nil, nil, err
 	}
 	return checker, handler, nil
+}
+
+// historyAWS returns the AWS configuration loader of the status page's
+// history, which calls it on its first read, after start-up: the
+// configuration start-up loaded when it did, or one loaded then. A
+// liveness-only instance never loads it.
+func historyAWS(loaded *aws.Config) func() (aws.Config, error) {
+	return func() (aws.Config, error) {
+		if loaded != nil {
+			return *loaded, nil
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
+		defer cancel()
+		return checkbuild.LoadAWSConfig(ctx)
+	}
 }

@@ -37,7 +37,14 @@ func TestMain(m *testing.M) {
 // start runs the binary outside Lambda and returns its address.
 func start(t testing.TB, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
 	t.Helper()
-	cmd := exec.Command(binary)
+	return startBinary(t, binary, env...)
+}
+
+// startBinary runs bin (a health bootstrap) outside Lambda and returns its
+// address.
+func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
+	t.Helper()
+	cmd := exec.Command(bin)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -48,6 +48,12 @@ var controlVariables = []struct{ variable, control string }{
 	{config.EnvTokenSecretARN, "token"},
 }
 
+// historyControl is the control of the status page's uptime history
+// (pkg/controls/control_history.go), which no variable turns on: the health
+// function links it whenever its role may call cloudwatch:GetMetricData,
+// which is always.
+const historyControl = "history"
+
 // controlsOf returns the CONTROLS of a function's bootstrap: the controls
 // its environment sets.
 func controlsOf(env map[string]*string) []string {

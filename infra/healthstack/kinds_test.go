@@ -27,7 +27,7 @@ func TestKindsOf(t *testing.T) {
 }
 
 func TestControlsOf(t *testing.T) {
-	for _, c := range controlVariables {
+	for _, c := range append(controlVariables, struct{ variable, control string }{"", historyControl}) {
 		if _, err := os.Stat("../../pkg/controls/control_" + c.control + ".go"); err != nil {
 			t.Errorf("control %q has no file in pkg/controls: %v", c.control, err)
 		}
@@ -61,20 +61,24 @@ func TestLeanBootstrap(t *testing.T) {
 // With LeanBootstraps the construct builds the health and canary bootstraps
 // itself, for the kinds of its checks and the controls their settings use,
 // and packages those: checks of kind tcp and a drain parameter give a
-// health and a canary bootstrap with the tcp kind and the drain control (the
-// canary reads the parameter's value maintenance) and no other.
+// health bootstrap with the tcp kind, the drain control and the page's
+// history and no other, and a canary bootstrap with the tcp kind and the
+// drain control (the canary reads the parameter's value maintenance).
 func TestLeanBootstrapsWired(t *testing.T) {
 	dir := assetDir(t)
 	props := HealthStackProps{HealthProps: HealthProps{Checks: criticalChecks(2), DrainParameter: "/orders/drain",
 		LeanBootstraps: true, BuildRoot: "../..", AssetDir: dir}}
 	assertions.Template_FromStack(NewHealthStack(awscdk.NewApp(nil), "Lean", &props), nil)
-	for fn, want := range map[string]string{"health": "arm64-tcp+drain", "canary": "arm64-tcp+drain"} {
+	for fn, want := range map[string]string{"health": "arm64-tcp+drain-history", "canary": "arm64-tcp+drain"} {
 		bootstrap := filepath.Join(dir, fn, want, "bootstrap")
 		out, err := exec.Command("go", "version", "-m", bootstrap).CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: go version -m: %v\n%s", fn, err, out)
 		}
 		tags := "-tags=lambda.norpc,kinds,kind_tcp,control_drain"
+		if fn == "health" {
+			tags += ",control_history"
+		}
 		if !strings.Contains(string(out), tags+"\n") {
 			t.Errorf("%s bootstrap built with\n%s\nwant %s", fn, out, tags)
 		}

@@ -270,7 +270,8 @@ func (b *builder) bundle(function string, env *map[string]*string) string {
 }
 
 // leanBundle builds function's bootstrap with only the kinds of Checks
-// (tcp, the smallest, when there are none) and the controls env sets.
+// (tcp, the smallest, when there are none) and the controls env sets, and
+// for the health function the status page's history.
 func (b *builder) leanBundle(function string, env *map[string]*string) string {
 	checks, err := ChecksJSON(b.p.Checks)
 	if err != nil {
@@ -287,7 +288,11 @@ func (b *builder) leanBundle(function string, env *map[string]*string) string {
 	if env != nil {
 		vars = *env
 	}
-	dir, err := leanBootstrap(b.p.BuildRoot, b.p.AssetDir, function, kinds, controlsOf(vars))
+	ctls := controlsOf(vars)
+	if function == "health" {
+		ctls = append(ctls, historyControl)
+	}
+	dir, err := leanBootstrap(b.p.BuildRoot, b.p.AssetDir, function, kinds, ctls)
 	if err != nil {
 		panic(fmt.Errorf("HealthProps.LeanBootstraps: %w", err))
 	}
@@ -407,6 +412,9 @@ func (b *builder) healthFunction() awslambda.Function {
 	if p.TokenSecretARN != "" {
 		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
 	}
+	// The status page's uptime history. GetMetricData has no resource-level
+	// permissions and no condition keys: "*" is the only resource it takes.
+	statements = append(statements, allow([]string{metrics.ActionGetMetricData}, "*"))
 	role := b.role("HealthFunctionRole", "health", logGroup, statements, b.checkGrantsPolicies()...)
 	return b.function("HealthFunction", "health",
 		"lambdahealth health endpoints (live, ready, comprehensive, one check)",

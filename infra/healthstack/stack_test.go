@@ -34,6 +34,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/tcp"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
+	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
 // assetDir makes stub bootstraps, so that the tests need no `make build`.
@@ -205,6 +206,10 @@ func list(v any) []any {
 	}
 	return []any{v}
 }
+
+// historyGrant is the health function's one grant on "*": the status
+// page's history (GetMetricData has no resource-level permissions).
+var historyGrant = "Allow " + metrics.ActionGetMetricData + " on *"
 
 // grants lists a role's statements, inline and in the stack's managed
 // policies it attaches, as "Effect action on resource [when condition]", one
@@ -506,6 +511,7 @@ func TestFullStackGrants(t *testing.T) {
 		"Allow logs:CreateLogStream on ${HealthLogGroup.Arn}",
 		"Allow logs:PutLogEvents on ${HealthLogGroup.Arn}",
 		"Allow secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
+		historyGrant,
 	}, shared...)
 	canary := append([]string{
 		"Allow logs:CreateLogStream on ${CanaryLogGroup.Arn}",
@@ -530,7 +536,8 @@ func TestFullStackGrants(t *testing.T) {
 		})
 	}
 	tmpl.ResourceCountIs(jsii.String("AWS::IAM::ManagedPolicy"), jsii.Number(1))
-	// No statement anywhere grants "*" but the namespace-bound PutMetricData;
+	// No statement anywhere grants "*" but the namespace-bound PutMetricData
+	// and GetMetricData (historyGrant);
 	// the only separate policies are the deployment hooks' grants (gate_test.go).
 	for id, pol := range resources(tmpl, "AWS::IAM::Policy") {
 		if !strings.HasPrefix(id, "Gate") && !strings.HasPrefix(id, "DeploymentRole") {
@@ -568,6 +575,7 @@ func TestMinimalStack(t *testing.T) {
 		want []string
 	}{
 		{"HealthFunctionRole", []string{
+			historyGrant,
 			"Allow logs:CreateLogStream on ${HealthLogGroup.Arn}",
 			"Allow logs:PutLogEvents on ${HealthLogGroup.Arn}",
 		}},

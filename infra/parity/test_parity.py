@@ -249,6 +249,8 @@ class ParityTest(unittest.TestCase):
         self.assertFalse(any("health-token" in g for g in canary))
         self.assertTrue(any("cloudwatch:PutMetricData" in g for g in canary))
         self.assertFalse(any("cloudwatch:PutMetricData" in g for g in health))
+        self.assertIn("Allow cloudwatch:GetMetricData on *", health)
+        self.assertFalse(any("cloudwatch:GetMetricData" in g for g in canary))
 
     def test_deployment_gate(self):
         """CodeDeploy shifts the alias every front door invokes, with the gates as hooks and
@@ -284,9 +286,10 @@ class ParityTest(unittest.TestCase):
 
     def test_minimal_configuration_has_no_optional_grant(self):
         m = self.compare(os.path.join(INFRA, "testdata", "parity-minimal.json"))
-        # Its own log group only; the canary also PutMetricData, bound to the namespace.
+        # Its own log group only, and the status page's history (GetMetricData, which takes
+        # no resource but "*"); the canary also PutMetricData, bound to the namespace.
         want = {
-            "function:health": [],
+            "function:health": ["Allow cloudwatch:GetMetricData on *"],
             "function:canary": ['Allow cloudwatch:PutMetricData on * when {"StringEquals": {"cloudwatch:namespace": "ServiceHealth"}}'],
         }
         for fn, extra in want.items():

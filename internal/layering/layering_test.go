@@ -63,7 +63,7 @@ func TestLayering(t *testing.T) {
 // only they import.
 func TestLibraryLinksNoAWS(t *testing.T) {
 	allowed := []string{module, "golang.org/x/sync/"}
-	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
+	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/uptime", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "../../"+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
@@ -116,6 +116,10 @@ func TestLeanBuildsLinkOnlyTheirKinds(t *testing.T) {
 				"github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/aws/aws-sdk-go-v2/service/secretsmanager", "github.com/aws/aws-sdk-go-v2/config",
 				"github.com/aws/aws-sdk-go-v2/service/sso", "github.com/aws/aws-sdk-go-v2/service/sts", "github.com/aws/aws-sdk-go-v2/service/signin"}},
 		{"kinds,kind_http,kind_tcp", nil, []string{"github.com/aws/aws-sdk-go-v2/service/", "github.com/jackc/", "github.com/go-sql-driver/", "github.com/redis/"}},
+		// The status page's history links CloudWatch only with its control.
+		{"kinds,kind_http,control_history",
+			[]string{"github.com/aws/aws-sdk-go-v2/service/cloudwatch"},
+			[]string{"github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/aws/aws-sdk-go-v2/service/sts", "github.com/aws/aws-sdk-go-v2/config"}},
 		{"kinds,kind_http,control_drain,control_token",
 			[]string{"github.com/aws/aws-sdk-go-v2/service/ssm", "github.com/aws/aws-sdk-go-v2/service/secretsmanager"},
 			[]string{"github.com/aws/aws-sdk-go-v2/service/sqs", "github.com/aws/aws-sdk-go-v2/service/sts"}},

@@ -27,6 +27,8 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/awscheck"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/uptime"
 )
 
 // DrainValue is the parameter value that drains.
@@ -37,6 +39,9 @@ const (
 	DrainControl    = "drain"
 	TokenControl    = "token"
 	ChecksParameter = "checksparameter"
+	// HistoryControl is the status page's uptime history (CloudWatch
+	// GetMetricData); no variable turns it on: a build that links it shows it.
+	HistoryControl = "history"
 )
 
 // The controls this build links: each control's file sets its own when it
@@ -45,6 +50,9 @@ var (
 	switchFrom func(cfg aws.Config, parameter string, ttl time.Duration) *Switch
 	tokenFrom  func(ctx context.Context, cfg aws.Config, secretARN string) (string, error)
 	checksFrom func(cfg aws.Config) config.ParameterReader
+	// historyFrom returns the reader of the uptime history, which makes its
+	// client with awsConfig on its first read.
+	historyFrom func(cfg config.Config, awsConfig func() (aws.Config, error)) func(ctx context.Context) (uptime.History, error)
 )
 
 // Built returns the controls this build links, in the order of the knob.
@@ -53,7 +61,7 @@ func Built() []string {
 	for _, c := range []struct {
 		name string
 		in   bool
-	}{{ChecksParameter, checksFrom != nil}, {DrainControl, switchFrom != nil}, {TokenControl, tokenFrom != nil}} {
+	}{{ChecksParameter, checksFrom != nil}, {DrainControl, switchFrom != nil}, {HistoryControl, historyFrom != nil}, {TokenControl, tokenFrom != nil}} {
 		if c.in {
 			built = append(built, c.name)
 		}
@@ -114,4 +122,23 @@ func ReadChecks(ctx context.Context, cfg *config.Config, awsConfig func() (aws.C
 		return errors.New(checks.AWSConfigProblem)
 	}
 	return config.ReadChecksParameter(ctx, cfg, checksFrom(awscheck.WithCheckRetries(loaded)))
+}
+
+// ErrHistoryNotBuilt is every read of the history in a build without the
+// history control; its class is its text, which the page shows as
+// "history unavailable (not built in)".
+var ErrHistoryNotBuilt = health.WithClass("not built in", errors.New("the history control is not in this build (make build CONTROLS=history)"))
+
+// History returns the status page's uptime history of the service cfg
+// configures, cached for uptime.DefaultTTL (one read per minute however
+// many viewers): read from the canary's metrics with CloudWatch's
+// GetMetricData, through a client made from awsConfig on the first read,
+// so that start-up loads and makes nothing for it. In a build without the
+// history control every read fails with ErrHistoryNotBuilt.
+func History(cfg config.Config, awsConfig func() (aws.Config, error)) *uptime.Cache {
+	read := func(context.Context) (uptime.History, error) { return uptime.History{}, ErrHistoryNotBuilt }
+	if historyFrom != nil {
+		read = historyFrom(cfg, awsConfig)
+	}
+	return uptime.NewCache(read)
 }

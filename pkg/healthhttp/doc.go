@@ -22,4 +22,9 @@
 // with WithDetails(DetailsAlways); a handler given none of these shows
 // them to no one, and NewHandler logs that once. NewHandler returns an
 // error naming any option it cannot use.
+//
+// WithHistory adds the uptime history (package uptime) to the page, and to
+// the JSON under ?history=1 (QueryHistory) only: the default JSON never
+// changes, and a history that is slow or failing costs a request no more
+// than its budget ("history unavailable").
 package healthhttp

@@ -48,6 +48,7 @@ type Handler struct {
 	refresh time.Duration
 
 	maintenance Maintenance
+	history     History
 
 	// optErrs are the options' problems, which NewHandler returns.
 	optErrs []error
@@ -154,12 +155,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 		// never changes, so it is encoded once.
 		return writeBody(w, r, http.StatusOK, ContentType, h.live)
 	}
-	ctx, err := callerBudget(r)
+	query, err := parseQuery(r)
+	if err != nil {
+		return writeProblem(w, r, http.StatusBadRequest, err.Error())
+	}
+	ctx, err := callerBudget(r.Context(), query)
+	if err != nil {
+		return writeProblem(w, r, http.StatusBadRequest, err.Error())
+	}
+	jsonHistory, err := historyWanted(query)
 	if err != nil {
 		return writeProblem(w, r, http.StatusBadRequest, err.Error())
 	}
 	details := h.showDetails(r)
 	notes := h.notes(ctx)
+	page := wantsHTML(r)
+	history := h.readHistory(ctx, r.Method != http.MethodHead && (page || jsonHistory))
 	var rep health.Report
 	switch rt {
 	case routeReady:
@@ -181,11 +192,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, rt route, name s
 	if rep.Status == health.StatusFail {
 		code = http.StatusServiceUnavailable
 	}
-	if wantsHTML(r) {
-		return h.writePage(w, r, code, rt, rep, details, notes())
+	if page {
+		return h.writePage(w, r, code, rt, rep, details, notes(), history())
 	}
 	resp := h.service.Render(rep, details)
 	resp.Notes = notes()
+	if hist := history(); hist != nil {
+		var names []string
+		if details {
+			names = resultNames(rep.Results)
+		}
+		return writeJSON(w, r, code, ContentType, responseWithHistory{Response: resp, History: hist.member(names)})
+	}
 	return writeJSON(w, r, code, ContentType, resp)
 }
 
@@ -205,29 +223,35 @@ func (h *Handler) showDetails(r *http.Request) bool {
 	return false
 }
 
-// callerBudget applies the caller's own deadline, the query parameter
-// "timeout" (a Go duration), as a cap on the request's budget: it can only
-// shorten it, and it never cuts the shared check runs other callers wait on.
-// A query string that does not parse is an error: URL.Query would drop the
-// pairs it cannot parse ("timeout=1s;x=1", "timeout=%zz") and so ignore a
-// bad timeout.
-func callerBudget(r *http.Request) (context.Context, error) {
-	if r.URL.RawQuery == "" { // a probe's usual request: no map to parse into
-		return r.Context(), nil
+// parseQuery parses the query string; nil when there is none (a probe's
+// usual request: no map to parse into). A query string that does not
+// parse is an error: URL.Query would drop the pairs it cannot parse
+// ("timeout=1s;x=1", "timeout=%zz") and so ignore a bad timeout.
+func parseQuery(r *http.Request) (url.Values, error) {
+	if r.URL.RawQuery == "" {
+		return nil, nil
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, errors.New("the query string could not be parsed")
 	}
-	v := query.Get("timeout")
+	return query, nil
+}
+
+// callerBudget applies the caller's own deadline, the query parameter
+// QueryTimeout (a Go duration), as a cap on the request's budget: it can
+// only shorten it, and it never cuts the shared check runs other callers
+// wait on.
+func callerBudget(ctx context.Context, query url.Values) (context.Context, error) {
+	v := query.Get(QueryTimeout)
 	if v == "" {
-		return r.Context(), nil
+		return ctx, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return nil, errors.New("timeout must be a positive duration such as 500ms")
+		return nil, errors.New(QueryTimeout + " must be a positive duration such as 500ms")
 	}
-	return health.WithBudgetCap(r.Context(), d), nil
+	return health.WithBudgetCap(ctx, d), nil
 }
 
 // problem is an RFC 9457 problem document, used for errors.

@@ -43,6 +43,14 @@ th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d0d7de;vertic
 th{font-size:.85rem;color:#57606a}
 tr.fail td{background:#fff5f5}tr.warn td{background:#fff8e5}
 td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.strip{display:flex;gap:2px;height:1.4rem;min-width:12rem}
+.strip span{flex:1;border-radius:2px;background:#d0d7de}
+.strip .d-pass{background:#1a7f37}.strip .d-warn{background:#d4a72c}.strip .d-fail{background:#cf222e}
+.strip .maint{box-shadow:inset 0 5px 0 #0969da}
+.legend{font-size:.85rem;color:#57606a;margin:.4rem 0 0}
+.legend span{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin:0 .2em 0 .6em}
+.legend .d-pass{background:#1a7f37}.legend .d-warn{background:#d4a72c}.legend .d-fail{background:#cf222e}.legend .d-none{background:#d0d7de}.legend .maint{background:#0969da}
 .hidden,footer{color:#57606a}
 footer{margin-top:1.5rem;font-size:.85rem}
 code{font-size:.9em}`
@@ -109,12 +117,64 @@ func renderPage(d pageData) []byte {
 		}
 		w("</tbody>\n</table>\n")
 	}
+	if d.History != nil {
+		renderHistory(w, d.History)
+	}
 	w("<footer>")
 	if d.Refresh > 0 {
 		w("Reloads every ", strconv.Itoa(d.Refresh), " s. ")
 	}
-	w("Machines get this answer as <code>application/health+json</code> (<code>curl -H 'Accept: application/json'</code>).</footer>\n</body>\n</html>\n")
+	w("Machines get this answer as <code>application/health+json</code> (<code>curl -H 'Accept: application/json'</code>)")
+	if d.History != nil {
+		w(", with the uptime under <code>?", QueryHistory, "=", HistoryOn, "</code>")
+	}
+	w(".</footer>\n</body>\n</html>\n")
 	return []byte(b.String())
+}
+
+// renderHistory writes the uptime section: a table of the service's and
+// the checks' figures, each with its strip of days, or why there is none.
+func renderHistory(w func(...string), h *pageHistory) {
+	w("<h2>Uptime</h2>\n")
+	if h.Unavailable != "" {
+		w("<p class=\"hidden\" id=\"history-unavailable\">", esc(HistoryUnavailable), " (", esc(h.Unavailable), ")</p>\n")
+		return
+	}
+	w("<table id=\"history\">\n<thead><tr><th>share of canary runs that passed</th><th>24 h</th><th>7 d</th><th>30 d</th>",
+		"<th>30 days, 24 h a bar, the last one now</th></tr></thead>\n<tbody>\n")
+	for _, row := range h.Rows {
+		if row.Check == "" {
+			w("<tr data-uptime=\"service\">\n<td><b>", esc(row.Label), "</b> <small>(service)</small></td>\n")
+		} else {
+			w("<tr data-uptime=\"check\" data-check=\"", esc(row.Check), "\">\n<td>", esc(row.Label), "</td>\n")
+		}
+		for _, f := range []struct {
+			window string
+			v      *float64
+		}{{"24h", row.Series.Last24h}, {"7d", row.Series.Last7d}, {"30d", row.Series.Last30d}} {
+			w("<td class=\"num\" data-window=\"", f.window, "\">", percent(f.v), "</td>\n")
+		}
+		w("<td><div class=\"strip\">")
+		for i, day := range h.Days {
+			var v *float64
+			if i < len(row.Series.Daily) {
+				v = row.Series.Daily[i]
+			}
+			figure := percent(v)
+			if v == nil {
+				figure = "no run"
+			}
+			class, title := dayClass(v), "24 h to "+day.End.UTC().Format("2006-01-02 15:04")+" UTC: "+figure
+			if day.Maintenance {
+				class += " maint"
+				title += ", maintenance"
+			}
+			w("<span class=\"", class, "\" data-end=\"", day.End.UTC().Format(time.RFC3339), "\" title=\"", esc(title), "\"></span>")
+		}
+		w("</div></td>\n</tr>\n")
+	}
+	w("</tbody>\n</table>\n<p class=\"legend\">Days:<span class=\"d-pass\"></span>99.9% and above<span class=\"d-warn\"></span>95% and above",
+		"<span class=\"d-fail\"></span>below<span class=\"d-none\"></span>no run<span class=\"maint\"></span>maintenance (top band)</p>\n")
 }
 
 // esc escapes s for element text and double-quoted attribute values:
@@ -142,6 +202,8 @@ type pageData struct {
 	Checks                    []pageRow
 	Refresh                   int
 	Notes                     []string
+	// History is the uptime section; nil shows none.
+	History *pageHistory
 }
 
 // wantsHTML reports whether the request's Accept header prefers text/html
@@ -212,7 +274,7 @@ func quality(ranges []mediaRange, typ, sub string) float64 {
 
 // writePage answers with the HTML status page: the same status code and
 // details policy as the JSON, failing checks first.
-func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt route, rep health.Report, details bool, notes []string) int {
+func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt route, rep health.Report, details bool, notes []string, hist *historyResult) int {
 	data := pageData{
 		Notes:   notes,
 		Title:   "Health",
@@ -235,6 +297,11 @@ func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, rt
 		data.Output = rep.Output
 		data.Checks = pageRows(rep.Results)
 	}
+	label := h.service.ID
+	if label == "" {
+		label = "service"
+	}
+	data.History = pageHistoryOf(hist, label, data.Checks)
 	if h.refresh > 0 {
 		data.Refresh = int((h.refresh + time.Second - 1) / time.Second)
 	}

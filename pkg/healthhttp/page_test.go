@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/uptime"
 )
 
 // Accept headers as real clients send them.
@@ -59,7 +60,9 @@ func TestWantsHTML(t *testing.T) {
 }
 
 // TestJSONUnchangedForMachines pins the JSON answer, headers and body byte
-// for byte, for every client that is not a browser.
+// for byte, for every client that is not a browser, and with a history
+// configured (WithHistory), which such a client gets only under ?history=1
+// and which is then not even read.
 func TestJSONUnchangedForMachines(t *testing.T) {
 	wantBody := map[string]string{
 		"/health": `{"status":"fail","version":"2","releaseId":"2.4.1","serviceId":"orders","description":"health of orders (prod)",` +
@@ -83,8 +86,14 @@ func TestJSONUnchangedForMachines(t *testing.T) {
 		{"Route 53 health checker", []string{"User-Agent", "Amazon-Route53-Health-Check-Service (ref 0; report http://amzn.to/1vsZADi)"}},
 		{"aws-sdk-go-v2", []string{"User-Agent", "aws-sdk-go-v2/1.41.0", "Accept", "application/json, */*"}},
 	}
+	hist := &fakeHistory{read: func(context.Context) (uptime.History, error) { return sampleHistory(), nil }}
 	h := mustHandler(t, newFake(health.StatusFail), WithDetails(DetailsAlways),
-		WithService(Service{ID: "orders", Environment: "prod", Version: "2.4.1"}))
+		WithService(Service{ID: "orders", Environment: "prod", Version: "2.4.1"}), WithHistory(hist))
+	defer func() {
+		if n := hist.calls.Load(); n != 0 {
+			t.Errorf("the history was read %d times for JSON clients; want 0", n)
+		}
+	}()
 	for path, want := range wantBody {
 		for _, c := range clients {
 			t.Run(path+" "+c.name, func(t *testing.T) {

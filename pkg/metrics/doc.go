@@ -7,4 +7,7 @@
 // Every run publishes Success (1 pass or warn, 0 fail), Degraded (1 on warn)
 // and Duration (Milliseconds), with dimensions Service and Environment for
 // the run and Service, Environment and Check for each check.
+//
+// ReadHistory reads them back with GetMetricData (ActionGetMetricData) as
+// the status page's uptime history (package uptime).
 package metrics

@@ -204,20 +204,26 @@ func (p *Publisher) input(b Batch) *cloudwatch.PutMetricDataInput {
 	in := &cloudwatch.PutMetricDataInput{Namespace: aws.String(p.namespace),
 		MetricData: make([]types.MetricDatum, 0, len(b.Data))}
 	for _, d := range b.Data {
-		dims := []types.Dimension{
-			{Name: aws.String(DimService), Value: aws.String(b.Service)},
-			{Name: aws.String(DimEnvironment), Value: aws.String(b.Environment)},
-		}
-		if d.Check != "" {
-			dims = append(dims, types.Dimension{Name: aws.String(DimCheck), Value: aws.String(d.Check)})
-		}
 		in.MetricData = append(in.MetricData, types.MetricDatum{
 			MetricName: aws.String(d.Name),
-			Dimensions: dims,
+			Dimensions: dimensions(b.Service, b.Environment, d.Check),
 			Timestamp:  aws.Time(b.Time),
 			Value:      aws.Float64(d.Value),
 			Unit:       types.StandardUnit(d.Unit),
 		})
 	}
 	return in
+}
+
+// dimensions are a datapoint's dimensions: Service and Environment, and
+// Check for a check's (check not empty).
+func dimensions(service, environment, check string) []types.Dimension {
+	dims := []types.Dimension{
+		{Name: aws.String(DimService), Value: aws.String(service)},
+		{Name: aws.String(DimEnvironment), Value: aws.String(environment)},
+	}
+	if check != "" {
+		dims = append(dims, types.Dimension{Name: aws.String(DimCheck), Value: aws.String(check)})
+	}
+	return dims
 }
