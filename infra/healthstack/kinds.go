@@ -14,10 +14,19 @@ import (
 )
 
 // GOGC is every function's GOGC: Go's first collection comes at 4 MB of
-// heap, and the AWS SDK clients allocate ~5 MB in package init, so 200 lets
-// init finish without one (docs/PERFORMANCE.md). template.yaml sets the
+// heap, and the AWS SDK clients allocated ~5 MB in package init (1.2 MB at
+// the releases go.mod pins), so 200 keeps start-up free of collections
+// (docs/PERFORMANCE.md). template.yaml sets the
 // same in Globals.
 const GOGC = "200"
+
+// GOMAXPROCS is every function's GOMAXPROCS. At MemoryMB a function gets a
+// seventh of a vCPU, so a second P only adds threads to wake; with it set
+// the runtime also skips reading the cgroup files at start-up (0.5 ms of
+// CPU to the first answer, docs/PERFORMANCE.md). The checks wait on I/O,
+// and goroutines wait on I/O as well with one P. template.yaml sets the
+// same in Globals.
+const GOMAXPROCS = "1"
 
 // kindsOf returns the distinct check types of a HEALTH_CHECKS array,
 // sorted: the KINDS of a bootstrap that runs it and links nothing else.

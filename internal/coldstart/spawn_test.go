@@ -33,7 +33,8 @@ import (
 // set; the default build (every kind and control); the default build with
 // each environment of COLDSTART_VARIANTS (such as "GOGC=400;GOGC=off");
 // and the build for KINDS=http,tcp. The current builds run with the
-// function environment COLDSTART_FUNCTION_ENV (the templates' GOGC).
+// function environment COLDSTART_FUNCTION_ENV (the templates' GOGC and
+// GOMAXPROCS).
 func BenchmarkSpawnToLive(b *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
