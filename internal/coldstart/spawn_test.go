@@ -25,7 +25,8 @@ import (
 // discarded run that primes the page cache, and reports the medians beside
 // the reference's (refserver, alexliesenfeld/health) of the same run. The
 // runs alternate between the builds and shares, so that load from elsewhere
-// on the machine falls on all alike. Run it once, with -benchtime=1x
+// on the machine falls on all alike, and each starts with its share's whole
+// quota (coldstart.Cgroup.Refill). Run it once, with -benchtime=1x
 // (scripts/coldstart.sh does); it needs root and a cgroup v1 cpu controller.
 //
 // The builds: the reference; COLDSTART_BEFORE, a health bootstrap built
@@ -81,6 +82,9 @@ func BenchmarkSpawnToLive(b *testing.B) {
 	for run := -1; run < runs; run++ { // run -1 primes the page cache and is not counted
 		for si, g := range groups {
 			for i, s := range all {
+				if err := g.Refill(); err != nil {
+					b.Fatal(err)
+				}
 				wall, used := spawnToLive(b, g.Wrap(s.bin), s.env)
 				if run >= 0 {
 					times[i][si] = append(times[i][si], wall)
