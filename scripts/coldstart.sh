@@ -17,8 +17,7 @@
 # (from git archive, in a temporary directory) and measures it in both.
 # VARIANTS="GOGC=400;GOGC=off" also measures the default build with each
 # environment in (1). The current builds run with FUNCTION_ENV, by default
-# what template.yaml's Globals and infra (healthstack.GOGC, GOMAXPROCS) set:
-# GOGC=200 GOMAXPROCS=1.
+# what template.yaml's Globals and infra (healthstack.GOGC) set: GOGC=200.
 #
 #   scripts/coldstart.sh [RUNS]
 set -euo pipefail
@@ -32,7 +31,7 @@ if [[ -n ${BEFORE:-} ]]; then
   (cd "$tmp" && CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags "-s -w" -o "$tmp/bootstrap-before" ./functions/health)
   export COLDSTART_BEFORE=$tmp/bootstrap-before COLDSTART_BEFORE_NAME=$(git rev-parse --short "$BEFORE")
 fi
-export COLDSTART_RUNS=$runs COLDSTART_VARIANTS=${VARIANTS:-} COLDSTART_FUNCTION_ENV=${FUNCTION_ENV-GOGC=200 GOMAXPROCS=1}
+export COLDSTART_RUNS=$runs COLDSTART_VARIANTS=${VARIANTS:-} COLDSTART_FUNCTION_ENV=${FUNCTION_ENV-GOGC=200}
 tidy() { sed -e 's/^ \{4\}[a-z_]*\.go:[0-9]*: *//' -e 's/^ \{8\}//'; }
 go test -count=1 -v -run '^$' -bench '^BenchmarkSpawnToLive$' -benchtime 1x ./internal/coldstart/ | tidy
 HEALTH_REQUIRE_INTEGRATION=1 \

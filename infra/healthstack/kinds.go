@@ -20,14 +20,6 @@ import (
 // same in Globals.
 const GOGC = "200"
 
-// GOMAXPROCS is every function's GOMAXPROCS. At MemoryMB a function gets a
-// seventh of a vCPU, so a second P only adds threads to wake, and with it
-// set the runtime does not read the CPU limit (0.3-0.5 ms of CPU to the
-// first answer, docs/PERFORMANCE.md). The checks wait on I/O, and
-// goroutines wait on I/O as well with one P. template.yaml sets the same
-// in Globals.
-const GOMAXPROCS = "1"
-
 // kindsOf returns the distinct check types of a HEALTH_CHECKS array,
 // sorted: the KINDS of a bootstrap that runs it and links nothing else.
 func kindsOf(checksJSON string) ([]string, error) {

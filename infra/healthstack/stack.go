@@ -164,7 +164,6 @@ func (b *builder) environment(health bool) *map[string]*string {
 	}
 	env := map[string]*string{
 		"GOGC":                     jsii.String(GOGC),
-		"GOMAXPROCS":               jsii.String(GOMAXPROCS),
 		"HEALTH_SERVICE":           jsii.String(p.Service),
 		"HEALTH_BUDGET":            jsii.String(p.Budget.String()),
 		"HEALTH_CACHE_TTL":         jsii.String(p.CacheTTL.String()),

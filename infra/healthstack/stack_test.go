@@ -235,7 +235,7 @@ func TestFullStackFunctions(t *testing.T) {
 	common := map[string]any{
 		"HEALTH_SERVICE": "orders", "HEALTH_ENVIRONMENT": "prod", "HEALTH_VERSION": "1.4.2",
 		"HEALTH_BUDGET": "1.5s", "HEALTH_CACHE_TTL": "0s", "HEALTH_DETAILS": "always", "HEALTH_CHECKS": checks,
-		"HEALTH_METRICS_NAMESPACE": "Orders/Health", "HEALTH_METRICS": "both", "GOGC": GOGC, "GOMAXPROCS": GOMAXPROCS,
+		"HEALTH_METRICS_NAMESPACE": "Orders/Health", "HEALTH_METRICS": "both", "GOGC": GOGC,
 	}
 	healthEnv := map[string]any{
 		"HEALTH_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/health-token-AbCdEf",
@@ -530,7 +530,7 @@ func TestMinimalStack(t *testing.T) {
 		"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap", "MemorySize": 256, "Timeout": 10,
 		"Environment": map[string]any{"Variables": map[string]any{
 			"HEALTH_SERVICE": "health", "HEALTH_BUDGET": "2s", "HEALTH_CACHE_TTL": "5s", "HEALTH_DETAILS": "authorized",
-			"HEALTH_CHECKS": "[]", "HEALTH_METRICS_NAMESPACE": "ServiceHealth", "HEALTH_METRICS": "api", "GOGC": GOGC, "GOMAXPROCS": GOMAXPROCS,
+			"HEALTH_CHECKS": "[]", "HEALTH_METRICS_NAMESPACE": "ServiceHealth", "HEALTH_METRICS": "api", "GOGC": GOGC,
 		}},
 	})
 	for _, id := range []string{health, canary} {

@@ -46,7 +46,7 @@ import (
 // COLDSTART_BEFORE names a bootstrap built elsewhere (scripts/coldstart.sh
 // BEFORE=<revision> builds one), as it was before. The current builds run
 // with the function environment COLDSTART_FUNCTION_ENV (the templates'
-// GOGC and GOMAXPROCS) besides.
+// GOGC) besides.
 func BenchmarkColdStart(t *testing.B) {
 	runs, _ := strconv.Atoi(os.Getenv("COLDSTART_RUNS"))
 	if runs <= 0 {
