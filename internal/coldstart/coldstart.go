@@ -40,7 +40,8 @@ var Shares = []Share{
 
 // Cgroup is a CPU cgroup with a share's quota.
 type Cgroup struct {
-	dir string
+	dir     string
+	quotaUS int
 }
 
 // NewCgroup makes a cgroup named name under CgroupRoot with the share's
@@ -50,7 +51,7 @@ func NewCgroup(name string, s Share) (*Cgroup, error) {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("make the cgroup (a cgroup v1 cpu controller at %s, as root): %w", CgroupRoot, err)
 	}
-	c := &Cgroup{dir: dir}
+	c := &Cgroup{dir: dir, quotaUS: s.QuotaUS}
 	for _, f := range []struct {
 		file  string
 		value int
@@ -73,6 +74,18 @@ func (c *Cgroup) Wrap(argv ...string) []string {
 // that takes a path rather than a command line (the emulator's bootstrap).
 func (c *Cgroup) Script(program string) string {
 	return "#!/bin/sh\necho $$ > " + strconv.Quote(c.dir+"/cgroup.procs") + " && exec " + strconv.Quote(program) + " \"$@\"\n"
+}
+
+// Refill gives the cgroup its whole quota again, as a new Lambda execution
+// environment has it. The kernel refills the quota at the end of each
+// period, and what a process used in the current one stays used: a start
+// right after another in the same cgroup would begin with only what that
+// one left (the builds measured later in a round did, before 2026-12-07).
+// Writing the quota refills it at once (the kernel's tg_set_cfs_bandwidth),
+// where waiting for the period's end would leave the CPUs idle and slow to
+// wake in a virtual machine.
+func (c *Cgroup) Refill() error {
+	return os.WriteFile(filepath.Join(c.dir, "cpu.cfs_quota_us"), []byte(strconv.Itoa(c.quotaUS)), 0o644)
 }
 
 // Remove deletes the cgroup; it must have no process left.

@@ -3,6 +3,7 @@ package coldstart_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -24,8 +25,10 @@ import (
 // at each of coldstart.Shares, COLDSTART_RUNS times (default 10) after one
 // discarded run that primes the page cache, and reports the medians beside
 // the reference's (refserver, alexliesenfeld/health) of the same run. The
-// runs alternate between the builds and shares, so that load from elsewhere
-// on the machine falls on all alike. Run it once, with -benchtime=1x
+// runs alternate between the builds and shares, in a new random order of the
+// builds each round, so that load from elsewhere on the machine and what
+// the build before left behind fall on all alike, and each starts with its
+// share's whole quota (coldstart.Cgroup.Refill). Run it once, with -benchtime=1x
 // (scripts/coldstart.sh does); it needs root and a cgroup v1 cpu controller.
 //
 // The builds: the reference; COLDSTART_BEFORE, a health bootstrap built
@@ -79,7 +82,11 @@ func BenchmarkSpawnToLive(b *testing.B) {
 	}
 	for run := -1; run < runs; run++ { // run -1 primes the page cache and is not counted
 		for si, g := range groups {
-			for i, s := range all {
+			for _, i := range rand.Perm(len(all)) {
+				s := all[i]
+				if err := g.Refill(); err != nil {
+					b.Fatal(err)
+				}
 				wall, used := spawnToLive(b, g.Wrap(s.bin), s.env)
 				if run >= 0 {
 					times[i][si] = append(times[i][si], wall)

@@ -111,6 +111,9 @@ func BenchmarkColdStart(t *testing.B) {
 			cfg.Emulator, cfg.Bootstrap, cfg.MemoryMB = emulator, wrapper, cmp.Or(share.MemoryMB, 256)
 			var wall, first, initPhase, reportInit, warm []time.Duration
 			for run := -1; run < runs; run++ { // run -1 warms the page cache and is not counted
+				if err := group.Refill(); err != nil {
+					t.Fatal(err)
+				}
 				m := measure(t, cfg, s.event)
 				if run < 0 {
 					continue
