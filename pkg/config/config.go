@@ -17,15 +17,16 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
 // Defaults applied when a variable is unset.
 const (
 	DefaultBudget           = health.DefaultBudget
 	DefaultCacheTTL         = health.DefaultCacheTTL
-	DefaultDetails          = "authorized"
-	DefaultMetricsNamespace = "ServiceHealth"
-	DefaultMetrics          = "api"
+	DefaultDetails          = string(settings.DetailsAuthorized)
+	DefaultMetricsNamespace = settings.DefaultMetricsNamespace
+	DefaultMetrics          = settings.MetricsAPI
 	DefaultPort             = "8080"
 	DefaultShutdownDelay    = 2 * time.Second
 	// DefaultPageRefresh is HEALTH_PAGE_REFRESH's default, the HTML status
@@ -56,6 +57,9 @@ const (
 	EnvMetrics          = "HEALTH_METRICS"
 	EnvListen           = "HEALTH_LISTEN"
 	EnvMaintenance      = "HEALTH_MAINTENANCE"
+	// EnvPort is the local server's port when EnvListen is unset
+	// (127.0.0.1:$PORT, default DefaultPort).
+	EnvPort = "PORT"
 )
 
 // The three sources of the checks' JSON array; at most one may be set.
@@ -74,7 +78,7 @@ const (
 
 // DefaultService is HEALTH_SERVICE's default outside Lambda (in Lambda it
 // is the function's name).
-const DefaultService = "health"
+const DefaultService = settings.DefaultService
 
 // MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
 // local server's write timeout and shutdown wait, and the canary's bound
@@ -165,10 +169,10 @@ func Load(getenv Getenv) (Config, error) {
 		}
 	}
 
-	switch c.Details {
-	case "never", "authorized", "always":
+	switch settings.Details(c.Details) {
+	case settings.DetailsNever, settings.DetailsAuthorized, settings.DetailsAlways:
 	default:
-		bad(EnvDetails, "%q is not one of never, authorized, always", c.Details)
+		bad(EnvDetails, "%q is not one of %s, %s, %s", c.Details, settings.DetailsNever, settings.DetailsAuthorized, settings.DetailsAlways)
 	}
 	if c.Token != "" && c.TokenSecretARN != "" {
 		bad(EnvToken, "set either HEALTH_TOKEN or HEALTH_TOKEN_SECRET_ARN, not both")
@@ -180,9 +184,9 @@ func Load(getenv Getenv) (Config, error) {
 		bad(EnvTokenSecretARN, "not an ARN (must start with arn:)")
 	}
 	switch c.Metrics {
-	case "api", "emf", "both":
+	case settings.MetricsAPI, settings.MetricsEMF, settings.MetricsBoth:
 	default:
-		bad(EnvMetrics, "%q is not one of api, emf, both", c.Metrics)
+		bad(EnvMetrics, "%q is not one of %s, %s, %s", c.Metrics, settings.MetricsAPI, settings.MetricsEMF, settings.MetricsBoth)
 	}
 	if strings.HasPrefix(c.MetricsNamespace, "AWS/") || len(c.MetricsNamespace) > 255 {
 		bad(EnvMetricsNamespace, "must not start with AWS/ and must be at most 255 characters")
@@ -190,7 +194,7 @@ func Load(getenv Getenv) (Config, error) {
 
 	c.Listen = getenv(EnvListen)
 	if c.Listen == "" {
-		c.Listen = "127.0.0.1:" + cmp.Or(getenv("PORT"), DefaultPort)
+		c.Listen = "127.0.0.1:" + cmp.Or(getenv(EnvPort), DefaultPort)
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad(EnvListen, "%q is not host:port", c.Listen)
