@@ -26,6 +26,11 @@ const (
 	ModeBoth = settings.MetricsBoth
 )
 
+// ActionPutMetricData is the IAM action of the one call Publish makes in
+// ModeAPI and ModeBoth. PutMetricData has no resource-level permissions; the
+// condition key cloudwatch:namespace narrows it.
+const ActionPutMetricData = "cloudwatch:PutMetricData"
+
 // PutMetricData's documented per-call limits: at most 1000 metrics and 1 MB
 // per request. maxRequestBytes keeps a wide margin under the byte limit.
 const (
