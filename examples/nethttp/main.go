@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 
+	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 )
@@ -49,7 +50,7 @@ func newMux(db pinger) (*http.ServeMux, error) {
 	}
 	// Details (each check's status and reason) only for callers that send
 	// "Authorization: Bearer $HEALTH_TOKEN"; WithDetails(healthhttp.DetailsAlways) shows them to all.
-	h, err := healthhttp.NewHandler(checker, healthhttp.WithToken(os.Getenv("HEALTH_TOKEN")), healthhttp.WithLogger(slog.Default()))
+	h, err := healthhttp.NewHandler(checker, healthhttp.WithToken(os.Getenv(config.EnvToken)), healthhttp.WithLogger(slog.Default()))
 	if err != nil {
 		return nil, err
 	}

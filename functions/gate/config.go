@@ -29,33 +29,33 @@ func load(getenv config.Getenv) (settings, error) {
 	var errs checks.Problems
 	bad := errs.Add
 	s := settings{
-		Hook:  getenv("GATE_HOOK"),
-		Shape: cmp.Or(getenv("GATE_EVENT"), gate.ShapeV2),
-		Path:  cmp.Or(getenv("GATE_PATH"), gate.DefaultPath),
+		Hook:  getenv(gate.EnvHook),
+		Shape: cmp.Or(getenv(gate.EnvEvent), gate.ShapeV2),
+		Path:  cmp.Or(getenv(gate.EnvPath), gate.DefaultPath),
 	}
 	if s.Hook != gate.BeforeAllowTraffic && s.Hook != gate.AfterAllowTraffic {
-		bad("GATE_HOOK", "required: %s or %s", gate.BeforeAllowTraffic, gate.AfterAllowTraffic)
+		bad(gate.EnvHook, "required: %s or %s", gate.BeforeAllowTraffic, gate.AfterAllowTraffic)
 	}
 	if !slices.Contains(gate.Shapes, s.Shape) {
-		bad("GATE_EVENT", "%q is not one of %s", s.Shape, strings.Join(gate.Shapes, ", "))
+		bad(gate.EnvEvent, "%q is not one of %s", s.Shape, strings.Join(gate.Shapes, ", "))
 	}
 	if problem := gate.PathProblem(s.Path); problem != "" {
-		bad("GATE_PATH", "%s", problem)
+		bad(gate.EnvPath, "%s", problem)
 	}
-	for _, a := range strings.Split(getenv("GATE_ALARMS"), ",") {
+	for _, a := range strings.Split(getenv(gate.EnvAlarms), ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			s.Alarms = append(s.Alarms, a)
 		}
 	}
 	s.Attempts = gate.DefaultAttempts
-	if v := getenv("GATE_ATTEMPTS"); v != "" {
+	if v := getenv(gate.EnvAttempts); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			bad("GATE_ATTEMPTS", "%q is not a whole number of at least 1", v)
+			bad(gate.EnvAttempts, "%q is not a whole number of at least 1", v)
 		}
 		s.Attempts = n
 	}
-	s.AttemptTimeout = config.Duration(getenv, "GATE_ATTEMPT_TIMEOUT", gate.DefaultAttemptTimeout, false, &errs)
-	s.Backoff = config.Duration(getenv, "GATE_BACKOFF", gate.DefaultBackoff, false, &errs)
+	s.AttemptTimeout = config.Duration(getenv, gate.EnvAttemptTimeout, gate.DefaultAttemptTimeout, false, &errs)
+	s.Backoff = config.Duration(getenv, gate.EnvBackoff, gate.DefaultBackoff, false, &errs)
 	return s, errs.Err()
 }

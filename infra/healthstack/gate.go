@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
 // Deployment of the health function through CodeDeploy: every version is
@@ -35,8 +37,8 @@ var DeploymentTypes = []string{
 
 // The gate functions: one per hook, from the same bootstrap (functions/gate).
 var gateHooks = []struct{ id, function, hook, desc string }{
-	{"GatePreTraffic", "gate-pretraffic", "BeforeAllowTraffic", "lambdahealth deployment gate (BeforeAllowTraffic: the new version's readiness)"},
-	{"GatePostTraffic", "gate-posttraffic", "AfterAllowTraffic", "lambdahealth deployment gate (AfterAllowTraffic: readiness through the alias, and the alarms)"},
+	{"GatePreTraffic", "gate-pretraffic", gate.BeforeAllowTraffic, "lambdahealth deployment gate (BeforeAllowTraffic: the new version's readiness)"},
+	{"GatePostTraffic", "gate-posttraffic", gate.AfterAllowTraffic, "lambdahealth deployment gate (AfterAllowTraffic: readiness through the alias, and the alarms)"},
 }
 
 // assetOf is the directory under AssetDir of function's bootstrap: the gate
@@ -95,14 +97,14 @@ func (b *builder) deployment(health awslambda.Function, alias awslambda.Alias, a
 	for _, g := range gateHooks {
 		statements := []awsiam.PolicyStatement{
 			// PutLifecycleEventHookExecutionStatus is granted by the group (PreHook, PostHook).
-			allow([]string{"codedeploy:GetDeployment"}, groupARN),
-			allow([]string{"lambda:InvokeFunction"}, *health.FunctionArn()+":*"),
+			allow([]string{gate.ActionGetDeployment}, groupARN),
+			allow([]string{gate.ActionInvokeFunction}, *health.FunctionArn()+":*"),
 		}
 		env := b.environment(false)
-		(*env)["GATE_HOOK"] = jsii.String(g.hook)
-		if g.hook == "AfterAllowTraffic" {
-			statements = append(statements, allow([]string{"cloudwatch:DescribeAlarms"}, arns...))
-			(*env)["GATE_ALARMS"] = awscdk.Fn_Join(jsii.String(","), &names)
+		(*env)[gate.EnvHook] = jsii.String(g.hook)
+		if g.hook == gate.AfterAllowTraffic {
+			statements = append(statements, allow([]string{gate.ActionDescribeAlarms}, arns...))
+			(*env)[gate.EnvAlarms] = awscdk.Fn_Join(jsii.String(","), &names)
 			if err := gateAlarmsProblem(*env, awscdk.Stack_Of(b.stack), alarms); err != nil {
 				panic(err)
 			}
@@ -110,7 +112,7 @@ func (b *builder) deployment(health awslambda.Function, alias awslambda.Alias, a
 		logGroup := b.logGroup(g.id+"LogGroup", g.function)
 		fnRole := b.role(g.id+"FunctionRole", g.function, logGroup, statements)
 		fn := b.function(g.id+"Function", g.function, g.desc, GateTimeoutSeconds, fnRole, logGroup, env, nil)
-		if g.hook == "BeforeAllowTraffic" {
+		if g.hook == gate.BeforeAllowTraffic {
 			group.AddPreHook(fn)
 		} else {
 			group.AddPostHook(fn)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+
+	"github.com/lambdahealth/lambdahealth/pkg/gate"
 )
 
 // lambdaEnvironmentBytes is Lambda's limit on a function's environment:
@@ -24,9 +26,9 @@ const generatedNameExtra = 15
 // fail on the gate function. env is the gate's environment; its other
 // values are plain strings.
 func gateAlarmsProblem(env map[string]*string, stack awscdk.Stack, alarms []awscloudwatch.CfnAlarm) error {
-	size := len("GATE_ALARMS")
+	size := len(gate.EnvAlarms)
 	for k, v := range env {
-		if k != "GATE_ALARMS" && v != nil {
+		if k != gate.EnvAlarms && v != nil {
 			size += len(k) + len(*v)
 		}
 	}

@@ -4,6 +4,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lambdahealth/lambdahealth/pkg/checks/dynamodb"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/eventbridge"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/kinesis"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/redis"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/s3"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sns"
+	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
 )
 
 // Grant is one statement of the grants both functions need to run the
@@ -49,23 +59,23 @@ func (p HealthProps) Grants() []Grant {
 			}
 		}
 	}
-	add([]string{"sqs:GetQueueAttributes"}, p.QueueARNs...)
+	add([]string{sqs.ActionGetQueueAttributes}, p.QueueARNs...)
 	if p.Bucket != "" {
 		// HeadBucket is authorized by s3:ListBucket.
-		add([]string{"s3:ListBucket"}, "arn:${AWS::Partition}:s3:::"+p.Bucket)
+		add([]string{s3.ActionListBucket}, "arn:${AWS::Partition}:s3:::"+p.Bucket)
 		if p.ProbePrefix != "" {
-			add([]string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}, "arn:${AWS::Partition}:s3:::"+p.Bucket+"/"+p.ProbePrefix+"/*")
+			add([]string{s3.ActionPutObject, s3.ActionGetObject, s3.ActionDeleteObject}, "arn:${AWS::Partition}:s3:::"+p.Bucket+"/"+p.ProbePrefix+"/*")
 		}
 	}
-	add([]string{"rds-db:connect"}, p.DBUserARNs...)
-	add([]string{"secretsmanager:GetSecretValue"}, p.SecretARNs...)
-	add([]string{"dynamodb:DescribeTable"}, p.TableARNs...)
-	add([]string{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"}, p.TableProbeARNs...)
-	add([]string{"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"}, p.TopicARNs...)
-	add([]string{"kinesis:DescribeStreamSummary"}, p.StreamARNs...)
-	add([]string{"events:DescribeEventBus"}, p.EventBusARNs...)
-	add([]string{"secretsmanager:DescribeSecret"}, p.DescribedSecretARNs...)
-	add([]string{"elasticache:Connect"}, p.CacheARNs...)
+	add([]string{rds.ActionConnect}, p.DBUserARNs...)
+	add([]string{secretsmanager.ActionGetSecretValue}, p.SecretARNs...)
+	add([]string{dynamodb.ActionDescribeTable}, p.TableARNs...)
+	add([]string{dynamodb.ActionPutItem, dynamodb.ActionGetItem, dynamodb.ActionDeleteItem}, p.TableProbeARNs...)
+	add([]string{sns.ActionGetTopicAttributes, sns.ActionListSubscriptionsByTopic}, p.TopicARNs...)
+	add([]string{kinesis.ActionDescribeStreamSummary}, p.StreamARNs...)
+	add([]string{eventbridge.ActionDescribeEventBus}, p.EventBusARNs...)
+	add([]string{secretsmanager.ActionDescribeSecret}, p.DescribedSecretARNs...)
+	add([]string{redis.ActionConnect}, p.CacheARNs...)
 	return grants
 }
 

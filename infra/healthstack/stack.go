@@ -21,6 +21,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
@@ -236,11 +237,11 @@ func (b *builder) dependencyStatements() []awsiam.PolicyStatement {
 		s = append(s, allow(g.Actions, resources...))
 	}
 	if b.p.ChecksParameter != "" {
-		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.ChecksParameter)))
+		s = append(s, allow([]string{actionGetParameter}, parameterARN(b.p.ChecksParameter)))
 	}
 	// Readiness reads "drain", the canary "maintenance": that one parameter.
 	if b.p.DrainParameter != "" {
-		s = append(s, allow([]string{"ssm:GetParameter"}, parameterARN(b.p.DrainParameter)))
+		s = append(s, allow([]string{actionGetParameter}, parameterARN(b.p.DrainParameter)))
 	}
 	return s
 }
@@ -354,7 +355,7 @@ func (b *builder) logGroup(id, function string) awslogs.LogGroup {
 // and the managed policies given.
 func (b *builder) role(id, function string, logGroup awslogs.LogGroup, statements []awsiam.PolicyStatement, managed ...awsiam.IManagedPolicy) awsiam.Role {
 	all := append([]awsiam.PolicyStatement{
-		allow([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, *logGroup.LogGroupArn()),
+		allow([]string{actionCreateLogStream, actionPutLogEvents}, *logGroup.LogGroupArn()),
 	}, statements...)
 	role := awsiam.NewRole(b.stack, jsii.String(id), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
@@ -410,7 +411,7 @@ func (b *builder) healthFunction() awslambda.Function {
 	logGroup := b.logGroup("HealthLogGroup", "health")
 	var statements []awsiam.PolicyStatement
 	if p.TokenSecretARN != "" {
-		statements = append(statements, allow([]string{"secretsmanager:GetSecretValue"}, p.TokenSecretARN))
+		statements = append(statements, allow([]string{sm.ActionGetSecretValue}, p.TokenSecretARN))
 	}
 	// The status page's uptime history. GetMetricData has no resource-level
 	// permissions and no condition keys: "*" is the only resource it takes.
@@ -429,7 +430,7 @@ func (b *builder) canaryFunction() awslambda.Function {
 		// PutMetricData has no resource-level permissions: "*" narrowed to the namespace.
 		statements = append(statements, awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Effect:    awsiam.Effect_ALLOW,
-			Actions:   jsii.Strings("cloudwatch:PutMetricData"),
+			Actions:   jsii.Strings(actionPutMetricData),
 			Resources: jsii.Strings("*"),
 			Conditions: &map[string]any{
 				"StringEquals": map[string]any{"cloudwatch:namespace": p.MetricsNamespace},
@@ -509,7 +510,7 @@ func (b *builder) restAPI(fn awslambda.IFunction) {
 	secureRESTAPI(b.stack, api, b.p)
 	awslambda.NewCfnPermission(b.stack, jsii.String("HealthRestApiPermission"), &awslambda.CfnPermissionProps{
 		FunctionName: fn.FunctionArn(),
-		Action:       jsii.String("lambda:InvokeFunction"),
+		Action:       jsii.String(actionInvokeFunction),
 		Principal:    jsii.String("apigateway.amazonaws.com"),
 		SourceArn: awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*"),
 			&map[string]*string{"Api": api.RestApiId()}),
@@ -526,7 +527,7 @@ func (b *builder) targetGroup(fn awslambda.IFunction) {
 	p := b.p
 	permission := awslambda.NewCfnPermission(b.stack, jsii.String("HealthAlbPermission"), &awslambda.CfnPermissionProps{
 		FunctionName:  fn.FunctionArn(),
-		Action:        jsii.String("lambda:InvokeFunction"),
+		Action:        jsii.String(actionInvokeFunction),
 		Principal:     jsii.String("elasticloadbalancing.amazonaws.com"),
 		SourceAccount: awscdk.Aws_ACCOUNT_ID(),
 		SourceArn:     awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/*"), nil),

@@ -63,7 +63,7 @@ func TestLayering(t *testing.T) {
 // only they import.
 func TestLibraryLinksNoAWS(t *testing.T) {
 	allowed := []string{module, "golang.org/x/sync/"}
-	for _, pkg := range []string{"pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/uptime", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
+	for _, pkg := range []string{"pkg/settings", "pkg/health", "pkg/healthjson", "pkg/healthhttp", "pkg/uptime", "pkg/checks", "pkg/checks/httpcheck", "pkg/checks/tcp", "examples/periodic"} {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "../../"+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
 // Engine runs checks; *health.Checker fits.
@@ -43,7 +44,8 @@ type Runner struct {
 // Option configures a Runner.
 type Option func(*Runner)
 
-// WithService sets the Service and Environment dimensions. Default "health"
+// WithService sets the Service and Environment dimensions. Default
+// settings.DefaultService ("health")
 // and metrics.DefaultEnvironment.
 func WithService(service, environment string) Option {
 	return func(r *Runner) { r.service, r.environment = service, environment }
@@ -58,7 +60,7 @@ func WithMaintenance(m Maintenance) Option { return func(r *Runner) { r.maintena
 
 // New returns a Runner.
 func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
-	r := &Runner{engine: engine, recorder: recorder, service: "health",
+	r := &Runner{engine: engine, recorder: recorder, service: settings.DefaultService,
 		logger: slog.New(slog.DiscardHandler), now: time.Now}
 	for _, o := range opts {
 		o(r)

@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/endpointcreds"
 )
 
-// ErrNoEnvCredentials is EnvAWSConfig's error when the environment holds
+// errNoEnvCredentials is EnvAWSConfig's error when the environment holds
 // no credentials.
-var ErrNoEnvCredentials = errors.New("no AWS credentials in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_CONTAINER_CREDENTIALS_FULL_URI)")
+var errNoEnvCredentials = errors.New("no AWS credentials in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_CONTAINER_CREDENTIALS_FULL_URI)")
 
 // EnvAWSConfig returns the AWS configuration that the environment of a
 // Lambda function describes, without the SDK's config package, whose
@@ -54,7 +54,7 @@ func EnvAWSConfig(getenv func(string) string) (aws.Config, error) {
 			}
 		}))
 	default:
-		return aws.Config{}, ErrNoEnvCredentials
+		return aws.Config{}, errNoEnvCredentials
 	}
 	if ignore, _, _ := env.GetIgnoreConfiguredEndpoints(context.Background()); !ignore {
 		if u := getenv("AWS_ENDPOINT_URL"); u != "" {

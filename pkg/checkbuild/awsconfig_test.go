@@ -91,7 +91,7 @@ func TestEnvAWSConfigContainerCredentials(t *testing.T) {
 	}
 
 	delete(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")
-	if _, err := EnvAWSConfig(func(k string) string { return env[k] }); !errors.Is(err, ErrNoEnvCredentials) {
-		t.Errorf("EnvAWSConfig() without credentials = %v; want ErrNoEnvCredentials", err)
+	if _, err := EnvAWSConfig(func(k string) string { return env[k] }); !errors.Is(err, errNoEnvCredentials) {
+		t.Errorf("EnvAWSConfig() without credentials = %v; want errNoEnvCredentials", err)
 	}
 }

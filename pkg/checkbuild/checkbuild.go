@@ -49,28 +49,28 @@ func Build(ctx context.Context, specs []CheckSpec, awsCfg *aws.Config) ([]health
 	for i, s := range specs {
 		check, err := s.Spec.Check(ctx, s.Common, env)
 		if err != nil {
-			return nil, &BuildError{Check: fmt.Sprintf("HEALTH_CHECKS[%d] (%s)", i, s.Name), Problem: health.Classify(err, 0), Err: err}
+			return nil, &buildError{Check: fmt.Sprintf("HEALTH_CHECKS[%d] (%s)", i, s.Name), Problem: health.Classify(err, 0), Err: err}
 		}
 		out = append(out, check)
 	}
 	return out, nil
 }
 
-// BuildError is a check that could not be built. Its text names the check
+// buildError is a check that could not be built. Its text names the check
 // and says what is wrong in terms safe to log (the error's safe class, as
 // health.Classify names it); the underlying error, which may name
 // endpoints, ARNs or roles, is kept for errors.Is and errors.As.
-type BuildError struct {
+type buildError struct {
 	Check   string
 	Problem string
 	Err     error
 }
 
 // Error returns "check: problem".
-func (e *BuildError) Error() string { return e.Check + ": " + e.Problem }
+func (e *buildError) Error() string { return e.Check + ": " + e.Problem }
 
 // Unwrap returns the underlying error.
-func (e *BuildError) Unwrap() error { return e.Err }
+func (e *buildError) Unwrap() error { return e.Err }
 
 // NewChecker builds the configured checks, specs (Decode of cfg.Checks),
 // and the engine that runs them with the configured budget, cache TTL and

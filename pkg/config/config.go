@@ -17,26 +17,24 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
 // Defaults applied when a variable is unset.
 const (
 	DefaultBudget           = health.DefaultBudget
 	DefaultCacheTTL         = health.DefaultCacheTTL
-	DefaultDetails          = "authorized"
-	DefaultMetricsNamespace = "ServiceHealth"
-	DefaultMetrics          = "api"
+	DefaultDetails          = string(settings.DetailsAuthorized)
+	DefaultMetricsNamespace = settings.DefaultMetricsNamespace
+	DefaultMetrics          = settings.MetricsAPI
 	DefaultPort             = "8080"
-	DefaultShutdownDelay    = 2 * time.Second
-	// DefaultPageRefresh is HEALTH_PAGE_REFRESH's default, the HTML status
-	// page's reload interval (pkg/healthhttp.DefaultPageRefresh).
-	DefaultPageRefresh = 10 * time.Second
+	defaultShutdownDelay    = 2 * time.Second
 	// ChecksParameterTimeout bounds the start-up read of HEALTH_CHECKS_PARAMETER.
 	ChecksParameterTimeout = 5 * time.Second
-	// MaxChecksSize bounds the checks' JSON read from HEALTH_CHECKS_FILE or
+	// maxChecksSize bounds the checks' JSON read from HEALTH_CHECKS_FILE or
 	// HEALTH_CHECKS_PARAMETER (Lambda's environment holds 4 KB in all; an SSM
 	// parameter holds 4 KB, or 8 KB in the advanced tier).
-	MaxChecksSize = 1 << 20
+	maxChecksSize = 1 << 20
 )
 
 // The variables Load reads: the one spelling of each, which infra/ and the
@@ -56,6 +54,9 @@ const (
 	EnvMetrics          = "HEALTH_METRICS"
 	EnvListen           = "HEALTH_LISTEN"
 	EnvMaintenance      = "HEALTH_MAINTENANCE"
+	// EnvPort is the local server's port when EnvListen is unset
+	// (127.0.0.1:$PORT, default DefaultPort).
+	EnvPort = "PORT"
 )
 
 // The three sources of the checks' JSON array; at most one may be set.
@@ -74,13 +75,13 @@ const (
 
 // DefaultService is HEALTH_SERVICE's default outside Lambda (in Lambda it
 // is the function's name).
-const DefaultService = "health"
+const DefaultService = settings.DefaultService
 
-// MaxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
+// maxBudget is the longest HEALTH_BUDGET: Lambda's longest invocation. The
 // local server's write timeout and shutdown wait, and the canary's bound
 // outside Lambda, are the budget plus a few seconds; a budget near the
 // largest time.Duration would overflow them into no time at all.
-const MaxBudget = 15 * time.Minute
+const maxBudget = 15 * time.Minute
 
 // ErrInvalid is wrapped by every FieldError.
 var ErrInvalid = checks.ErrInvalid
@@ -144,13 +145,13 @@ func Load(getenv Getenv) (Config, error) {
 		c.Service = cmp.Or(getenv("AWS_LAMBDA_FUNCTION_NAME"), DefaultService)
 	}
 	c.Budget = Duration(getenv, EnvBudget, DefaultBudget, false, &errs)
-	if c.Budget > MaxBudget {
-		bad(EnvBudget, "%q is longer than %v, Lambda's longest invocation", getenv(EnvBudget), MaxBudget)
+	if c.Budget > maxBudget {
+		bad(EnvBudget, "%q is longer than %v, Lambda's longest invocation", getenv(EnvBudget), maxBudget)
 	}
 	c.CacheTTL = Duration(getenv, EnvCacheTTL, DefaultCacheTTL, true, &errs)
 	c.StartupGrace = Duration(getenv, EnvStartupGrace, 0, true, &errs)
-	c.ShutdownDelay = Duration(getenv, EnvShutdownDelay, DefaultShutdownDelay, true, &errs)
-	c.PageRefresh = Duration(getenv, EnvPageRefresh, DefaultPageRefresh, true, &errs)
+	c.ShutdownDelay = Duration(getenv, EnvShutdownDelay, defaultShutdownDelay, true, &errs)
+	c.PageRefresh = Duration(getenv, EnvPageRefresh, settings.DefaultPageRefresh, true, &errs)
 	if c.PageRefresh%time.Second != 0 {
 		bad(EnvPageRefresh, "%q must be whole seconds (the Refresh header counts seconds), or 0s for none", getenv(EnvPageRefresh))
 	}
@@ -165,10 +166,10 @@ func Load(getenv Getenv) (Config, error) {
 		}
 	}
 
-	switch c.Details {
-	case "never", "authorized", "always":
+	switch settings.Details(c.Details) {
+	case settings.DetailsNever, settings.DetailsAuthorized, settings.DetailsAlways:
 	default:
-		bad(EnvDetails, "%q is not one of never, authorized, always", c.Details)
+		bad(EnvDetails, "%q is not one of %s, %s, %s", c.Details, settings.DetailsNever, settings.DetailsAuthorized, settings.DetailsAlways)
 	}
 	if c.Token != "" && c.TokenSecretARN != "" {
 		bad(EnvToken, "set either HEALTH_TOKEN or HEALTH_TOKEN_SECRET_ARN, not both")
@@ -180,9 +181,9 @@ func Load(getenv Getenv) (Config, error) {
 		bad(EnvTokenSecretARN, "not an ARN (must start with arn:)")
 	}
 	switch c.Metrics {
-	case "api", "emf", "both":
+	case settings.MetricsAPI, settings.MetricsEMF, settings.MetricsBoth:
 	default:
-		bad(EnvMetrics, "%q is not one of api, emf, both", c.Metrics)
+		bad(EnvMetrics, "%q is not one of %s, %s, %s", c.Metrics, settings.MetricsAPI, settings.MetricsEMF, settings.MetricsBoth)
 	}
 	if strings.HasPrefix(c.MetricsNamespace, "AWS/") || len(c.MetricsNamespace) > 255 {
 		bad(EnvMetricsNamespace, "must not start with AWS/ and must be at most 255 characters")
@@ -190,7 +191,7 @@ func Load(getenv Getenv) (Config, error) {
 
 	c.Listen = getenv(EnvListen)
 	if c.Listen == "" {
-		c.Listen = "127.0.0.1:" + cmp.Or(getenv("PORT"), DefaultPort)
+		c.Listen = "127.0.0.1:" + cmp.Or(getenv(EnvPort), DefaultPort)
 	}
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad(EnvListen, "%q is not host:port", c.Listen)
@@ -209,13 +210,13 @@ func Load(getenv Getenv) (Config, error) {
 	return c, errs.Err()
 }
 
-// MaxDimensionValue is the longest CloudWatch dimension value the stack
+// maxDimensionValue is the longest CloudWatch dimension value the stack
 // uses: alarms (AWS::CloudWatch::Alarm) take at most 255 characters.
-const MaxDimensionValue = 255
+const maxDimensionValue = 255
 
 // DimensionValueProblem says why CloudWatch would refuse v as a dimension
 // value (PutMetricData's, and an alarm's), or "": it must be 1 to
-// MaxDimensionValue printable ASCII characters, not all of them spaces. The
+// maxDimensionValue printable ASCII characters, not all of them spaces. The
 // value is quoted, as it is a name, never a secret.
 func DimensionValueProblem(v string) string {
 	switch {
@@ -223,8 +224,8 @@ func DimensionValueProblem(v string) string {
 		return "must not be empty (it is a CloudWatch dimension value)"
 	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r > 0x7e }):
 		return fmt.Sprintf("%+q must be printable ASCII: CloudWatch refuses other characters in a dimension value", v)
-	case len(v) > MaxDimensionValue:
-		return fmt.Sprintf("is %d characters; a CloudWatch dimension value holds at most %d", len(v), MaxDimensionValue)
+	case len(v) > maxDimensionValue:
+		return fmt.Sprintf("is %d characters; a CloudWatch dimension value holds at most %d", len(v), maxDimensionValue)
 	case strings.TrimSpace(v) == "":
 		return fmt.Sprintf("%q must hold a character other than spaces (it is a CloudWatch dimension value)", v)
 	}
@@ -305,7 +306,7 @@ func loadChecks(getenv Getenv) ([]Check, []error) {
 	return parseChecks(EnvChecks, inline)
 }
 
-// readLimited reads a regular file of at most MaxChecksSize bytes. Anything
+// readLimited reads a regular file of at most maxChecksSize bytes. Anything
 // else, after following symlinks (a FIFO, /dev/stdin, a directory, a
 // device), is refused before it is opened: opening a FIFO waits for a
 // writer, and reading a terminal or pipe waits for its end, which would
@@ -327,12 +328,12 @@ func readLimited(path string) (string, error) {
 	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
 		return "", errors.New("is not a regular file")
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxChecksSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, maxChecksSize+1))
 	if err != nil {
 		return "", fmt.Errorf("cannot read the file: %w", err)
 	}
-	if len(b) > MaxChecksSize {
-		return "", fmt.Errorf("larger than %d bytes", MaxChecksSize)
+	if len(b) > maxChecksSize {
+		return "", fmt.Errorf("larger than %d bytes", maxChecksSize)
 	}
 	return string(b), nil
 }
@@ -394,8 +395,8 @@ func ReadChecksParameter(ctx context.Context, c *Config, read ParameterReader) e
 	if err != nil {
 		return &FieldError{Field: source, Problem: "cannot read the parameter: " + err.Error()}
 	}
-	if len(raw) > MaxChecksSize {
-		return &FieldError{Field: source, Problem: fmt.Sprintf("larger than %d bytes", MaxChecksSize)}
+	if len(raw) > maxChecksSize {
+		return &FieldError{Field: source, Problem: fmt.Sprintf("larger than %d bytes", maxChecksSize)}
 	}
 	specs, errs := parseChecksFrom(source, raw)
 	if len(errs) > 0 {

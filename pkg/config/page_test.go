@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
 func TestPageRefresh(t *testing.T) {
@@ -13,7 +15,7 @@ func TestPageRefresh(t *testing.T) {
 		want    time.Duration
 		wantErr bool
 	}{
-		{"", DefaultPageRefresh, false},
+		{"", settings.DefaultPageRefresh, false},
 		{"30s", 30 * time.Second, false},
 		{"1m", time.Minute, false},
 		{"0s", 0, false},

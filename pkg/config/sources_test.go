@@ -69,7 +69,7 @@ func TestChecksSourcesInvalid(t *testing.T) {
 	bad := write("bad.json", `[{"name":"a","type":"tcp","address":"h:1"},{"name":"b","type":"tcp","timeout":5}]`)
 	notJSON := write("notjson.json", `[{"name":`)
 	empty := write("empty.json", " \n")
-	huge := write("huge.json", strings.Repeat(" ", MaxChecksSize+1))
+	huge := write("huge.json", strings.Repeat(" ", maxChecksSize+1))
 	tests := []struct {
 		name, wantPrefix string
 		env              map[string]string

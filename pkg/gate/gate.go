@@ -27,6 +27,29 @@ const (
 	AfterAllowTraffic  = "AfterAllowTraffic"
 )
 
+// The variables the gate function (functions/gate) reads, which the stack
+// sets.
+const (
+	EnvHook           = "GATE_HOOK"
+	EnvEvent          = "GATE_EVENT"
+	EnvPath           = "GATE_PATH"
+	EnvAlarms         = "GATE_ALARMS"
+	EnvAttempts       = "GATE_ATTEMPTS"
+	EnvAttemptTimeout = "GATE_ATTEMPT_TIMEOUT"
+	EnvBackoff        = "GATE_BACKOFF"
+)
+
+// The IAM actions of the calls the gate makes, besides
+// PutLifecycleEventHookExecutionStatus, which the deployment group grants.
+const (
+	// ActionGetDeployment authorizes reading the deployment's target version.
+	ActionGetDeployment = "codedeploy:GetDeployment"
+	// ActionInvokeFunction authorizes the synthetic readiness request.
+	ActionInvokeFunction = "lambda:InvokeFunction"
+	// ActionDescribeAlarms authorizes reading the alarms after traffic.
+	ActionDescribeAlarms = "cloudwatch:DescribeAlarms"
+)
+
 // Verdicts, as PutLifecycleEventHookExecutionStatus takes them.
 const (
 	Succeeded = string(cdtypes.LifecycleEventStatusSucceeded)

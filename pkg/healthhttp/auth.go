@@ -5,20 +5,23 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"strings"
+
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
-// Details says who is shown the per-check details of a response.
-type Details string
+// Details says who is shown the per-check details of a response. Its
+// values are declared in pkg/settings, which pkg/config shares.
+type Details = settings.Details
 
 // The details policies.
 const (
 	// DetailsNever shows every caller the status only.
-	DetailsNever Details = "never"
+	DetailsNever = settings.DetailsNever
 	// DetailsAuthorized shows details to callers that present the token or
 	// come through an IAM-authorized route.
-	DetailsAuthorized Details = "authorized"
+	DetailsAuthorized = settings.DetailsAuthorized
 	// DetailsAlways shows details to every caller.
-	DetailsAlways Details = "always"
+	DetailsAlways = settings.DetailsAlways
 )
 
 // tokenMatcher compares bearer tokens in constant time. It keeps only the

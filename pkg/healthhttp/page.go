@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
 // PageContentType is the media type of the HTML status page.
 const PageContentType = "text/html; charset=utf-8"
 
 // DefaultPageRefresh is how often the status page asks the browser to
-// reload it (the Refresh header).
-const DefaultPageRefresh = 10 * time.Second
+// reload it (the Refresh header), as pkg/settings declares it.
+const DefaultPageRefresh = settings.DefaultPageRefresh
 
 // WithPageRefresh sets how often the HTML status page reloads itself (its
 // Refresh header, in whole seconds, rounded up); 0 sends no Refresh header.

@@ -97,18 +97,18 @@ func MalformedEvent(err error) *EventError {
 	return &EventError{Kind: ErrMalformedEvent, Detail: Describe(err)}
 }
 
-// Strict are the options of every strict decoding of configuration JSON
+// strict are the options of every strict decoding of configuration JSON
 // (HEALTH_CHECKS, HEALTH_MAINTENANCE): each member spelled exactly, case
 // included, known to the target, and given once (encoding/json would keep
 // the last of two, and take "ADDRESS" for "address").
-var Strict = jsonv2.JoinOptions(
+var strict = jsonv2.JoinOptions(
 	jsontext.AllowDuplicateNames(false),
 	jsonv2.RejectUnknownMembers(true),
 	jsonv2.MatchCaseInsensitiveNames(false),
 )
 
-// UnmarshalStrict decodes b into v with the Strict options.
-func UnmarshalStrict(b []byte, v any) error { return jsonv2.Unmarshal(b, v, Strict) }
+// UnmarshalStrict decodes b into v with the strict options.
+func UnmarshalStrict(b []byte, v any) error { return jsonv2.Unmarshal(b, v, strict) }
 
 // Duplicate returns the JSON pointer of the member that a strict decoding
 // found twice ("/1/end"), and whether err is that error.

@@ -71,7 +71,7 @@ func NewMonitor(windows []Window, opts ...Option) *Monitor {
 // the ad-hoc switch.
 func (m *Monitor) Notes(ctx context.Context) []string {
 	var notes []string
-	if w, until, ok := Active(m.windows, m.now()); ok {
+	if w, until, ok := active(m.windows, m.now()); ok {
 		notes = append(notes, Note(w.Reason, until))
 	}
 	if m.adhoc != nil {

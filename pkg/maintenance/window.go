@@ -163,8 +163,8 @@ func parseCron(spec, dur *string, bad func(string, string, ...any)) (string, tim
 		if d, err = time.ParseDuration(*dur); err != nil || d <= 0 {
 			bad(".duration", "%q is not a positive Go duration such as 2h or 90m", *dur)
 			d = 0
-		} else if d > MaxDuration {
-			bad(".duration", "%q is longer than %v", *dur, MaxDuration)
+		} else if d > maxDuration {
+			bad(".duration", "%q is longer than %v", *dur, maxDuration)
 		}
 	}
 	if spec == nil {
@@ -224,11 +224,11 @@ func describe(err error, fallback string) string {
 	return fallback
 }
 
-// Active returns the window of windows that covers now and until when, the
+// active returns the window of windows that covers now and until when, the
 // latest end when several do. A recurring window covers now when one of its
 // activations lies in (now-Duration, now], until the latest such
 // activation's end.
-func Active(windows []Window, now time.Time) (w Window, until time.Time, ok bool) {
+func active(windows []Window, now time.Time) (w Window, until time.Time, ok bool) {
 	now = now.UTC()
 	for _, c := range windows {
 		end, covers := c.coverEnd(now)
@@ -244,8 +244,8 @@ func Active(windows []Window, now time.Time) (w Window, until time.Time, ok bool
 // it, until is that of the last one looked at.
 const maxActivations = 1000
 
-// MaxDuration is the longest recurring window.
-const MaxDuration = 31 * 24 * time.Hour
+// maxDuration is the longest recurring window.
+const maxDuration = 31 * 24 * time.Hour
 
 // coverEnd reports whether w covers now, and when it ends.
 func (w Window) coverEnd(now time.Time) (time.Time, bool) {

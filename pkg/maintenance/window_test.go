@@ -120,9 +120,9 @@ func TestActive(t *testing.T) {
 		if ws == nil {
 			ws = windows[2:3]
 		}
-		w, until, ok := Active(ws, at(tt.now))
+		w, until, ok := active(ws, at(tt.now))
 		if ok != (tt.reason != "") || w.Reason != tt.reason || (ok && !until.Equal(at(tt.until))) {
-			t.Errorf("Active(%s) = %q, %v, %v; want %q until %s", tt.now, w.Reason, until, ok, tt.reason, tt.until)
+			t.Errorf("active(%s) = %q, %v, %v; want %q until %s", tt.now, w.Reason, until, ok, tt.reason, tt.until)
 		}
 	}
 }

@@ -12,14 +12,24 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
-// Modes of publishing.
+// Modes of publishing (HEALTH_METRICS), declared in pkg/settings.
 const (
-	ModeAPI  = "api"
-	ModeEMF  = "emf"
-	ModeBoth = "both"
+	// ModeAPI calls PutMetricData.
+	ModeAPI = settings.MetricsAPI
+	// ModeEMF writes Embedded Metric Format lines, and calls no API.
+	ModeEMF = settings.MetricsEMF
+	// ModeBoth does both.
+	ModeBoth = settings.MetricsBoth
 )
+
+// ActionPutMetricData is the IAM action of the one call Publish makes in
+// ModeAPI and ModeBoth. PutMetricData has no resource-level permissions; the
+// condition key cloudwatch:namespace narrows it.
+const ActionPutMetricData = "cloudwatch:PutMetricData"
 
 // PutMetricData's documented per-call limits: at most 1000 metrics and 1 MB
 // per request. maxRequestBytes keeps a wide margin under the byte limit.
@@ -87,7 +97,8 @@ type Publisher struct {
 // Option configures a Publisher.
 type Option func(*Publisher)
 
-// WithNamespace sets the CloudWatch namespace. Default "ServiceHealth".
+// WithNamespace sets the CloudWatch namespace. Default
+// settings.DefaultMetricsNamespace ("ServiceHealth").
 func WithNamespace(ns string) Option { return func(p *Publisher) { p.namespace = ns } }
 
 // WithMode sets ModeAPI, ModeEMF or ModeBoth. Default ModeAPI.
@@ -107,7 +118,7 @@ func WithLogger(l *slog.Logger) Option { return func(p *Publisher) { p.logger = 
 
 // NewPublisher returns a Publisher. api may be nil in ModeEMF.
 func NewPublisher(api PutMetricDataAPI, opts ...Option) (*Publisher, error) {
-	p := &Publisher{api: api, namespace: "ServiceHealth", mode: ModeAPI, emf: io.Discard,
+	p := &Publisher{api: api, namespace: settings.DefaultMetricsNamespace, mode: ModeAPI, emf: io.Discard,
 		logger: slog.New(slog.DiscardHandler), timeout: DefaultAPITimeout}
 	for _, o := range opts {
 		o(p)

@@ -30,9 +30,9 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "samdev:", err)
 		return 1
 	}
-	port, err := strconv.Atoi(envOr("PORT", "8080"))
+	port, err := strconv.Atoi(envOr(config.EnvPort, config.DefaultPort))
 	if err != nil || port <= 0 || port > 65535 {
-		fmt.Fprintf(os.Stderr, "samdev: PORT %q is not a port\n", os.Getenv("PORT"))
+		fmt.Fprintf(os.Stderr, "samdev: %s %q is not a port\n", config.EnvPort, os.Getenv(config.EnvPort))
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

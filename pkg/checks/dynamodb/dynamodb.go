@@ -36,6 +36,18 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionDescribeTable authorizes the call the check makes.
+	ActionDescribeTable = "dynamodb:DescribeTable"
+	// ActionPutItem authorizes the probe's write.
+	ActionPutItem = "dynamodb:PutItem"
+	// ActionGetItem authorizes the probe's read.
+	ActionGetItem = "dynamodb:GetItem"
+	// ActionDeleteItem authorizes the probe's delete.
+	ActionDeleteItem = "dynamodb:DeleteItem"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "dynamodb"
 
@@ -69,9 +81,9 @@ func (s Spec) Validate() error {
 // the item calls.
 func (s Spec) Permissions() []checks.Permission {
 	arn := checks.ResourceARN(s.Table, "dynamodb", "table/"+s.Table)
-	perms := []checks.Permission{{Actions: []string{"dynamodb:DescribeTable"}, Resource: arn, Parameter: "TableArns"}}
+	perms := []checks.Permission{{Actions: []string{ActionDescribeTable}, Resource: arn, Parameter: "TableArns"}}
 	if s.ProbeKey != "" {
-		perms = append(perms, checks.Permission{Actions: []string{"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"},
+		perms = append(perms, checks.Permission{Actions: []string{ActionPutItem, ActionGetItem, ActionDeleteItem},
 			Resource: arn, Parameter: "TableProbeArns"})
 	}
 	return perms
@@ -122,7 +134,7 @@ type prober struct {
 func (p *prober) probe(ctx context.Context) (health.Observation, error) {
 	out, err := p.client.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: &p.table})
 	if err != nil {
-		return health.Observation{}, fmt.Errorf("describe table: %w", awserr.ClassifyCall(err, p.perms[0], "dynamodb:DescribeTable"))
+		return health.Observation{}, fmt.Errorf("describe table: %w", awserr.ClassifyCall(err, p.perms[0], ActionDescribeTable))
 	}
 	if out.Table == nil {
 		return health.Observation{}, health.WithClass("invalid response", errors.New("no table in the answer"))
@@ -152,7 +164,7 @@ func (p *prober) roundTrip(ctx context.Context, table *types.TableDescription) (
 		defer cancel()
 		_, derr := p.client.DeleteItem(dctx, &awsddb.DeleteItemInput{TableName: &p.table, Key: key})
 		if derr != nil && err == nil {
-			err = fmt.Errorf("delete probe item: %w", awserr.ClassifyCall(derr, p.perms[1], "dynamodb:DeleteItem"))
+			err = fmt.Errorf("delete probe item: %w", awserr.ClassifyCall(derr, p.perms[1], ActionDeleteItem))
 		}
 	}()
 	item := map[string]types.AttributeValue{"lambdahealth": &types.AttributeValueMemberS{Value: "probe"}}
@@ -160,11 +172,11 @@ func (p *prober) roundTrip(ctx context.Context, table *types.TableDescription) (
 		item[k] = v
 	}
 	if _, err := p.client.PutItem(ctx, &awsddb.PutItemInput{TableName: &p.table, Item: item}); err != nil {
-		return fmt.Errorf("put probe item: %w", awserr.ClassifyCall(err, p.perms[1], "dynamodb:PutItem"))
+		return fmt.Errorf("put probe item: %w", awserr.ClassifyCall(err, p.perms[1], ActionPutItem))
 	}
 	got, err := p.client.GetItem(ctx, &awsddb.GetItemInput{TableName: &p.table, Key: key, ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return fmt.Errorf("get probe item: %w", awserr.ClassifyCall(err, p.perms[1], "dynamodb:GetItem"))
+		return fmt.Errorf("get probe item: %w", awserr.ClassifyCall(err, p.perms[1], ActionGetItem))
 	}
 	if v, ok := got.Item["lambdahealth"].(*types.AttributeValueMemberS); !ok || v.Value != "probe" {
 		return health.WithClass("probe item mismatch", errors.New("read back another item than was written"))

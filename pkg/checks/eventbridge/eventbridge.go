@@ -20,6 +20,12 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionDescribeEventBus authorizes the call the check makes.
+	ActionDescribeEventBus = "events:DescribeEventBus"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "eventbridge"
 
@@ -60,7 +66,7 @@ func (s Spec) Validate() error {
 // Permissions is events:DescribeEventBus on the bus.
 func (s Spec) Permissions() []checks.Permission {
 	arn := checks.ResourceARN(s.bus(), "events", "event-bus/"+s.bus())
-	return []checks.Permission{{Actions: []string{"events:DescribeEventBus"}, Resource: arn, Parameter: "EventBusArns"}}
+	return []checks.Permission{{Actions: []string{ActionDescribeEventBus}, Resource: arn, Parameter: "EventBusArns"}}
 }
 
 // Check builds the check with the env's EventBridge client.
@@ -90,7 +96,7 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 	bus := s.bus()
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		if _, err := client.DescribeEventBus(ctx, &awsevents.DescribeEventBusInput{Name: &bus}); err != nil {
-			return health.Observation{}, fmt.Errorf("describe event bus: %w", awserr.ClassifyCall(err, s.Permissions()[0], "events:DescribeEventBus"))
+			return health.Observation{}, fmt.Errorf("describe event bus: %w", awserr.ClassifyCall(err, s.Permissions()[0], ActionDescribeEventBus))
 		}
 		return health.Observation{}, nil
 	}), nil

@@ -25,6 +25,12 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionDescribeStreamSummary authorizes the call the check makes.
+	ActionDescribeStreamSummary = "kinesis:DescribeStreamSummary"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "kinesis"
 
@@ -54,7 +60,7 @@ func (s Spec) Validate() error {
 // Permissions is kinesis:DescribeStreamSummary on the stream.
 func (s Spec) Permissions() []checks.Permission {
 	arn := checks.ResourceARN(s.Stream, "kinesis", "stream/"+s.Stream)
-	return []checks.Permission{{Actions: []string{"kinesis:DescribeStreamSummary"}, Resource: arn, Parameter: "StreamArns"}}
+	return []checks.Permission{{Actions: []string{ActionDescribeStreamSummary}, Resource: arn, Parameter: "StreamArns"}}
 }
 
 // Check builds the check with the env's Kinesis client.
@@ -90,7 +96,7 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		out, err := client.DescribeStreamSummary(ctx, in)
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("describe stream summary: %w", awserr.ClassifyCall(err, s.Permissions()[0], "kinesis:DescribeStreamSummary"))
+			return health.Observation{}, fmt.Errorf("describe stream summary: %w", awserr.ClassifyCall(err, s.Permissions()[0], ActionDescribeStreamSummary))
 		}
 		if out.StreamDescriptionSummary == nil {
 			return health.Observation{}, health.WithClass("invalid response", errors.New("no stream in the answer"))

@@ -14,6 +14,12 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionConnect authorizes RDS IAM authentication (an IAM token for a database user).
+	ActionConnect = "rds-db:connect"
+)
+
 // Spec is the HEALTH_CHECKS fields of the database kinds (postgres and
 // mysql), which embed it.
 type Spec struct {
@@ -83,10 +89,10 @@ func (s Spec) Problems() checks.Problems {
 func (s Spec) Permissions() []checks.Permission {
 	var perms []checks.Permission
 	if s.IAMAuth {
-		perms = append(perms, checks.Permission{Actions: []string{"rds-db:connect"}, Parameter: "DbUserArns"})
+		perms = append(perms, checks.Permission{Actions: []string{ActionConnect}, Parameter: "DbUserArns"})
 	}
 	if s.SecretARN != "" {
-		perms = append(perms, checks.Permission{Actions: []string{"secretsmanager:GetSecretValue"}, Resource: s.SecretARN, Parameter: "SecretArns"})
+		perms = append(perms, checks.Permission{Actions: []string{sm.ActionGetSecretValue}, Resource: s.SecretARN, Parameter: "SecretArns"})
 	}
 	return perms
 }

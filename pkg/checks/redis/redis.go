@@ -43,7 +43,14 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks"
+	sm "github.com/lambdahealth/lambdahealth/pkg/checks/secretsmanager"
 	"github.com/lambdahealth/lambdahealth/pkg/health"
+)
+
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionConnect authorizes IAM authentication to ElastiCache.
+	ActionConnect = "elasticache:Connect"
 )
 
 // Type is the kind's "type" in HEALTH_CHECKS.
@@ -114,9 +121,9 @@ func (s Spec) Validate() error {
 func (s Spec) Permissions() []checks.Permission {
 	switch {
 	case s.IAMAuth:
-		return []checks.Permission{{Actions: []string{"elasticache:Connect"}, Parameter: "CacheArns"}}
+		return []checks.Permission{{Actions: []string{ActionConnect}, Parameter: "CacheArns"}}
 	case s.AuthSecretARN != "":
-		return []checks.Permission{{Actions: []string{"secretsmanager:GetSecretValue"}, Resource: s.AuthSecretARN, Parameter: "SecretArns"}}
+		return []checks.Permission{{Actions: []string{sm.ActionGetSecretValue}, Resource: s.AuthSecretARN, Parameter: "SecretArns"}}
 	}
 	return nil
 }

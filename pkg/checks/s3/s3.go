@@ -61,7 +61,7 @@ type prober struct {
 func (c *prober) probe(ctx context.Context) (health.Observation, error) {
 	if c.probeKey == "" {
 		if _, err := c.client.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: &c.bucket}); err != nil {
-			return health.Observation{}, fmt.Errorf("head bucket: %w", awserr.ClassifyCall(err, c.perm, "s3:ListBucket"))
+			return health.Observation{}, fmt.Errorf("head bucket: %w", awserr.ClassifyCall(err, c.perm, ActionListBucket))
 		}
 		return health.Observation{}, nil
 	}
@@ -84,7 +84,7 @@ func (c *prober) roundTrip(ctx context.Context) (err error) {
 		_, derr := c.client.DeleteObject(dctx, &awss3.DeleteObjectInput{Bucket: &c.bucket, Key: &key})
 		if derr != nil && err == nil {
 			// Every run would leave an object behind: that is a failure.
-			err = fmt.Errorf("delete probe object: %w", awserr.ClassifyCall(derr, c.perm, "s3:DeleteObject"))
+			err = fmt.Errorf("delete probe object: %w", awserr.ClassifyCall(derr, c.perm, ActionDeleteObject))
 		}
 	}()
 	if _, err := c.client.PutObject(ctx, &awss3.PutObjectInput{
@@ -93,11 +93,11 @@ func (c *prober) roundTrip(ctx context.Context) (err error) {
 		Body:        bytes.NewReader(body),
 		ContentType: strPtr("text/plain"),
 	}); err != nil {
-		return fmt.Errorf("put probe object: %w", awserr.ClassifyCall(err, c.perm, "s3:PutObject"))
+		return fmt.Errorf("put probe object: %w", awserr.ClassifyCall(err, c.perm, ActionPutObject))
 	}
 	out, err := c.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: &c.bucket, Key: &key})
 	if err != nil {
-		return fmt.Errorf("get probe object: %w", awserr.ClassifyCall(err, c.perm, "s3:GetObject"))
+		return fmt.Errorf("get probe object: %w", awserr.ClassifyCall(err, c.perm, ActionGetObject))
 	}
 	got, err := io.ReadAll(io.LimitReader(out.Body, int64(len(body))+1))
 	out.Body.Close()

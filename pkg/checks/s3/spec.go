@@ -13,6 +13,18 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionListBucket authorizes HeadBucket, the check without a probe key.
+	ActionListBucket = "s3:ListBucket"
+	// ActionPutObject authorizes the probe's write.
+	ActionPutObject = "s3:PutObject"
+	// ActionGetObject authorizes the probe's read.
+	ActionGetObject = "s3:GetObject"
+	// ActionDeleteObject authorizes the probe's delete.
+	ActionDeleteObject = "s3:DeleteObject"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "s3"
 
@@ -47,10 +59,10 @@ func (s Spec) Validate() error {
 func (s Spec) Permissions() []checks.Permission {
 	bucket := "arn:${AWS::Partition}:s3:::" + s.Bucket
 	if s.ProbeKey == "" {
-		return []checks.Permission{{Actions: []string{"s3:ListBucket"}, Resource: bucket, Parameter: "BucketName"}}
+		return []checks.Permission{{Actions: []string{ActionListBucket}, Resource: bucket, Parameter: "BucketName"}}
 	}
 	return []checks.Permission{{
-		Actions:   []string{"s3:PutObject", "s3:GetObject", "s3:DeleteObject"},
+		Actions:   []string{ActionPutObject, ActionGetObject, ActionDeleteObject},
 		Resource:  bucket + "/" + strings.TrimSuffix(s.ProbeKey, "/") + "/*",
 		Parameter: "ProbePrefix",
 	}}

@@ -24,6 +24,14 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionDescribeSecret authorizes the call the check makes (it never reads the value).
+	ActionDescribeSecret = "secretsmanager:DescribeSecret"
+	// ActionGetSecretValue authorizes reading a login secret (the redis and database kinds).
+	ActionGetSecretValue = "secretsmanager:GetSecretValue"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "secretsmanager"
 
@@ -53,7 +61,7 @@ func (s Spec) Validate() error {
 // for a name the ARN with the six random characters Secrets Manager adds.
 func (s Spec) Permissions() []checks.Permission {
 	arn := checks.ResourceARN(s.SecretID, "secretsmanager", "secret:"+s.SecretID+"-??????")
-	return []checks.Permission{{Actions: []string{"secretsmanager:DescribeSecret"}, Resource: arn, Parameter: "DescribedSecretArns"}}
+	return []checks.Permission{{Actions: []string{ActionDescribeSecret}, Resource: arn, Parameter: "DescribedSecretArns"}}
 }
 
 // Check builds the check with the env's Secrets Manager client.
@@ -98,7 +106,7 @@ func New(c checks.Common, s Spec, client API, now func() time.Time) (health.Chec
 	return c.Check(health.ComponentComponent, "", func(ctx context.Context) (health.Observation, error) {
 		out, err := client.DescribeSecret(ctx, &awssm.DescribeSecretInput{SecretId: &id})
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("describe secret: %w", awserr.ClassifyCall(err, s.Permissions()[0], "secretsmanager:DescribeSecret"))
+			return health.Observation{}, fmt.Errorf("describe secret: %w", awserr.ClassifyCall(err, s.Permissions()[0], ActionDescribeSecret))
 		}
 		if out.DeletedDate != nil {
 			return health.Observation{}, health.WithClass("scheduled for deletion", fmt.Errorf("deleted on %s", out.DeletedDate))

@@ -26,6 +26,14 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionGetTopicAttributes authorizes the first call the check makes.
+	ActionGetTopicAttributes = "sns:GetTopicAttributes"
+	// ActionListSubscriptionsByTopic authorizes the second call the check makes.
+	ActionListSubscriptionsByTopic = "sns:ListSubscriptionsByTopic"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "sns"
 
@@ -51,7 +59,7 @@ func (s Spec) Validate() error {
 
 // Permissions is sns:GetTopicAttributes on the topic.
 func (s Spec) Permissions() []checks.Permission {
-	return []checks.Permission{{Actions: []string{"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"}, Resource: s.TopicARN, Parameter: "TopicArns"}}
+	return []checks.Permission{{Actions: []string{ActionGetTopicAttributes, ActionListSubscriptionsByTopic}, Resource: s.TopicARN, Parameter: "TopicArns"}}
 }
 
 // Check builds the check with the env's SNS client.
@@ -93,7 +101,7 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 		}()
 		out, err := client.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: &topic})
 		if err != nil {
-			return health.Observation{}, fmt.Errorf("get topic attributes: %w", awserr.ClassifyCall(err, s.Permissions()[0], "sns:GetTopicAttributes"))
+			return health.Observation{}, fmt.Errorf("get topic attributes: %w", awserr.ClassifyCall(err, s.Permissions()[0], ActionGetTopicAttributes))
 		}
 		if n := out.Attributes["SubscriptionsConfirmed"]; n != "0" && n != "" {
 			return health.Observation{}, nil
@@ -105,7 +113,7 @@ func New(c checks.Common, s Spec, client API) (health.Check, error) {
 			l.err = ctx.Err()
 		}
 		if l.err != nil {
-			return health.Observation{}, fmt.Errorf("list subscriptions: %w", awserr.ClassifyCall(l.err, s.Permissions()[0], "sns:ListSubscriptionsByTopic"))
+			return health.Observation{}, fmt.Errorf("list subscriptions: %w", awserr.ClassifyCall(l.err, s.Permissions()[0], ActionListSubscriptionsByTopic))
 		}
 		if !l.confirmed {
 			return health.Observation{Status: health.StatusWarn, Output: "no confirmed subscription"}, nil

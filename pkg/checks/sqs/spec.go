@@ -14,6 +14,12 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 )
 
+// The IAM actions of the kind's permissions, as IAM spells them.
+const (
+	// ActionGetQueueAttributes authorizes the call the check makes.
+	ActionGetQueueAttributes = "sqs:GetQueueAttributes"
+)
+
 // Type is the kind's "type" in HEALTH_CHECKS.
 const Type = "sqs"
 
@@ -58,7 +64,7 @@ func (s Spec) Permissions() []checks.Permission {
 }
 
 func permission(queueURL string) checks.Permission {
-	return checks.Permission{Actions: []string{"sqs:GetQueueAttributes"}, Resource: QueueARN(queueURL), Parameter: "QueueArns"}
+	return checks.Permission{Actions: []string{ActionGetQueueAttributes}, Resource: QueueARN(queueURL), Parameter: "QueueArns"}
 }
 
 // Check builds the check with the env's SQS client.
