@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdahealth/lambdahealth/pkg/checks/registry"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
+	"github.com/lambdahealth/lambdahealth/pkg/controls"
 )
 
 // GOGC is every function's GOGC: Go's first collection comes at 4 MB of
@@ -41,19 +42,18 @@ func kindsOf(checksJSON string) ([]string, error) {
 }
 
 // controlVariables maps each control of pkg/controls (its file
-// control_<name>.go; importing the package would link the SSM client into
-// this module) to the variable that turns it on.
+// control_<name>.go) to the variable that turns it on.
 var controlVariables = []struct{ variable, control string }{
-	{config.EnvChecksParameter, "checksparameter"},
-	{config.EnvDrainParameter, "drain"},
-	{config.EnvTokenSecretARN, "token"},
+	{config.EnvChecksParameter, controls.ChecksParameter},
+	{config.EnvDrainParameter, controls.DrainControl},
+	{config.EnvTokenSecretARN, controls.TokenControl},
 }
 
 // historyControl is the control of the status page's uptime history
 // (pkg/controls/control_history.go), which no variable turns on: the health
 // function links it whenever its role may call cloudwatch:GetMetricData,
 // which is always.
-const historyControl = "history"
+const historyControl = controls.HistoryControl
 
 // controlsOf returns the CONTROLS of a function's bootstrap: the controls
 // its environment sets.

@@ -55,8 +55,8 @@ var (
 	historyFrom func(cfg config.Config, awsConfig func() (aws.Config, error)) func(ctx context.Context) (uptime.History, error)
 )
 
-// Built returns the controls this build links, in the order of the knob.
-func Built() []string {
+// built returns the controls this build links, in the order of the knob.
+func built() []string {
 	var built []string
 	for _, c := range []struct {
 		name string
@@ -86,7 +86,7 @@ func Available(cfg config.Config) error {
 // lacks.
 func notBuilt(variable, control string) error {
 	return fmt.Errorf("%s: the %s control is not in this build (built with KINDS=%s CONTROLS=%s; rebuild with make build CONTROLS=%s, or CONTROLS=... sam build)",
-		variable, control, strings.Join(registry.Types(), ","), strings.Join(Built(), ","), strings.Join(append(Built(), control), ","))
+		variable, control, strings.Join(registry.Types(), ","), strings.Join(built(), ","), strings.Join(append(built(), control), ","))
 }
 
 // SwitchSource returns the Switch of the drain parameter, read through an
