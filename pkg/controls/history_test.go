@@ -102,8 +102,8 @@ func TestHistoryMakesItsClientOnFirstRead(t *testing.T) {
 
 // TestHistoryControlIsBuilt: the default build links the history control.
 func TestHistoryControlIsBuilt(t *testing.T) {
-	if historyFrom == nil || !strings.Contains(strings.Join(Built(), ","), HistoryControl) {
-		t.Errorf("Built() = %v; want it to hold %q", Built(), HistoryControl)
+	if historyFrom == nil || !strings.Contains(strings.Join(built(), ","), HistoryControl) {
+		t.Errorf("built() = %v; want it to hold %q", built(), HistoryControl)
 	}
 	var _ *uptime.Cache = History(config.Config{}, nil)
 }
