@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,7 +65,13 @@ func run(logger *slog.Logger) error {
 // (the configuration, the token secret, database secrets) shares one
 // deadline, checkbuild.StartupTimeout.
 func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp.Handler, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
+	return setupWithin(logger, cfg, checkbuild.StartupTimeout)
+}
+
+// setupWithin is setup with the start-up deadline given (tests give a
+// short one rather than wait out checkbuild.StartupTimeout).
+func setupWithin(logger *slog.Logger, cfg config.Config, startup time.Duration) (*health.Checker, *healthhttp.Handler, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), startup)
 	defer cancel()
 	// The AWS configuration is loaded once, and only when something needs it.
 	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
@@ -86,7 +93,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		awsCfg = &loaded
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.ReadToken(ctx, loaded, cfg.TokenSecretARN); err != nil {
-				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
+				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, startup))
 			}
 		}
 		if cfg.DrainParameter != "" {
