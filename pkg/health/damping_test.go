@@ -216,11 +216,19 @@ func TestBlockingListenerDoesNotDelayResponses(t *testing.T) {
 	block := make(chan struct{})
 	defer close(block)
 	var entered atomic.Int64
+	firstEntry := make(chan struct{}, 1)
 	var down atomic.Bool
 	c := mustChecker(t, []Check{{Name: "db", Probe: switchable(&down, nil)}},
 		WithCacheTTL(0),
 		WithStatusListener(func(StatusChange) { panic("listener bug") }),
-		WithStatusListener(func(StatusChange) { entered.Add(1); <-block }))
+		WithStatusListener(func(StatusChange) {
+			entered.Add(1)
+			select {
+			case firstEntry <- struct{}{}:
+			default:
+			}
+			<-block
+		}))
 	// Every request changes the status: 2 x ListenerQueue changes, so the
 	// queue fills up and the rest are dropped.
 	start := time.Now()
@@ -240,9 +248,9 @@ func TestBlockingListenerDoesNotDelayResponses(t *testing.T) {
 	if elapsed > 5*time.Second {
 		t.Errorf("%d requests took %v with a blocked listener", 2*ListenerQueue, elapsed)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for entered.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	select {
+	case <-firstEntry:
+	case <-time.After(5 * time.Second):
 	}
 	if entered.Load() != 1 {
 		t.Errorf("blocked listener entered %d times; want 1 (it is still blocked)", entered.Load())
