@@ -85,6 +85,7 @@ func TestHungCloudWatchInLambdaDeadline(t *testing.T) {
 // HEALTHCHECK) with CloudWatch hung, the canary exits within 30 s, with
 // its datapoints on stdout as EMF and then the result.
 func TestHungCloudWatchOutsideLambda(t *testing.T) {
+	t.Parallel()
 	bin := buildCanary(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(hungCloudWatchEnv(t), `HEALTH_CHECKS=[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`)
@@ -117,6 +118,7 @@ func buildCanary(t *testing.T) string {
 // the invocation succeeds, its datapoints are in the function's log as EMF,
 // and it ends before the timeout.
 func TestHungCloudWatchThroughEmulator(t *testing.T) {
+	t.Parallel()
 	emulator := rietest.EmulatorPath(t)
 	payload, err := os.ReadFile(filepath.Join(testenv.Root(), "events", "canary-scheduled.json"))
 	if err != nil {

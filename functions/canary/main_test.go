@@ -76,6 +76,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 
 func TestOutsideLambdaExitCodes(t *testing.T) {
+	t.Parallel()
 	bin := buildCanary(t)
 	tests := []struct {
 		name     string

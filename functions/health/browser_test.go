@@ -78,6 +78,7 @@ func screenshotDir(t *testing.T) string {
 // screenshot in .local/browser/status-page.png. With UPDATE_SCREENSHOT=1 it
 // also writes docs/status-page.png, the one the README shows.
 func TestStatusPageInChromium(t *testing.T) {
+	t.Parallel()
 	browser := chromium(t)
 	checks := `[{"name":"orders-db","type":"tcp","address":"` + testenv.ClosedPort(t) + `"},` +
 		`{"name":"payments","type":"tcp","address":"` + testenv.OpenPort(t) + `"}]`

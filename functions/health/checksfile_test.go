@@ -67,6 +67,7 @@ func wantAllPass(t *testing.T, addr string, n int, logs fmt.Stringer) {
 // TestChecksFileLocalServer: 12 KB of checks, three times what Lambda's whole
 // environment holds, through HEALTH_CHECKS_FILE in the local server.
 func TestChecksFileLocalServer(t *testing.T) {
+	t.Parallel()
 	checks, n := manyChecks(t, testenv.OpenPort(t), 12<<10)
 	path := filepath.Join(t.TempDir(), "checks.json")
 	if err := os.WriteFile(path, []byte(checks), 0o644); err != nil {
@@ -80,6 +81,7 @@ func TestChecksFileLocalServer(t *testing.T) {
 // (as the CDK asset or a zip would carry it) and named relative to
 // LAMBDA_TASK_ROOT, through the Lambda Runtime Interface Emulator.
 func TestChecksFileThroughEmulator(t *testing.T) {
+	t.Parallel()
 	emulator := rietest.EmulatorPath(t)
 	bootstrap := rietest.Bootstrap(t, "./functions/health")
 	checks, n := manyChecks(t, testenv.OpenPort(t), 12<<10)

@@ -12,6 +12,7 @@ import (
 // for its own exit go through the JSON logger, beside the adapter's own
 // "event rejected" line.
 func TestLogsAreJSONUnderRuntimeAPI(t *testing.T) {
+	t.Parallel()
 	stdout := awsfake.CheckRejectedEvent(t, binary, []string{"HEALTH_CHECKS=[]"}, []byte(`{"version":"2.0","rawPath":`))
 	if !strings.Contains(stdout, `"msg":"event rejected"`) {
 		t.Errorf("stdout = %s; want the adapter's own line", stdout)

@@ -70,6 +70,7 @@ func start(t testing.TB, env ...string) (*exec.Cmd, string, *checktest.LockedBuf
 }
 
 func TestServesOutsideLambda(t *testing.T) {
+	t.Parallel()
 	cmd, addr, _ := start(t, `HEALTH_CHECKS=[{"name":"self","type":"tcp","address":"127.0.0.1:1","critical":false}]`)
 	if !strings.HasPrefix(addr, "127.0.0.1:") {
 		t.Errorf("address = %q; want loopback", addr)
@@ -100,6 +101,7 @@ func TestServesOutsideLambda(t *testing.T) {
 }
 
 func TestBadConfigFailsAtStartup(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2-password"
 	cmd := exec.Command(binary)
 	cmd.Env = []string{"HEALTH_BUDGET=soon", `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"postgres://u:` + secret + `@h/db","host":"x"}]`}

@@ -18,6 +18,7 @@ import (
 // shows the banner, and readiness still answers 503 for a dependency that
 // is down. The window is set around the real clock, hours wide: no wait.
 func TestMaintenanceWindowCoversNow(t *testing.T) {
+	t.Parallel()
 	now := time.Now().UTC().Truncate(time.Second)
 	end := now.Add(2 * time.Hour).Format(time.RFC3339)
 	env := map[string]string{
