@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,8 +128,7 @@ func TestChecksParameterFromLocalStack(t *testing.T) {
 	wantAllPass(t, addr, n, logs)
 
 	t.Run("missing", func(t *testing.T) {
-		cmd := exec.Command(binary)
-		cmd.Env = append(envs, "HEALTH_CHECKS_PARAMETER="+param+"-missing")
+		cmd := healthCommand(append(envs, "HEALTH_CHECKS_PARAMETER="+param+"-missing")...)
 		out, err := cmd.CombinedOutput()
 		want := "HEALTH_CHECKS_PARAMETER (" + param + "-missing): cannot read the parameter: not found"
 		if err == nil || !strings.Contains(string(out), want) {
