@@ -28,6 +28,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 	"github.com/lambdahealth/lambdahealth/pkg/jsonerr"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 )
@@ -58,7 +59,9 @@ func main() {
 }
 
 // setupWith wires the canary from the environment; EMF lines go to emf.
-func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary.Runner, config.Config, error) {
+// monitorOpts configure the maintenance monitor (tests give a slow local
+// stack more time to read the switch).
+func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer, monitorOpts ...maintenance.Option) (*canary.Runner, config.Config, error) {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return nil, cfg, err
@@ -107,7 +110,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		return nil, cfg, err
 	}
 	return canary.New(checker, pub, canary.WithService(cfg.Service, cfg.Environment), canary.WithLogger(logger),
-		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch))), cfg, nil
+		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch, monitorOpts...))), cfg, nil
 }
 
 // handler answers the EventBridge schedule. A failing check is data; only

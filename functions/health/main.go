@@ -25,6 +25,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 	"github.com/lambdahealth/lambdahealth/pkg/server"
 )
@@ -69,8 +70,10 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 }
 
 // setupWithin is setup with the start-up deadline given (tests give a
-// short one rather than wait out checkbuild.StartupTimeout).
-func setupWithin(logger *slog.Logger, cfg config.Config, startup time.Duration) (*health.Checker, *healthhttp.Handler, error) {
+// short one rather than wait out checkbuild.StartupTimeout) and options
+// of the maintenance monitor (tests give a slow local stack more time to
+// read the switch).
+func setupWithin(logger *slog.Logger, cfg config.Config, startup time.Duration, monitorOpts ...maintenance.Option) (*health.Checker, *healthhttp.Handler, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), startup)
 	defer cancel()
 	// The AWS configuration is loaded once, and only when something needs it.
@@ -112,7 +115,7 @@ func setupWithin(logger *slog.Logger, cfg config.Config, startup time.Duration) 
 		healthhttp.WithLogger(logger),
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
-		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch)),
+		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch, monitorOpts...)),
 	)
 	if err != nil {
 		return nil, nil, err

@@ -80,10 +80,10 @@ func (s *Switch) read(ctx context.Context) (string, error) {
 }
 
 // NewMonitor returns the maintenance monitor of windows, with the
-// "maintenance" value of s as its ad-hoc switch when s is not nil.
-func NewMonitor(windows []maintenance.Window, s *Switch) *maintenance.Monitor {
-	if s == nil {
-		return maintenance.NewMonitor(windows)
+// "maintenance" value of s as its ad-hoc switch when s is not nil, and opts.
+func NewMonitor(windows []maintenance.Window, s *Switch, opts ...maintenance.Option) *maintenance.Monitor {
+	if s != nil {
+		opts = append(opts, maintenance.WithSwitch(s.Maintenance))
 	}
-	return maintenance.NewMonitor(windows, maintenance.WithSwitch(s.Maintenance))
+	return maintenance.NewMonitor(windows, opts...)
 }

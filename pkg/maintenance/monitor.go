@@ -35,11 +35,16 @@ type Monitor struct {
 type Option func(*Monitor)
 
 // WithSwitch adds the ad-hoc switch: on when on returns true. A switch that
-// cannot be read, within DefaultSwitchTimeout (500ms), counts as off.
+// cannot be read, within WithSwitchTimeout, counts as off.
 // Default: no switch.
 func WithSwitch(on func(ctx context.Context) (bool, error)) Option {
 	return func(m *Monitor) { m.adhoc = on }
 }
+
+// WithSwitchTimeout sets the longest one read of the ad-hoc switch takes;
+// a read that takes longer counts as off. Default DefaultSwitchTimeout
+// (500ms).
+func WithSwitchTimeout(d time.Duration) Option { return func(m *Monitor) { m.timeout = d } }
 
 // WithClock sets the clock. Default time.Now.
 func WithClock(now func() time.Time) Option { return func(m *Monitor) { m.now = now } }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -160,5 +161,27 @@ func TestMonitorNotes(t *testing.T) {
 	}
 	if got := NewMonitor(nil).Notes(context.Background()); got != nil {
 		t.Errorf("Notes() of no window and no switch = %q; want nil", got)
+	}
+}
+
+// TestSwitchTimeout: a switch that does not answer counts as off once the
+// switch timeout has passed, DefaultSwitchTimeout unless WithSwitchTimeout
+// says otherwise (on a synctest clock, so the times are exact).
+func TestSwitchTimeout(t *testing.T) {
+	hung := func(ctx context.Context) (bool, error) { <-ctx.Done(); return true, ctx.Err() }
+	for _, tt := range []struct {
+		opts []Option
+		want time.Duration
+	}{{nil, DefaultSwitchTimeout}, {[]Option{WithSwitchTimeout(3 * time.Second)}, 3 * time.Second}} {
+		synctest.Test(t, func(t *testing.T) {
+			m := NewMonitor(nil, append(tt.opts, WithSwitch(hung))...)
+			start := time.Now()
+			if m.InMaintenance(context.Background()) {
+				t.Error("InMaintenance with a hung switch = true; want false")
+			}
+			if got := time.Since(start); got != tt.want {
+				t.Errorf("a hung switch was given %v; want %v", got, tt.want)
+			}
+		})
 	}
 }
