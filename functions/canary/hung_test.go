@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 	"github.com/lambdahealth/lambdahealth/internal/rie"
 	"github.com/lambdahealth/lambdahealth/internal/rie/rietest"
@@ -85,9 +86,8 @@ func TestHungCloudWatchInLambdaDeadline(t *testing.T) {
 // HEALTHCHECK) with CloudWatch hung, the canary exits within 30 s, with
 // its datapoints on stdout as EMF and then the result.
 func TestHungCloudWatchOutsideLambda(t *testing.T) {
-	bin := buildCanary(t)
-	cmd := exec.Command(bin)
-	cmd.Env = append(hungCloudWatchEnv(t), `HEALTH_CHECKS=[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`)
+	t.Parallel()
+	cmd := canaryCommand(append(hungCloudWatchEnv(t), `HEALTH_CHECKS=[{"name":"up","type":"tcp","address":"`+testenv.OpenPort(t)+`"}]`)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	elapsed, err := testenv.RunWithin(t, cmd, 30*time.Second)
@@ -102,14 +102,13 @@ func TestHungCloudWatchOutsideLambda(t *testing.T) {
 	}
 }
 
-// buildCanary builds the canary binary for a test.
-func buildCanary(t *testing.T) string {
-	t.Helper()
-	bin := t.TempDir() + "/canary"
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
+// canaryCommand runs this test binary as the canary (its TestMain runs
+// main under awsfake.MainEnv), outside Lambda, with env as its whole
+// environment: no second build of the function.
+func canaryCommand(env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append([]string{awsfake.MainEnv + "=1"}, env...)
+	return cmd
 }
 
 // TestHungCloudWatchThroughEmulator runs the production bootstrap under the
@@ -117,6 +116,7 @@ func buildCanary(t *testing.T) string {
 // the invocation succeeds, its datapoints are in the function's log as EMF,
 // and it ends before the timeout.
 func TestHungCloudWatchThroughEmulator(t *testing.T) {
+	t.Parallel()
 	emulator := rietest.EmulatorPath(t)
 	payload, err := os.ReadFile(filepath.Join(testenv.Root(), "events", "canary-scheduled.json"))
 	if err != nil {

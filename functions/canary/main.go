@@ -59,7 +59,9 @@ func main() {
 }
 
 // setupWith wires the canary from the environment; EMF lines go to emf.
-func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary.Runner, config.Config, error) {
+// monitorOpts configure the maintenance monitor (tests give a slow local
+// stack more time to read the switch).
+func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer, monitorOpts ...maintenance.Option) (*canary.Runner, config.Config, error) {
 	cfg, err := checkbuild.Load(os.Getenv)
 	if err != nil {
 		return nil, cfg, err
@@ -115,7 +117,7 @@ func setupWith(ctx context.Context, logger *slog.Logger, emf io.Writer) (*canary
 		canary.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch,
 			// The switch is read while the checks run: it may take as long
 			// as they may (its first read opens the SSM connection).
-			maintenance.WithSwitchTimeout(cfg.Budget)))), cfg, nil
+			append([]maintenance.Option{maintenance.WithSwitchTimeout(cfg.Budget)}, monitorOpts...)...))), cfg, nil
 }
 
 // handler answers the EventBridge schedule. A failing check is data; only

@@ -76,7 +76,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
 
 func TestOutsideLambdaExitCodes(t *testing.T) {
-	bin := buildCanary(t)
+	t.Parallel()
 	tests := []struct {
 		name     string
 		checks   string
@@ -89,8 +89,7 @@ func TestOutsideLambdaExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command(bin)
-			cmd.Env = []string{"HEALTH_METRICS=emf", "HEALTH_CHECKS=" + tt.checks}
+			cmd := canaryCommand("HEALTH_METRICS=emf", "HEALTH_CHECKS="+tt.checks)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -114,8 +113,7 @@ func TestOutsideLambdaExitCodes(t *testing.T) {
 			}
 		})
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"HEALTH_METRICS=carrier-pigeon"}
+	cmd := canaryCommand("HEALTH_METRICS=carrier-pigeon")
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "HEALTH_METRICS") {
 		t.Errorf("bad config: %v %s; want a non-zero exit naming HEALTH_METRICS", err, out)
 	}

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
 
@@ -36,7 +38,10 @@ func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
 	t.Setenv("HEALTH_METRICS", "emf")
 	t.Setenv("HEALTH_DRAIN_PARAMETER", param)
 	var emf bytes.Buffer
-	runner, _, err := setupWith(ctx, discard(), &emf)
+	// A generous switch timeout: what is tested is the value reaching the
+	// datapoint, not LocalStack answering in 500ms on a loaded machine
+	// (pkg/maintenance tests the timeout itself).
+	runner, _, err := setupWith(ctx, discard(), &emf, maintenance.WithSwitchTimeout(10*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

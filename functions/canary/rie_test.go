@@ -25,6 +25,7 @@ import (
 // must have been recorded through PutMetricData, not the EMF fallback.
 // A truncated event must come back as a function error.
 func TestScheduleThroughEmulator(t *testing.T) {
+	t.Parallel()
 	env := testenv.Need(t, "LOCAL_PG_DSN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 	emulator := rietest.EmulatorPath(t)
 	payload, err := os.ReadFile(filepath.Join(testenv.Root(), "events", "canary-scheduled.json"))

@@ -149,27 +149,38 @@ func afterTrafficAlarm(t *testing.T, emulator, gateBin, lambdaURL, deployURL str
 		t.Fatal(err)
 	}
 	cw := cloudwatch.NewFromConfig(cfg)
-	// No data: the firing alarm treats that as breaching (as SuccessAlarm does
-	// when the canary stops), the other one as not; LocalStack evaluates them.
+	// The gate reads alarm states; how CloudWatch reaches them is not what
+	// this tests. Each alarm is put in its state directly (SetAlarmState),
+	// and its missing-data treatment leads LocalStack's own evaluation to
+	// the same state (breaching: ALARM, as SuccessAlarm when the canary
+	// stops; notBreaching: OK), so an evaluation in between changes nothing.
 	ok, firing := "gate-ok-"+testenv.RandomSuffix(t), "gate-firing-"+testenv.RandomSuffix(t)
-	for name, missing := range map[string]string{ok: "notBreaching", firing: "breaching"} {
+	for _, a := range []struct {
+		name, missing string
+		state         cwtypes.StateValue
+	}{{ok, "notBreaching", cwtypes.StateValueOk}, {firing, "breaching", cwtypes.StateValueAlarm}} {
 		if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
-			AlarmName: aws.String(name), Namespace: aws.String("GateTest"), MetricName: aws.String("Success"),
+			AlarmName: aws.String(a.name), Namespace: aws.String("GateTest"), MetricName: aws.String("Success"),
 			Statistic: cwtypes.StatisticMinimum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
 			Threshold: aws.Float64(1), ComparisonOperator: cwtypes.ComparisonOperatorLessThanThreshold,
-			TreatMissingData: aws.String(missing),
+			TreatMissingData: aws.String(a.missing),
 		}); err != nil {
 			t.Fatalf("PutMetricAlarm: %v", err)
 		}
-		t.Cleanup(func() { _, _ = cw.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{name}}) })
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{firing}})
-		if err == nil && len(out.MetricAlarms) == 1 && out.MetricAlarms[0].StateValue == cwtypes.StateValueAlarm {
-			break
+		t.Cleanup(func() { _, _ = cw.DeleteAlarms(ctx, &cloudwatch.DeleteAlarmsInput{AlarmNames: []string{a.name}}) })
+		if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{
+			AlarmName: aws.String(a.name), StateValue: a.state, StateReason: aws.String("set by the gate's test"),
+		}); err != nil {
+			t.Fatalf("SetAlarmState %s %s: %v", a.name, a.state, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("LocalStack did not put %s in ALARM: %v", firing, err)
+	}
+	out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{ok, firing}})
+	if err != nil || len(out.MetricAlarms) != 2 {
+		t.Fatalf("DescribeAlarms = %+v, %v; want the 2 alarms", out, err)
+	}
+	for _, a := range out.MetricAlarms {
+		if want := map[string]cwtypes.StateValue{ok: cwtypes.StateValueOk, firing: cwtypes.StateValueAlarm}[aws.ToString(a.AlarmName)]; a.StateValue != want {
+			t.Fatalf("LocalStack has %s in %s; want %s", aws.ToString(a.AlarmName), a.StateValue, want)
 		}
 	}
 	e := rietest.Start(t, rie.Config{Emulator: emulator, Bootstrap: gateBin, FunctionName: "gate",

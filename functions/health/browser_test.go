@@ -78,6 +78,7 @@ func screenshotDir(t *testing.T) string {
 // screenshot in .local/browser/status-page.png (docs/status-page.png, with
 // the uptime history, comes from TestStatusPageHistoryInChromium).
 func TestStatusPageInChromium(t *testing.T) {
+	t.Parallel()
 	browser := chromium(t)
 	checks := `[{"name":"orders-db","type":"tcp","address":"` + testenv.ClosedPort(t) + `"},` +
 		`{"name":"payments","type":"tcp","address":"` + testenv.OpenPort(t) + `"}]`

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,6 +66,7 @@ func wantAllPass(t *testing.T, addr string, n int, logs fmt.Stringer) {
 // TestChecksFileLocalServer: 12 KB of checks, three times what Lambda's whole
 // environment holds, through HEALTH_CHECKS_FILE in the local server.
 func TestChecksFileLocalServer(t *testing.T) {
+	t.Parallel()
 	checks, n := manyChecks(t, testenv.OpenPort(t), 12<<10)
 	path := filepath.Join(t.TempDir(), "checks.json")
 	if err := os.WriteFile(path, []byte(checks), 0o644); err != nil {
@@ -80,6 +80,7 @@ func TestChecksFileLocalServer(t *testing.T) {
 // (as the CDK asset or a zip would carry it) and named relative to
 // LAMBDA_TASK_ROOT, through the Lambda Runtime Interface Emulator.
 func TestChecksFileThroughEmulator(t *testing.T) {
+	t.Parallel()
 	emulator := rietest.EmulatorPath(t)
 	bootstrap := rietest.Bootstrap(t, "./functions/health")
 	checks, n := manyChecks(t, testenv.OpenPort(t), 12<<10)
@@ -127,8 +128,7 @@ func TestChecksParameterFromLocalStack(t *testing.T) {
 	wantAllPass(t, addr, n, logs)
 
 	t.Run("missing", func(t *testing.T) {
-		cmd := exec.Command(binary)
-		cmd.Env = append(envs, "HEALTH_CHECKS_PARAMETER="+param+"-missing")
+		cmd := healthCommand(append(envs, "HEALTH_CHECKS_PARAMETER="+param+"-missing")...)
 		out, err := cmd.CombinedOutput()
 		want := "HEALTH_CHECKS_PARAMETER (" + param + "-missing): cannot read the parameter: not found"
 		if err == nil || !strings.Contains(string(out), want) {

@@ -17,6 +17,7 @@ import (
 // server, a check name is decoded once ("/health/checks/%2577eb" is not the
 // check "web") and a query string that cannot be parsed is a 400.
 func TestLambdaPathDecodesOnce(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"HEALTH_CHECKS": `[{"name":"web","type":"tcp","address":"` + testenv.OpenPort(t) + `"}]`}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {

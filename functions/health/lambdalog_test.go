@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 // for its own exit go through the JSON logger, beside the adapter's own
 // "event rejected" line.
 func TestLogsAreJSONUnderRuntimeAPI(t *testing.T) {
-	stdout := awsfake.CheckRejectedEvent(t, binary, []string{"HEALTH_CHECKS=[]"}, []byte(`{"version":"2.0","rawPath":`))
+	t.Parallel()
+	stdout := awsfake.CheckRejectedEvent(t, os.Args[0], []string{awsfake.MainEnv + "=1", "HEALTH_CHECKS=[]"}, []byte(`{"version":"2.0","rawPath":`))
 	if !strings.Contains(stdout, `"msg":"event rejected"`) {
 		t.Errorf("stdout = %s; want the adapter's own line", stdout)
 	}

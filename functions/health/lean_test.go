@@ -15,6 +15,7 @@ import (
 // a kind and a control it was built without: it must fail at start-up
 // naming them and the build knobs, never serve with a check missing.
 func TestLeanBuildRejectsWhatItLacks(t *testing.T) {
+	t.Parallel()
 	lean := filepath.Join(t.TempDir(), "bootstrap")
 	build := exec.Command("go", "build", "-tags", "lambda.norpc,kinds,kind_http,kind_tcp", "-trimpath", "-ldflags", "-s -w", "-o", lean, ".")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +25,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/health"
 	"github.com/lambdahealth/lambdahealth/pkg/healthhttp"
 	"github.com/lambdahealth/lambdahealth/pkg/lambdahttp"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/reqlog"
 	"github.com/lambdahealth/lambdahealth/pkg/server"
 )
@@ -64,7 +66,15 @@ func run(logger *slog.Logger) error {
 // (the configuration, the token secret, database secrets) shares one
 // deadline, checkbuild.StartupTimeout.
 func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp.Handler, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), checkbuild.StartupTimeout)
+	return setupWithin(logger, cfg, checkbuild.StartupTimeout)
+}
+
+// setupWithin is setup with the start-up deadline given (tests give a
+// short one rather than wait out checkbuild.StartupTimeout) and options
+// of the maintenance monitor (tests give a slow local stack more time to
+// read the switch).
+func setupWithin(logger *slog.Logger, cfg config.Config, startup time.Duration, monitorOpts ...maintenance.Option) (*health.Checker, *healthhttp.Handler, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), startup)
 	defer cancel()
 	// The AWS configuration is loaded once, and only when something needs it.
 	loadAWS := sync.OnceValues(func() (aws.Config, error) { return checkbuild.LoadAWSConfig(ctx) })
@@ -90,7 +100,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		awsCfg = &loaded
 		if cfg.TokenSecretARN != "" {
 			if token, err = controls.ReadToken(ctx, loaded, cfg.TokenSecretARN); err != nil {
-				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, checkbuild.StartupTimeout))
+				return nil, nil, fmt.Errorf("HEALTH_TOKEN_SECRET_ARN: the token could not be read: %s", health.Classify(err, startup))
 			}
 		}
 		if cfg.DrainParameter != "" {
@@ -109,7 +119,7 @@ func setup(logger *slog.Logger, cfg config.Config) (*health.Checker, *healthhttp
 		healthhttp.WithLogger(logger),
 		healthhttp.WithPageRefresh(cfg.PageRefresh),
 		healthhttp.WithIAMCaller(lambdahttp.IAMCaller),
-		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch)),
+		healthhttp.WithMaintenance(controls.NewMonitor(cfg.Maintenance, drainSwitch, monitorOpts...)),
 		healthhttp.WithHistory(controls.History(cfg, historyAWS(awsCfg))),
 	)
 	if err != nil {

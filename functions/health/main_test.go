@@ -8,36 +8,33 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/lambdahealth/lambdahealth/internal/awsfake"
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
 )
 
-var binary string
+// TestMain runs main instead of the tests when awsfake.MainEnv is 1, so
+// that the tests run this test binary as the function (healthCommand): the
+// production flags are built and run by the emulator tests (rietest) and the
+// lean-build test.
+func TestMain(m *testing.M) { awsfake.TestMainOr(m, main) }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "health-bin")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "health")
-	if out, err := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", binary, ".").CombinedOutput(); err != nil {
-		os.Stderr.Write(out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+// healthCommand runs this test binary as the function, with env (and
+// awsfake.MainEnv) as its whole environment.
+func healthCommand(env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append([]string{awsfake.MainEnv + "=1"}, env...)
+	return cmd
 }
 
 // start runs the binary outside Lambda and returns its address.
 func start(t testing.TB, env ...string) (*exec.Cmd, string, *checktest.LockedBuffer) {
 	t.Helper()
-	return startBinary(t, binary, env...)
+	return serve(t, healthCommand(append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)...))
 }
 
 // startBinary runs bin (a health bootstrap) outside Lambda and returns its
@@ -46,6 +43,13 @@ func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, string, *c
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HEALTH_LISTEN=127.0.0.1:0"}, env...)
+	return serve(t, cmd)
+}
+
+// serve starts cmd, a health server, and returns its address once it logs
+// "serving".
+func serve(t testing.TB, cmd *exec.Cmd) (*exec.Cmd, string, *checktest.LockedBuffer) {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +81,7 @@ func startBinary(t testing.TB, bin string, env ...string) (*exec.Cmd, string, *c
 }
 
 func TestServesOutsideLambda(t *testing.T) {
+	t.Parallel()
 	cmd, addr, _ := start(t, `HEALTH_CHECKS=[{"name":"self","type":"tcp","address":"127.0.0.1:1","critical":false}]`)
 	if !strings.HasPrefix(addr, "127.0.0.1:") {
 		t.Errorf("address = %q; want loopback", addr)
@@ -107,9 +112,9 @@ func TestServesOutsideLambda(t *testing.T) {
 }
 
 func TestBadConfigFailsAtStartup(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2-password"
-	cmd := exec.Command(binary)
-	cmd.Env = []string{"HEALTH_BUDGET=soon", `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"postgres://u:` + secret + `@h/db","host":"x"}]`}
+	cmd := healthCommand("HEALTH_BUDGET=soon", `HEALTH_CHECKS=[{"name":"db","type":"postgres","dsn":"postgres://u:`+secret+`@h/db","host":"x"}]`)
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {

@@ -14,6 +14,7 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
@@ -41,7 +42,10 @@ func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, handler, err := setup(slog.New(slog.DiscardHandler), cfg)
+	// A generous switch timeout: what is tested is the value reaching the
+	// answer, not LocalStack answering in 500ms on a loaded machine
+	// (pkg/maintenance tests the timeout itself).
+	_, handler, err := setupWithin(slog.New(slog.DiscardHandler), cfg, checkbuild.StartupTimeout, maintenance.WithSwitchTimeout(10*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 // shows the banner, and readiness still answers 503 for a dependency that
 // is down. The window is set around the real clock, hours wide: no wait.
 func TestMaintenanceWindowCoversNow(t *testing.T) {
+	t.Parallel()
 	windows, wantNote := testenv.MaintenanceNow()
 	env := map[string]string{
 		"HEALTH_CHECKS":       `[{"name":"db","type":"tcp","address":"` + testenv.ClosedPort(t) + `","timeout":"300ms"}]`,

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,36 +239,19 @@ func faultCases(t *testing.T, l local) []faultCase {
 func TestFaultMatrix(t *testing.T) {
 	l := loadLocal(t)
 	cases := append(faultCases(t, l), newKindCases(t, &l)...)
+	var mu sync.Mutex // guards cells and everything, written by the parallel cases
 	cells := map[string]map[string]string{}
 	var everything strings.Builder
-	for _, fc := range cases {
-		t.Run(fc.kind+"/"+fc.fault, func(t *testing.T) {
-			built, err := Build(context.Background(), []CheckSpec{fc.spec}, fc.awsCfg)
-			if err != nil {
-				t.Fatalf("Build: %v", err)
-			}
-			built[0].Optional = false
-			o := checktest.Run(t, built[0], faultBudget)
-			checktest.Expect(t, o, fc.wantStatus, fc.wantOutput, faultBudget)
-			everything.WriteString(o.Body + "\n" + o.Logs + "\n")
-			if cells[fc.kind] == nil {
-				cells[fc.kind] = map[string]string{}
-			}
-			mark := "ok"
-			if t.Failed() {
-				mark = "FAIL"
-			}
-			out := string(o.Result.Status)
-			if o.Result.Output != "" {
-				out += " " + o.Result.Output
-			}
-			took := fmt.Sprintf("%dms", o.Elapsed.Milliseconds())
-			if o.Late > 0 {
-				took += fmt.Sprintf(" (scheduler %dms late)", o.Late.Milliseconds())
-			}
-			cells[fc.kind][fc.fault] = fmt.Sprintf("%s, %s %s", out, took, mark)
-		})
-	}
+	// The cases run in parallel (each waits on its own fault, most of them
+	// on the budget's timer); this group returns when all have ended.
+	t.Run("cases", func(t *testing.T) {
+		for _, fc := range cases {
+			t.Run(fc.kind+"/"+fc.fault, func(t *testing.T) {
+				t.Parallel()
+				faultCell(t, fc, &mu, cells, &everything)
+			})
+		}
+	})
 	t.Run("no secret in any body or log", func(t *testing.T) {
 		all := everything.String()
 		if !strings.Contains(all, `"status":"fail"`) {
@@ -280,6 +264,37 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	})
 	t.Log("\n" + faultTable(cells))
+}
+
+// faultCell runs one case of the fault matrix and records its cell and
+// what it answered and logged.
+func faultCell(t *testing.T, fc faultCase, mu *sync.Mutex, cells map[string]map[string]string, everything *strings.Builder) {
+	built, err := Build(context.Background(), []CheckSpec{fc.spec}, fc.awsCfg)
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	built[0].Optional = false
+	o := checktest.Run(t, built[0], faultBudget)
+	checktest.Expect(t, o, fc.wantStatus, fc.wantOutput, faultBudget)
+	mark := "ok"
+	if t.Failed() {
+		mark = "FAIL"
+	}
+	out := string(o.Result.Status)
+	if o.Result.Output != "" {
+		out += " " + o.Result.Output
+	}
+	took := fmt.Sprintf("%dms", o.Elapsed.Milliseconds())
+	if o.Late > 0 {
+		took += fmt.Sprintf(" (scheduler %dms late)", o.Late.Milliseconds())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	everything.WriteString(o.Body + "\n" + o.Logs + "\n")
+	if cells[fc.kind] == nil {
+		cells[fc.kind] = map[string]string{}
+	}
+	cells[fc.kind][fc.fault] = fmt.Sprintf("%s, %s %s", out, took, mark)
 }
 
 // faultTable renders the matrix, one line per kind and fault.

@@ -10,6 +10,7 @@ import (
 // HEALTH_CHECKS keeps its Go duration string (issue 19: checks.Duration
 // where users expect time.Duration).
 func TestCommonTimeoutIsATimeDuration(t *testing.T) {
+	t.Parallel()
 	c := Common{Name: "db", Optional: true, Timeout: 1500 * time.Millisecond, FailAfter: 2}
 	b, err := json.Marshal(c)
 	if want := `{"name":"db","critical":false,"timeout":"1.5s","failAfter":2}`; err != nil || string(b) != want {
@@ -34,6 +35,7 @@ func TestCommonTimeoutIsATimeDuration(t *testing.T) {
 // the engine's health.Check.Optional: false means optional, true or absent
 // critical.
 func TestCommonCriticalJSON(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in           string
 		wantOptional bool

@@ -80,7 +80,7 @@ func (s *Switch) read(ctx context.Context) (string, error) {
 }
 
 // NewMonitor returns the maintenance monitor of windows, with the
-// "maintenance" value of s as its ad-hoc switch when s is not nil.
+// "maintenance" value of s as its ad-hoc switch when s is not nil, and opts.
 func NewMonitor(windows []maintenance.Window, s *Switch, opts ...maintenance.Option) *maintenance.Monitor {
 	if s != nil {
 		opts = append(opts, maintenance.WithSwitch(s.Maintenance))

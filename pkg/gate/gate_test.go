@@ -213,30 +213,34 @@ func TestHandle(t *testing.T) {
 // attempt is cut at its timeout, and the retries stop at the deadline
 // minus the report margin.
 func TestHangingVersionFailsBeforeDeadline(t *testing.T) {
-	d := &fakeDeploy{spec: lambdaAppSpec}
-	l := &fakeLambda{invoke: func(ctx context.Context, _ *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
-		<-ctx.Done()
-		return nil, ctx.Err()
-	}}
-	g := newGate(t, BeforeAllowTraffic, d, l, WithAttempts(100), WithAttemptTimeout(300*time.Millisecond),
-		WithReportMargin(500*time.Millisecond))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	start := time.Now()
-	v, err := g.Handle(ctx, event)
-	elapsed := time.Since(start)
-	if err != nil {
-		t.Fatalf("Handle: %v", err)
-	}
-	if v.Status != Failed || !strings.HasPrefix(v.Reason, "invoke: timeout after ") {
-		t.Errorf("verdict = %s %q; want Failed \"invoke: timeout after …\"", v.Status, v.Reason)
-	}
-	if elapsed > 1600*time.Millisecond {
-		t.Errorf("verdict after %v; want it before the deadline minus the margin (1.5s) plus slack", elapsed)
-	}
-	if len(d.reports) != 1 || d.reports[0] != "exec-1 Failed" {
-		t.Errorf("reports = %q; want one Failed", d.reports)
-	}
+	// The clock is a synctest bubble's: the bound is exact, whatever the
+	// machine's load.
+	synctest.Test(t, func(t *testing.T) {
+		d := &fakeDeploy{spec: lambdaAppSpec}
+		l := &fakeLambda{invoke: func(ctx context.Context, _ *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}}
+		g := newGate(t, BeforeAllowTraffic, d, l, WithAttempts(100), WithAttemptTimeout(300*time.Millisecond),
+			WithReportMargin(500*time.Millisecond))
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		start := time.Now()
+		v, err := g.Handle(ctx, event)
+		elapsed := time.Since(start)
+		if err != nil {
+			t.Fatalf("Handle: %v", err)
+		}
+		if v.Status != Failed || !strings.HasPrefix(v.Reason, "invoke: timeout after ") {
+			t.Errorf("verdict = %s %q; want Failed \"invoke: timeout after …\"", v.Status, v.Reason)
+		}
+		if elapsed > 1500*time.Millisecond {
+			t.Errorf("verdict after %v; want it by the deadline minus the margin (1.5s)", elapsed)
+		}
+		if len(d.reports) != 1 || d.reports[0] != "exec-1 Failed" {
+			t.Errorf("reports = %q; want one Failed", d.reports)
+		}
+	})
 }
 
 func TestHandleRejectsEventWithoutIDs(t *testing.T) {

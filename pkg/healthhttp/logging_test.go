@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/pkg/health"
@@ -29,10 +30,12 @@ func TestPassingProbesAreSummarized(t *testing.T) {
 	}
 
 	buf.Reset()
-	h = mustHandler(t, newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Nanosecond))
-	do(h, "GET", RouteLive)
-	time.Sleep(time.Millisecond) // the interval is a nanosecond: any pause passes it
-	do(h, "GET", RouteLive)
+	synctest.Test(t, func(t *testing.T) { // the bubble's clock: the interval passes exactly
+		h := mustHandler(t, newFake(health.StatusPass), WithLogger(logger), WithPassLogInterval(time.Second))
+		do(h, "GET", RouteLive)
+		time.Sleep(time.Second)
+		do(h, "GET", RouteLive)
+	})
 	if got := buf.String(); !strings.Contains(got, `"msg":"requests passed"`) || !strings.Contains(got, `"live":2`) {
 		t.Errorf("log = %s; want a summary counting 2 live requests", got)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -191,23 +192,24 @@ func TestFormatRoundTrips(t *testing.T) {
 	}
 }
 
-// TestSwitchTimeout: one read of the switch is given the switch timeout,
-// 500ms by default; WithSwitchTimeout changes it, and d <= 0 keeps it.
+// TestSwitchTimeout: a switch that does not answer counts as off once the
+// switch timeout has passed, DefaultSwitchTimeout unless WithSwitchTimeout
+// says otherwise (on a synctest clock, so the times are exact).
 func TestSwitchTimeout(t *testing.T) {
+	hung := func(ctx context.Context) (bool, error) { <-ctx.Done(); return true, ctx.Err() }
 	for _, tt := range []struct {
 		opts []Option
 		want time.Duration
-	}{{nil, DefaultSwitchTimeout}, {[]Option{WithSwitchTimeout(3 * time.Second)}, 3 * time.Second}, {[]Option{WithSwitchTimeout(0)}, DefaultSwitchTimeout}} {
-		var given time.Duration
-		start := time.Now()
-		sw := WithSwitch(func(ctx context.Context) (bool, error) {
-			dl, _ := ctx.Deadline()
-			given = dl.Sub(start)
-			return false, nil
+	}{{nil, DefaultSwitchTimeout}, {[]Option{WithSwitchTimeout(3 * time.Second)}, 3 * time.Second}} {
+		synctest.Test(t, func(t *testing.T) {
+			m := NewMonitor(nil, append(tt.opts, WithSwitch(hung))...)
+			start := time.Now()
+			if m.InMaintenance(context.Background()) {
+				t.Error("InMaintenance with a hung switch = true; want false")
+			}
+			if got := time.Since(start); got != tt.want {
+				t.Errorf("a hung switch was given %v; want %v", got, tt.want)
+			}
 		})
-		NewMonitor(nil, append(tt.opts, sw)...).Notes(context.Background())
-		if given < tt.want || given > tt.want+time.Second {
-			t.Errorf("the switch's read was given %v; want %v", given, tt.want)
-		}
 	}
 }

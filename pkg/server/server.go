@@ -75,6 +75,12 @@ func Run(ctx context.Context, addr string, h http.Handler, opts ...Option) error
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return o.serve(ctx, ln, h)
+}
+
+// serve is Run on a listener already open (its tests give it one in
+// memory, to run the server's time inside a testing/synctest bubble).
+func (o options) serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := o.server(h)
 	o.logger.Info("serving", slog.String("address", ln.Addr().String()))
 	if o.ready != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/lambdahealth/lambdahealth/internal/checktest"
@@ -55,6 +56,7 @@ func countingChecks(n int, calls []atomic.Int64) []health.Check {
 // server with cached checks, healthy and hung: no transport errors, every
 // answer as expected, and at most one dependency call per check per TTL.
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	const ttl = time.Second
 	hung := func(ctx context.Context) (health.Observation, error) {
 		<-ctx.Done()
@@ -107,41 +109,53 @@ func TestLoad(t *testing.T) {
 }
 
 // TestShutdownDrainsReadiness: after shutdown starts, the server keeps
-// answering for the drain delay, with readiness failing, then closes.
+// answering for the drain delay, with readiness failing, then closes. The
+// server's time is a synctest bubble's: the delay passes only once the
+// requests below have their answers.
 func TestShutdownDrainsReadiness(t *testing.T) {
-	checker, _ := health.NewChecker(nil)
-	// The drain has begun when the hook has run, not after some sleep; and
-	// the delay leaves the two requests below time on a loaded machine.
-	draining := make(chan struct{})
-	addr, stop := serve(t, checktest.Handler(t, checker),
-		WithOnShutdown(func() { checker.SetDraining(true); close(draining) }), WithDrainDelay(2*time.Second))
-	get := func(path string) (int, error) {
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			return 0, err
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		checker, _ := health.NewChecker(nil)
+		// The drain has begun when the hook has run, not after some sleep.
+		draining := make(chan struct{})
+		ln, stop := servePipe(t, checktest.Handler(t, checker),
+			WithOnShutdown(func() { checker.SetDraining(true); close(draining) }), WithDrainDelay(2*time.Second))
+		client := ln.client()
+		get := func(path string) (int, error) {
+			resp, err := client.Get("http://pipe" + path)
+			if err != nil {
+				return 0, err
+			}
+			resp.Body.Close()
+			return resp.StatusCode, nil
 		}
-		resp.Body.Close()
-		return resp.StatusCode, nil
-	}
-	if code, err := get("/health/ready"); code != 200 {
-		t.Fatalf("ready before shutdown = %d, %v; want 200", code, err)
-	}
-	stopped := make(chan struct{})
-	go func() { stop(); close(stopped) }()
-	<-draining
-	if code, err := get("/health/ready"); code != 503 {
-		t.Errorf("ready during the drain delay = %d, %v; want 503", code, err)
-	}
-	if code, err := get("/health/live"); code != 200 {
-		t.Errorf("live during the drain delay = %d, %v; want 200", code, err)
-	}
-	<-stopped
-	if _, err := get("/health/live"); err == nil {
-		t.Errorf("server still answers after shutdown")
-	}
+		if code, err := get("/health/ready"); code != 200 {
+			t.Fatalf("ready before shutdown = %d, %v; want 200", code, err)
+		}
+		stopped := make(chan error, 1)
+		go func() { stopped <- stop() }()
+		<-draining
+		begin := time.Now()
+		if code, err := get("/health/ready"); code != 503 {
+			t.Errorf("ready during the drain delay = %d, %v; want 503", code, err)
+		}
+		if code, err := get("/health/live"); code != 200 {
+			t.Errorf("live during the drain delay = %d, %v; want 200", code, err)
+		}
+		if err := <-stopped; err != nil {
+			t.Errorf("Run returned %v; want nil after a graceful shutdown", err)
+		}
+		if waited := time.Since(begin); waited < 2*time.Second {
+			t.Errorf("server closed %v into the drain; want after the 2s delay", waited)
+		}
+		if _, err := get("/health/live"); err == nil {
+			t.Errorf("server still answers after shutdown")
+		}
+	})
 }
 
 func TestListenError(t *testing.T) {
+	t.Parallel()
 	err := Run(context.Background(), "127.0.0.1:notaport", http.NotFoundHandler())
 	if err == nil {
 		t.Errorf("Run(bad address) = nil; want an error")
@@ -168,6 +182,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 // TestHugeHeaderIsRejected sends a 1 MiB header to the local server: 431,
 // and the server keeps serving.
 func TestHugeHeaderIsRejected(t *testing.T) {
+	t.Parallel()
 	checker, _ := health.NewChecker(nil)
 	addr, stop := serve(t, checktest.Handler(t, checker))
 	defer stop()

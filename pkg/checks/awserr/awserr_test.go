@@ -32,6 +32,7 @@ func statusErr(code int) error {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -77,6 +78,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestClassifyNil(t *testing.T) {
+	t.Parallel()
 	if err := Classify(nil); err != nil {
 		t.Errorf("Classify(nil) = %v; want nil", err)
 	}

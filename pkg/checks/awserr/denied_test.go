@@ -11,6 +11,7 @@ import (
 )
 
 func TestShortResource(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ arn, want string }{
 		{checks.ARN("dynamodb", "table/orders"), "table/orders"},
 		{"arn:aws:dynamodb:eu-west-1:123456789012:table/orders", "table/orders"},
@@ -30,6 +31,7 @@ func TestShortResource(t *testing.T) {
 }
 
 func TestClassifyCallNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	perm := checks.Permission{Actions: []string{"dynamodb:DescribeTable"}, Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"}
 	denied := &smithy.GenericAPIError{Code: "AccessDeniedException",
 		Message: "User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: dynamodb:DescribeTable"}

@@ -68,6 +68,7 @@ func apiErr(code string) func(context.Context) (*awsddb.DescribeTableOutput, err
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		describe   func(context.Context) (*awsddb.DescribeTableOutput, error)
@@ -116,6 +117,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestSpec(t *testing.T) {
+	t.Parallel()
 	for _, s := range []Spec{{Table: "orders"}, {Table: "arn:aws:dynamodb:us-east-1:123456789012:table/orders"}} {
 		if err := s.Validate(); err != nil {
 			t.Errorf("Validate(%+v) = %v; want nil", s, err)

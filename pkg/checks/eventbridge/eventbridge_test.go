@@ -19,6 +19,7 @@ func (f fakeEvents) DescribeEventBus(_ context.Context, in *awsevents.DescribeEv
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	var asked string
 	ok := fakeEvents(func(in *awsevents.DescribeEventBusInput) (*awsevents.DescribeEventBusOutput, error) {
 		asked = *in.Name

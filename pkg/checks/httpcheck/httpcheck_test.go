@@ -20,6 +20,7 @@ import (
 const budget = 1500 * time.Millisecond
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/ok":
@@ -38,9 +39,9 @@ func TestProbe(t *testing.T) {
 			time.Sleep(budget / 2)
 		}
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the parallel subtests
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer tlsSrv.Close()
+	t.Cleanup(tlsSrv.Close)
 
 	tests := []struct {
 		name       string
@@ -62,6 +63,7 @@ func TestProbe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each waits on its own timer; the servers answer them all
 			check, err := New(checks.Common{Name: "web"}, Spec{URL: tt.url, ExpectStatus: tt.expect}, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -76,6 +78,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestParseStatusSet(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		in200   bool
@@ -107,6 +110,7 @@ func TestParseStatusSet(t *testing.T) {
 // run time is an error naming its field, said once (issue 19: the
 // expectStatus error repeated itself, and an ftp:// URL built a check).
 func TestNewValidates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		spec Spec
 		want string

@@ -32,6 +32,7 @@ func failing(code string) fakeKinesis {
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		client     fakeKinesis
@@ -55,6 +56,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestNameOrARN(t *testing.T) {
+	t.Parallel()
 	const arn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks"
 	for _, stream := range []string{"clicks", arn} {
 		var got *awskinesis.DescribeStreamSummaryInput

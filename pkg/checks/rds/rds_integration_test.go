@@ -90,6 +90,7 @@ func TestIntegrationHealthy(t *testing.T) {
 }
 
 func TestIntegrationRefused(t *testing.T) {
+	t.Parallel()
 	for _, db := range localDBs {
 		t.Run(string(db.engine), func(t *testing.T) {
 			host, port, _ := net.SplitHostPort(testenv.ClosedPort(t))
@@ -102,6 +103,7 @@ func TestIntegrationRefused(t *testing.T) {
 }
 
 func TestIntegrationHung(t *testing.T) {
+	t.Parallel()
 	for _, db := range localDBs {
 		t.Run(string(db.engine), func(t *testing.T) {
 			host, port, _ := net.SplitHostPort(testenv.HungListener(t))
@@ -114,6 +116,7 @@ func TestIntegrationHung(t *testing.T) {
 }
 
 func TestIntegrationWrongPassword(t *testing.T) {
+	t.Parallel()
 	for _, db := range localDBs {
 		t.Run(string(db.engine), func(t *testing.T) {
 			dsn := testenv.Need(t, db.dsnKey)[db.dsnKey]
@@ -135,6 +138,7 @@ func TestIntegrationWrongPassword(t *testing.T) {
 }
 
 func TestIntegrationMissingDatabase(t *testing.T) {
+	t.Parallel()
 	for _, db := range localDBs {
 		t.Run(string(db.engine), func(t *testing.T) {
 			// MySQL checks privileges before existence: a user without

@@ -53,6 +53,7 @@ func openTwo(t *testing.T, c *Pinger) {
 }
 
 func TestIAMTokenReachesDriver(t *testing.T) {
+	t.Parallel()
 	cert := testCert(t)
 	for _, engine := range []Engine{Postgres, MySQL} {
 		t.Run(string(engine), func(t *testing.T) {
@@ -96,6 +97,7 @@ func TestIAMTokenReachesDriver(t *testing.T) {
 }
 
 func TestIAMRequiresTLS(t *testing.T) {
+	t.Parallel()
 	signer := &fakeSigner{}
 	for _, cfg := range []Config{
 		{Engine: Postgres, Host: "db.example", User: "u", TLS: TLSDisable},
@@ -111,6 +113,7 @@ func TestIAMRequiresTLS(t *testing.T) {
 }
 
 func TestNewRejectsBadConfigWithoutQuotingIt(t *testing.T) {
+	t.Parallel()
 	const pw = "s3cr3t-Pa55word"
 	tests := []Config{
 		{Engine: Postgres, DSN: "postgres://u:" + pw + "@db.example:notaport/x"},
@@ -133,6 +136,7 @@ func TestNewRejectsBadConfigWithoutQuotingIt(t *testing.T) {
 }
 
 func TestProbeWithFakePostgres(t *testing.T) {
+	t.Parallel()
 	cert := testCert(t)
 	tests := []struct {
 		name   string
@@ -180,6 +184,7 @@ func TestProbeWithFakePostgres(t *testing.T) {
 }
 
 func TestProbeReusesOneConnection(t *testing.T) {
+	t.Parallel()
 	srv := fakePostgres(t, testCert(t), nil)
 	host, port := srv.hostPort(t)
 	c, err := New(Config{Engine: Postgres, Host: host, Port: port, User: "health", Password: "pw", Database: "healthdb", TLS: TLSDisable})
@@ -201,6 +206,7 @@ func TestProbeReusesOneConnection(t *testing.T) {
 }
 
 func TestProbeRefused(t *testing.T) {
+	t.Parallel()
 	for _, engine := range []Engine{Postgres, MySQL} {
 		c, err := New(Config{Engine: engine, Host: "127.0.0.1", Port: closedPort(t), User: "u", Password: "pw", TLS: TLSDisable})
 		if err != nil {
@@ -215,6 +221,7 @@ func TestProbeRefused(t *testing.T) {
 }
 
 func TestCredentialsErrorIsClassified(t *testing.T) {
+	t.Parallel()
 	c, err := New(Config{Engine: Postgres, Host: "127.0.0.1", Port: closedPort(t), User: "u"},
 		WithCredentials(func(context.Context) (Credentials, error) { return Credentials{}, errFake }))
 	if err != nil {
@@ -228,6 +235,7 @@ func TestCredentialsErrorIsClassified(t *testing.T) {
 }
 
 func TestLoginRejected(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want bool
@@ -249,6 +257,7 @@ func TestLoginRejected(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error

@@ -167,6 +167,7 @@ func expectStatus(t *testing.T, r *rotationDB, wantStatus health.Status, wantOut
 // probe passes with the new password. Before, the check failed until the
 // one-minute refresh came round.
 func TestRotationTogether(t *testing.T) {
+	t.Parallel()
 	store := newStore("pw-1")
 	r := newRotationDB(t, store, "pw-1")
 	expectStatus(t, r, health.StatusPass, "")
@@ -192,6 +193,7 @@ func TestRotationTogether(t *testing.T) {
 // the secret at most once a second; the first probe a second after the
 // secret's update passes.
 func TestRotationDatabaseFirst(t *testing.T) {
+	t.Parallel()
 	store := newStore("pw-1")
 	r := newRotationDB(t, store, "pw-2")
 	expectStatus(t, r, health.StatusFail, health.ClassDenied)
@@ -215,6 +217,7 @@ func TestRotationDatabaseFirst(t *testing.T) {
 // (setSecret) before moving AWSCURRENT (finishSecret): the pending password
 // logs in, and new connections keep using it.
 func TestRotationPending(t *testing.T) {
+	t.Parallel()
 	store := newStore("pw-1")
 	r := newRotationDB(t, store, "pw-1")
 	expectStatus(t, r, health.StatusPass, "")
@@ -240,6 +243,7 @@ func TestRotationPending(t *testing.T) {
 // While a rotation is in progress and no version logs in, the check warns;
 // once AWSPENDING is gone (or older than AWSCURRENT), it fails.
 func TestRotationNeitherLogsIn(t *testing.T) {
+	t.Parallel()
 	store := newStore("pw-1")
 	store.put(StagePending, "v2", "pw-2", 2)
 	r := newRotationDB(t, store, "pw-3")
@@ -260,6 +264,7 @@ func TestRotationNeitherLogsIn(t *testing.T) {
 
 // A login without a secret is not retried.
 func TestRejectedWithoutSecret(t *testing.T) {
+	t.Parallel()
 	srv := fakePostgres(t, testCert(t), func(login) string { return "28P01" })
 	host, port := srv.hostPort(t)
 	c, err := New(Config{Engine: Postgres, Host: host, Port: port, User: "health", Password: "pw", TLS: TLSDisable})
@@ -277,6 +282,7 @@ func TestRejectedWithoutSecret(t *testing.T) {
 // caller whose deadline ends leaves the read running: the next caller finds
 // its result.
 func TestRejectedSharesOneRead(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		store := newStore("pw-1")
 		src := NewSecretSource(store, secretARN)
@@ -325,6 +331,7 @@ func TestRejectedSharesOneRead(t *testing.T) {
 // when it was last used a second ago or more); the probe tries a new one at
 // once. (go-sql-driver/mysql checks every reused connection first.)
 func TestProbeReplacesKilledConnection(t *testing.T) {
+	t.Parallel()
 	srv := fakePostgres(t, testCert(t), nil)
 	host, port := srv.hostPort(t)
 	c, err := New(Config{Engine: Postgres, Host: host, Port: port, User: "health", Password: "pw", Database: "healthdb"})
@@ -346,6 +353,7 @@ func TestProbeReplacesKilledConnection(t *testing.T) {
 // After the login is refused, the secret has both a new AWSCURRENT version
 // and a newer AWSPENDING one: the same probe tries both.
 func TestRotationNewCurrentAndPending(t *testing.T) {
+	t.Parallel()
 	store := newStore("pw-1")
 	r := newRotationDB(t, store, "pw-4")
 	store.put(StageCurrent, "v3", "pw-3", 3)

@@ -39,6 +39,7 @@ func secretString(s string) *fakeSecrets {
 }
 
 func TestParseSecret(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		raw  string
@@ -74,6 +75,7 @@ func TestParseSecret(t *testing.T) {
 }
 
 func TestParseSecretMalformed(t *testing.T) {
+	t.Parallel()
 	const pw = "Sup3r-s3cret-PW"
 	tests := []struct {
 		name string
@@ -105,6 +107,7 @@ func TestParseSecretMalformed(t *testing.T) {
 }
 
 func TestSecretHidesPassword(t *testing.T) {
+	t.Parallel()
 	s := Secret{Username: "health", Password: "Sup3r-s3cret-PW"}
 	c := Credentials{User: "health", Password: "Sup3r-s3cret-PW"}
 	for _, text := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", s), fmt.Sprintf("%#v", s), fmt.Sprint(c), fmt.Sprintf("%#v", c)} {
@@ -115,6 +118,7 @@ func TestSecretHidesPassword(t *testing.T) {
 }
 
 func TestSecretApply(t *testing.T) {
+	t.Parallel()
 	sec := Secret{Username: "health", Password: "pw", Host: "secret-host", Port: 5433, DBName: "secretdb"}
 	got := sec.Apply(Config{Engine: Postgres, Host: "spec-host", User: "ignored"})
 	want := Config{Engine: Postgres, Host: "spec-host", Port: 5433, User: "health", Password: "pw", Database: "secretdb"}
@@ -124,6 +128,7 @@ func TestSecretApply(t *testing.T) {
 }
 
 func TestSecretSourceFetchErrors(t *testing.T) {
+	t.Parallel()
 	apiErr := func(code string) error {
 		return &smithy.OperationError{ServiceID: "Secrets Manager", OperationName: "GetSecretValue",
 			Err: &smithy.GenericAPIError{Code: code, Message: "about " + secretARN}}
@@ -154,6 +159,7 @@ func TestSecretSourceFetchErrors(t *testing.T) {
 }
 
 func TestSecretSourceRefresh(t *testing.T) {
+	t.Parallel()
 	password := "first"
 	fail := false
 	client := &fakeSecrets{getSecretValue: func(context.Context, *secretsmanager.GetSecretValueInput) (*secretsmanager.GetSecretValueOutput, error) {
@@ -191,6 +197,7 @@ func TestSecretSourceRefresh(t *testing.T) {
 }
 
 func TestSecretCredentialsReachDriver(t *testing.T) {
+	t.Parallel()
 	srv := fakePostgres(t, testCert(t), nil)
 	host, port := srv.hostPort(t)
 	client := secretString(fmt.Sprintf(`{"username":"health","password":"from-secret","engine":"postgres","host":%q,"port":%d,"dbname":"healthdb"}`, host, port))

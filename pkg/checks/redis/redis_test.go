@@ -29,11 +29,13 @@ func static(user, password string) Credentials {
 }
 
 func TestRefused(t *testing.T) {
+	t.Parallel()
 	o := checktest.Run(t, check(Spec{Endpoint: testenv.ClosedPort(t)}, nil), budget)
 	checktest.Expect(t, o, health.StatusFail, health.ClassRefused, budget)
 }
 
 func TestHung(t *testing.T) {
+	t.Parallel()
 	o := checktest.Run(t, check(Spec{Endpoint: testenv.HungListener(t)}, nil), budget)
 	checktest.Expect(t, o, health.StatusFail, "timeout after 500ms", budget)
 }
@@ -106,6 +108,7 @@ func TestIntegrationOneConnection(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want string
@@ -132,6 +135,7 @@ func (e redisError) Error() string { return string(e) }
 func (redisError) RedisError()     {}
 
 func TestUseTLS(t *testing.T) {
+	t.Parallel()
 	on, off := true, false
 	tests := []struct {
 		spec Spec
@@ -153,6 +157,7 @@ func TestUseTLS(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	ok := []Spec{
 		{Endpoint: "127.0.0.1:6379"},
 		{Endpoint: "master.orders.abc123.use1.cache.amazonaws.com:6379", User: "health", IAMAuth: true},
@@ -178,6 +183,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestIAMToken(t *testing.T) {
+	t.Parallel()
 	creds := credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "Secret-Key-Example", "")
 	for host, want := range map[string]string{
 		"master.orders.abc123.use1.cache.amazonaws.com":     "orders/?Action=connect&User=health&X-Amz-Algorithm=AWS4-HMAC-SHA256",
@@ -203,6 +209,7 @@ func (f fakeSecrets) GetSecretValue(context.Context, *secretsmanager.GetSecretVa
 }
 
 func TestSecretToken(t *testing.T) {
+	t.Parallel()
 	value := func(s string) fakeSecrets {
 		return func() (*secretsmanager.GetSecretValueOutput, error) {
 			return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(s)}, nil

@@ -10,6 +10,7 @@ import (
 // TestDefaultBuildHasEveryKind: without the tag "kinds" every kind is
 // linked, and All (what a lean build names in its errors) lists them all.
 func TestDefaultBuildHasEveryKind(t *testing.T) {
+	t.Parallel()
 	if got := Types(); !slices.Equal(got, All) {
 		t.Errorf("Types() = %v; want All = %v", got, All)
 	}

@@ -69,12 +69,14 @@ func TestIntegrationMissingBucket(t *testing.T) {
 }
 
 func TestIntegrationRefused(t *testing.T) {
+	t.Parallel()
 	const budget = time.Second
 	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: "health-local"}), budget, buildtest.StaticAWS("http://"+testenv.ClosedPort(t)))
 	checktest.Expect(t, o, health.StatusFail, health.ClassRefused, budget)
 }
 
 func TestIntegrationHung(t *testing.T) {
+	t.Parallel()
 	const budget = 500 * time.Millisecond
 	o := buildtest.Run(t, buildtest.Spec("files", s3.Spec{Bucket: "health-local"}), budget, buildtest.StaticAWS("http://"+testenv.HungListener(t)))
 	checktest.Expect(t, o, health.StatusFail, "timeout after 500ms", budget)
@@ -86,6 +88,7 @@ func TestIntegrationHung(t *testing.T) {
 // body): LocalStack accepts any credentials unless IAM enforcement is on,
 // which its free edition does not offer.
 func TestIntegrationBadCredentials(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			w.WriteHeader(http.StatusForbidden)

@@ -94,6 +94,7 @@ func apiErr(code string) error {
 }
 
 func TestProbeHeadBucket(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -134,6 +135,7 @@ func TestProbeHeadBucket(t *testing.T) {
 }
 
 func TestProbeRoundTrip(t *testing.T) {
+	t.Parallel()
 	f := newFake()
 	f.headBucket = func(context.Context, *awss3.HeadBucketInput) (*awss3.HeadBucketOutput, error) {
 		return nil, errors.New("HeadBucket must not be called with a probe key")
@@ -163,6 +165,7 @@ func TestProbeRoundTrip(t *testing.T) {
 }
 
 func TestProbeRoundTripCleansUp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		setup func(f *fakeS3)

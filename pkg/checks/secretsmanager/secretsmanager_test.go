@@ -21,6 +21,7 @@ func (f fakeSM) DescribeSecret(context.Context, *awssm.DescribeSecretInput, ...f
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	days := func(n int) *time.Time { d := now.Add(-time.Duration(n) * 24 * time.Hour); return &d }
 	secret := func(out awssm.DescribeSecretOutput) fakeSM {

@@ -65,6 +65,7 @@ func failing(code string) fakeSNS {
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		client     fakeSNS
@@ -90,6 +91,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestSpec(t *testing.T) {
+	t.Parallel()
 	if err := (Spec{TopicARN: topic}).Validate(); err != nil {
 		t.Errorf("Validate() = %v; want nil", err)
 	}

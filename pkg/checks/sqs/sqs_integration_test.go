@@ -108,6 +108,7 @@ func TestIntegrationMissingQueue(t *testing.T) {
 }
 
 func TestIntegrationRefused(t *testing.T) {
+	t.Parallel()
 	endpoint := "http://" + testenv.ClosedPort(t)
 	const budget = time.Second
 	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: endpoint + "/000000000000/orders"}), budget, buildtest.StaticAWS(endpoint))
@@ -115,6 +116,7 @@ func TestIntegrationRefused(t *testing.T) {
 }
 
 func TestIntegrationHung(t *testing.T) {
+	t.Parallel()
 	endpoint := "http://" + testenv.HungListener(t)
 	const budget = 500 * time.Millisecond
 	o := buildtest.Run(t, buildtest.Spec("orders", sqs.Spec{QueueURL: endpoint + "/000000000000/orders"}), budget, buildtest.StaticAWS(endpoint))
@@ -126,6 +128,7 @@ func TestIntegrationHung(t *testing.T) {
 // accepts any credentials unless IAM enforcement is on, which its free
 // edition does not offer.
 func TestIntegrationBadCredentials(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		w.Header().Set("x-amzn-query-error", "InvalidClientTokenId;Sender")

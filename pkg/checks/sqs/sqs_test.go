@@ -51,6 +51,7 @@ func apiErr(code string) error {
 }
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		client     *fakeSQS
@@ -175,6 +176,7 @@ func TestProbe(t *testing.T) {
 }
 
 func TestProbeHonoursContext(t *testing.T) {
+	t.Parallel()
 	client := &fakeSQS{getQueueAttributes: func(ctx context.Context, _ *awssqs.GetQueueAttributesInput) (*awssqs.GetQueueAttributesOutput, error) {
 		<-ctx.Done()
 		return nil, &smithy.OperationError{Err: ctx.Err()}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestProbe(t *testing.T) {
+	t.Parallel()
 	const budget = 300 * time.Millisecond
 	tests := []struct {
 		name       string
@@ -39,6 +40,7 @@ func TestProbe(t *testing.T) {
 // TestNewValidates: New rejects what Validate rejects, naming the field,
 // rather than building a check that can only fail (issue 19).
 func TestNewValidates(t *testing.T) {
+	t.Parallel()
 	for _, address := range []string{"", "db", "db:0", ":5432", "db:99999"} {
 		if _, err := New(checks.Common{Name: "x"}, Spec{Address: address}, nil); !errors.Is(err, checks.ErrInvalid) || !strings.HasPrefix(err.Error(), "address: ") {
 			t.Errorf("New(%q) error = %v; want the address field's problem", address, err)
