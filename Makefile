@@ -57,7 +57,7 @@ test-oldgo:
 	GOTOOLCHAIN=$(GO_OLDEST) $(GO) test -count=1 $(LIBRARY_PKGS)
 
 FUZZTIME ?= 2m
-FUZZ_TARGETS := ./pkg/lambdahttp:FuzzInvoke ./pkg/config:FuzzLoad
+FUZZ_TARGETS := ./pkg/lambdahttp:FuzzInvoke ./pkg/checkbuild:FuzzLoad
 
 ## fuzz: each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=10m)
 fuzz:
