@@ -267,7 +267,9 @@ func TestBrokenTemplate(t *testing.T) {
 	}{
 		// SAM exits 0 here: only the answer and the output tell.
 		{"missing GATE_HOOK", "GatePreTrafficFunction", "gate-pretraffic.json", "GATE_HOOK: BeforeAllowTraffic\n", "\n", "Succeeded",
-			[]string{"GATE_HOOK: required", "(rapid) Init failed error=Runtime exited with error: exit status 2", "Sandbox.Failure"}},
+			// The emulator writes "Init failed error=…" or, when the
+			// invocation has begun, "Init failed InvokeID= error=…".
+			[]string{"GATE_HOOK: required", "(rapid) Init failed", "error=Runtime exited with error: exit status 2", "Sandbox.Failure"}},
 		{"misspelt Runtime", "HealthFunction", "health-v2-live.json", "Runtime: provided.al2023\n", "Runtime: provided.al2033\n", "statusCode",
 			[]string{"Error: Runtime provided.al2033 is not supported on 'arm64' architecture"}},
 	} {
