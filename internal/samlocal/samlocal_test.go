@@ -112,6 +112,9 @@ func TestInvokeHealth(t *testing.T) {
 		for _, route := range []string{"live", "ready", "check"} {
 			name := "health-" + shape + "-" + route + ".json"
 			t.Run(name, func(t *testing.T) {
+				// Each invoke is its own sam process and container, and
+				// most of its time is theirs starting: they run side by side.
+				t.Parallel()
 				start := time.Now()
 				out, _, err := r.SAM.Invoke(context.Background(), "HealthFunction", filepath.Join(r.SAM.Root, "events", name), envVars, params...)
 				t.Logf("%s in %.1f s (sam exit: %v)", name, time.Since(start).Seconds(), err)
