@@ -198,14 +198,27 @@ func (b *builder) slo(period time.Duration) []awscloudwatch.CfnAlarm {
 }
 
 // notifyingAlarm is the one alarm that notifies topic: any of alarms in
-// ALARM, its actions suppressed while suppressor (InMaintenanceAlarm) is.
-func (b *builder) notifyingAlarm(topic *string, alarms []awscloudwatch.CfnAlarm, suppressor awscloudwatch.CfnAlarm, interval time.Duration) {
-	terms := make([]string, len(alarms))
+// ALARM, or every one of burns (the SLO's burn rates, fast and slow window
+// together), its actions suppressed while suppressor (InMaintenanceAlarm)
+// is. Burn rates count whole canary periods: one bad run in the fast
+// window alone would page (docs/DEPLOY.md, "SLO and maintenance").
+func (b *builder) notifyingAlarm(topic *string, alarms, burns []awscloudwatch.CfnAlarm, suppressor awscloudwatch.CfnAlarm, interval time.Duration) {
 	vars := map[string]*string{}
-	for i, a := range alarms {
-		v := fmt.Sprintf("A%d", i)
+	ref := func(a awscloudwatch.CfnAlarm) string {
+		v := fmt.Sprintf("A%d", len(vars))
 		vars[v] = a.Ref()
-		terms[i] = `ALARM("${` + v + `}")`
+		return `ALARM("${` + v + `}")`
+	}
+	var terms []string
+	for _, a := range alarms {
+		terms = append(terms, ref(a))
+	}
+	if len(burns) > 0 {
+		all := make([]string, len(burns))
+		for i, a := range burns {
+			all[i] = ref(a)
+		}
+		terms = append(terms, "("+strings.Join(all, " AND ")+")")
 	}
 	wait, extension := SuppressionPeriods(interval)
 	composite := awscloudwatch.NewCfnCompositeAlarm(b.stack, jsii.String("NotifyingAlarm"), &awscloudwatch.CfnCompositeAlarmProps{

@@ -658,11 +658,12 @@ func (b *builder) alarms(canary awslambda.Function) []awscloudwatch.CfnAlarm {
 	b.output("CanaryErrorsAlarmName", "Alarm on the canary's invocation errors.", errorsAlarm.Ref())
 	suppressor := b.inMaintenanceAlarm(period)
 	notify := append(append([]awscloudwatch.CfnAlarm{}, service...), errorsAlarm)
+	var burns []awscloudwatch.CfnAlarm
 	if HasSLO(p.CanarySchedule) {
-		notify = append(notify, b.slo(period)...)
+		burns = b.slo(period)
 	}
 	if topic := b.alarmTopic(); topic != nil {
-		b.notifyingAlarm(topic, notify, suppressor, period)
+		b.notifyingAlarm(topic, notify, burns, suppressor, period)
 	}
 	return service
 }

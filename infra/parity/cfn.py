@@ -562,17 +562,27 @@ def model(template, parameter_values):
         })
     m["alarms"] = sorted(alarms, key=lambda a: json.dumps(a, sort_keys=True))
 
-    # Composite alarms: the rule as the set of alarms it ORs (both forms write
-    # ALARM("<name>") OR ...), numbers as numbers.
+    # Composite alarms: the rule as the set of terms it ORs, each an alarm or
+    # "a AND b" for a parenthesized conjunction (both forms write
+    # ALARM("<name>") OR ... OR (ALARM("<a>") AND ALARM("<b>"))), numbers as
+    # numbers.
+    alarm_term = r'ALARM\("(<[^"]*>)"\)'
     composites = []
     for lid, r in of("AWS::CloudWatch::CompositeAlarm"):
         p = dict(r["Properties"])
         p.pop("AlarmDescription", None)
         rule = p.pop("AlarmRule")
-        terms = rule.split(" OR ")
-        if not all(re.fullmatch(r'ALARM\("<[^"]*>"\)', t) for t in terms):
-            raise AssertionError("composite alarm %s: rule %r is not ALARM(...) OR ..." % (lid, rule))
-        p["AlarmRule"] = sorted(t[len('ALARM("'):-len('")')] for t in terms)
+        terms = []
+        for t in re.split(r" OR (?![^(]*\))", rule):
+            single = re.fullmatch(alarm_term, t)
+            conj = re.fullmatch(r"\((%s(?: AND %s)+)\)" % (alarm_term.replace("(<", "(?:<"), alarm_term.replace("(<", "(?:<")), t)
+            if single:
+                terms.append(single.group(1))
+            elif conj:
+                terms.append(" AND ".join(sorted(re.findall(alarm_term, conj.group(1)))))
+            else:
+                raise AssertionError("composite alarm %s: rule %r is not ALARM(...) OR (ALARM(...) AND ...)" % (lid, rule))
+        p["AlarmRule"] = sorted(terms)
         composites.append(_deep_nums(p))
     m["composite_alarms"] = sorted(composites, key=lambda a: json.dumps(a, sort_keys=True))
     # Service level objectives, every property, numbers as numbers.

@@ -322,7 +322,7 @@ class ParityTest(unittest.TestCase):
         self.assertEqual(composite["ActionsSuppressor"], "<alarm:Orders/Health/InMaintenance>")
         self.assertEqual(composite["AlarmRule"], sorted([
             "<alarm:AWS/Lambda/Errors>", "<alarm:Orders/Health/Success>",
-            "<alarm:AWS/ApplicationSignals/BurnRate/360min>", "<alarm:AWS/ApplicationSignals/BurnRate/60min>"]))
+            "<alarm:AWS/ApplicationSignals/BurnRate/360min> AND <alarm:AWS/ApplicationSignals/BurnRate/60min>"]))
         # rate(2 minutes): wait two runs, stay quiet five after the window.
         self.assertEqual((composite["ActionsSuppressorWaitPeriod"], composite["ActionsSuppressorExtensionPeriod"]), (240, 600))
         self.assertEqual(composite["AlarmActions"], ["<alarmtopic>"])

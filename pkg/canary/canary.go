@@ -73,8 +73,18 @@ func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
 func (r *Runner) Run(ctx context.Context) (health.Report, error) {
 	// Whether maintenance is under way is read while the checks run, so
 	// that a slow read of the switch costs the run no time.
+	// It ends when the checks must (an engine with a Deadline, such as
+	// *health.Checker), so that the time kept for publishing stays kept.
+	mctx := ctx
+	if e, ok := r.engine.(interface {
+		Deadline(ctx context.Context) time.Time
+	}); ok {
+		var cancel context.CancelFunc
+		mctx, cancel = context.WithDeadline(ctx, e.Deadline(ctx))
+		defer cancel()
+	}
 	maint := make(chan bool, 1)
-	go func() { maint <- r.maintenance != nil && r.maintenance.InMaintenance(ctx) }()
+	go func() { maint <- r.maintenance != nil && r.maintenance.InMaintenance(mctx) }()
 	start := r.now()
 	rep := r.engine.All(ctx)
 	elapsed := r.now().Sub(start)

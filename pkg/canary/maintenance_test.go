@@ -89,3 +89,34 @@ func TestMaintenanceReadWhileChecksRun(t *testing.T) {
 type engineFunc func(ctx context.Context) health.Report
 
 func (f engineFunc) All(ctx context.Context) health.Report { return f(ctx) }
+
+// TestHungSwitchEndsWithTheChecks: a switch that never answers is given no
+// longer than the checks are (the engine's deadline), however long its own
+// timeout, so the run still publishes, as not in maintenance.
+func TestHungSwitchEndsWithTheChecks(t *testing.T) {
+	c, err := health.NewChecker(nil, health.WithBudget(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	monitor := maintenance.NewMonitor(nil, maintenance.WithSwitchTimeout(time.Hour),
+		maintenance.WithSwitch(func(ctx context.Context) (bool, error) { <-ctx.Done(); return true, ctx.Err() }))
+	var emf bytes.Buffer
+	pub, err := metrics.NewPublisher(nil, metrics.WithMode(metrics.ModeEMF), metrics.WithEMFWriter(&emf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := New(c, pub, WithMaintenance(monitor)).Run(context.Background()); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run waited on a hung switch past the checks' deadline")
+	}
+	var run map[string]any
+	if err := json.Unmarshal([]byte(strings.SplitN(emf.String(), "\n", 2)[0]), &run); err != nil || run[metrics.MetricInMaintenance] != float64(0) {
+		t.Errorf("the run's EMF line = %s; want %s 0", emf.String(), metrics.MetricInMaintenance)
+	}
+}
