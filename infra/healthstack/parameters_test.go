@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/checks/postgres"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/rds"
 	"github.com/lambdahealth/lambdahealth/pkg/checks/sqs"
+	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 )
 
 // TestParityConfigs: the template parameter values the parity test feeds
@@ -203,5 +205,27 @@ func TestChecksJSON(t *testing.T) {
 	}
 	if got, _ := ChecksJSON(nil); got != "[]" {
 		t.Errorf("ChecksJSON(nil) = %s; want []", got)
+	}
+}
+
+// TestMaintenanceWindowsMaxLength: template.yaml's MaintenanceWindows takes
+// at most maintenance.MaxBytes, what the functions (and this construct,
+// through maintenance.Parse) accept.
+func TestMaintenanceWindowsMaxLength(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^  MaintenanceWindows:\n(?:    .*\n)*?    MaxLength: (\d+)`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("template.yaml: MaintenanceWindows has no MaxLength")
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n != maintenance.MaxBytes {
+		t.Errorf("template.yaml: MaintenanceWindows MaxLength %d; want maintenance.MaxBytes, %d", n, maintenance.MaxBytes)
+	}
+	long := HealthProps{MaintenanceWindows: []maintenance.Window{{Cron: "0 3 * * 0", Duration: time.Hour,
+		Reason: strings.Repeat("x", maintenance.MaxBytes)}}}
+	if err := long.Validate(); err == nil || !strings.Contains(err.Error(), "MaintenanceWindows") {
+		t.Errorf("Validate with %d bytes of windows = %v; want an error naming MaintenanceWindows", maintenance.MaxBytes, err)
 	}
 }

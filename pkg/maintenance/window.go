@@ -87,6 +87,9 @@ func Parse(raw string) ([]Window, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
 	}
+	if len(raw) > MaxBytes {
+		return nil, &FieldError{Problem: fmt.Sprintf("is %d bytes, more than %d (Lambda's 4 KB environment is shared with HEALTH_CHECKS)", len(raw), MaxBytes)}
+	}
 	var items []jsontext.Value
 	if err := jsonerr.UnmarshalStrict([]byte(raw), &items); err != nil {
 		if at, dup := jsonerr.Duplicate(err); dup {
@@ -243,6 +246,11 @@ func active(windows []Window, now time.Time) (w Window, until time.Time, ok bool
 // per call (a window every minute for 24h has 1440 that cover now); beyond
 // it, until is that of the last one looked at.
 const maxActivations = 1000
+
+// MaxBytes is the longest HEALTH_MAINTENANCE (template.yaml's
+// MaintenanceWindows MaxLength): Lambda gives a function's variables 4 KB
+// in all, which the checks need most of.
+const MaxBytes = 1024
 
 // maxDuration is the longest recurring window.
 const maxDuration = 31 * 24 * time.Hour

@@ -3,6 +3,7 @@ package maintenance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -211,5 +212,26 @@ func TestSwitchTimeout(t *testing.T) {
 				t.Errorf("a hung switch was given %v; want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseRefusesMoreThanMaxBytes: HEALTH_MAINTENANCE longer than
+// MaxBytes is refused, saying why; MaxBytes itself is read.
+func TestParseRefusesMoreThanMaxBytes(t *testing.T) {
+	window := `{"start":"2026-12-07T00:00:00Z","end":"2026-12-07T02:00:00Z","reason":"%s"},`
+	fill := func(n int) string {
+		raw := "[" + fmt.Sprintf(window, "x")
+		raw = raw[:len(raw)-1] + "]"
+		pad := n - len(raw)
+		return strings.Replace(raw, `"x"`, `"`+strings.Repeat("x", pad+1)+`"`, 1)
+	}
+	if raw := fill(MaxBytes); len(raw) != MaxBytes {
+		t.Fatalf("fill made %d bytes", len(raw))
+	} else if _, err := Parse(raw); err != nil {
+		t.Errorf("Parse(%d bytes) = %v; want it read", len(raw), err)
+	}
+	_, err := Parse(fill(MaxBytes + 1))
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("is %d bytes, more than %d", MaxBytes+1, MaxBytes)) {
+		t.Errorf("Parse(%d bytes) = %v; want it refused naming the size", MaxBytes+1, err)
 	}
 }
