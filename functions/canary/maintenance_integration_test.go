@@ -8,11 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/internal/testenv/ssmtest"
 	"github.com/lambdahealth/lambdahealth/pkg/maintenance"
 	"github.com/lambdahealth/lambdahealth/pkg/metrics"
 )
@@ -24,16 +21,7 @@ func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
 	testenv.SetAWSEnv(t)
 	ctx := context.Background()
 	param := "/lambdahealth-it/canary-maintenance-" + testenv.RandomSuffix(t)
-	ssmc := ssm.NewFromConfig(awsConfig(t))
-	put := func(v string) {
-		t.Helper()
-		if _, err := ssmc.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(v),
-			Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
-			t.Fatalf("put parameter: %v", err)
-		}
-	}
-	put("maintenance")
-	t.Cleanup(func() { _, _ = ssmc.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(param)}) })
+	put := ssmtest.Parameter(t, awsConfig(t), param, "maintenance")
 	t.Setenv("HEALTH_CHECKS", checksEnv(t))
 	t.Setenv("HEALTH_METRICS", "emf")
 	t.Setenv("HEALTH_DRAIN_PARAMETER", param)

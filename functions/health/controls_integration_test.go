@@ -10,10 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/internal/testenv/ssmtest"
 )
 
 // localAWS points this test's AWS clients at the local stack and returns
@@ -41,16 +40,7 @@ func TestDrainAndTokenFromLocalStack(t *testing.T) {
 	awsCfg, envs := localAWS(t)
 	suffix := time.Now().Format("150405.000000")
 	param := "/lambdahealth-it/drain-" + suffix
-	ssmc := ssm.NewFromConfig(awsCfg)
-	put := func(v string) {
-		t.Helper()
-		if _, err := ssmc.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(v),
-			Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
-			t.Fatalf("put parameter: %v", err)
-		}
-	}
-	put("serve")
-	t.Cleanup(func() { _, _ = ssmc.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(param)}) })
+	put := ssmtest.Parameter(t, awsCfg, param, "serve")
 
 	const token = "it-token-7c1f"
 	sm := secretsmanager.NewFromConfig(awsCfg)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
@@ -9,11 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
-
 	"github.com/lambdahealth/lambdahealth/internal/testenv"
+	"github.com/lambdahealth/lambdahealth/internal/testenv/ssmtest"
 	"github.com/lambdahealth/lambdahealth/pkg/checkbuild"
 	"github.com/lambdahealth/lambdahealth/pkg/config"
 	"github.com/lambdahealth/lambdahealth/pkg/healthjson"
@@ -24,19 +20,9 @@ import (
 // "maintenance" (in LocalStack's SSM) puts the note in readiness's answer
 // without draining it; "drain" drains, with no note.
 func TestMaintenanceSwitchFromLocalStack(t *testing.T) {
-	ctx := context.Background()
 	awsCfg, _ := localAWS(t)
 	param := "/lambdahealth-it/maintenance-" + testenv.RandomSuffix(t)
-	ssmc := ssm.NewFromConfig(awsCfg)
-	put := func(v string) {
-		t.Helper()
-		if _, err := ssmc.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String(v),
-			Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)}); err != nil {
-			t.Fatalf("put parameter: %v", err)
-		}
-	}
-	put("maintenance")
-	t.Cleanup(func() { _, _ = ssmc.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(param)}) })
+	put := ssmtest.Parameter(t, awsCfg, param, "maintenance")
 	env := map[string]string{"HEALTH_DRAIN_PARAMETER": param, "HEALTH_CACHE_TTL": "0s"}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
