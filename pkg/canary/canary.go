@@ -14,9 +14,11 @@ import (
 	"github.com/lambdahealth/lambdahealth/pkg/settings"
 )
 
-// Engine runs checks; *health.Checker fits.
+// Engine runs checks, and says by when a run with ctx must have them
+// answered; *health.Checker fits.
 type Engine interface {
 	All(ctx context.Context) health.Report
+	Deadline(ctx context.Context) time.Time
 }
 
 // Recorder records a run's datapoints; *metrics.Publisher fits.
@@ -73,16 +75,10 @@ func New(engine Engine, recorder Recorder, opts ...Option) *Runner {
 func (r *Runner) Run(ctx context.Context) (health.Report, error) {
 	// Whether maintenance is under way is read while the checks run, so
 	// that a slow read of the switch costs the run no time.
-	// It ends when the checks must (an engine with a Deadline, such as
-	// *health.Checker), so that the time kept for publishing stays kept.
-	mctx := ctx
-	if e, ok := r.engine.(interface {
-		Deadline(ctx context.Context) time.Time
-	}); ok {
-		var cancel context.CancelFunc
-		mctx, cancel = context.WithDeadline(ctx, e.Deadline(ctx))
-		defer cancel()
-	}
+	// It ends when the checks must, so that the time kept for publishing
+	// stays kept.
+	mctx, cancel := context.WithDeadline(ctx, r.engine.Deadline(ctx))
+	defer cancel()
 	maint := make(chan bool, 1)
 	go func() { maint <- r.maintenance != nil && r.maintenance.InMaintenance(mctx) }()
 	start := r.now()

@@ -61,11 +61,11 @@ func TestInMaintenance(t *testing.T) {
 // so a run that did one after the other would never end.
 func TestMaintenanceReadWhileChecksRun(t *testing.T) {
 	readBegun, checksBegun := make(chan struct{}), make(chan struct{})
-	engine := engineFunc(func(ctx context.Context) health.Report {
+	engine := engineFunc{Checker: checker(t), all: func(ctx context.Context, c *health.Checker) health.Report {
 		close(checksBegun)
 		<-readBegun
-		return checker(t).All(ctx)
-	})
+		return c.All(ctx)
+	}}
 	monitor := maintenance.NewMonitor(nil, maintenance.WithSwitchTimeout(time.Minute),
 		maintenance.WithSwitch(func(ctx context.Context) (bool, error) {
 			close(readBegun)
@@ -86,9 +86,13 @@ func TestMaintenanceReadWhileChecksRun(t *testing.T) {
 	}
 }
 
-type engineFunc func(ctx context.Context) health.Report
+// engineFunc is a checker whose All runs all instead.
+type engineFunc struct {
+	*health.Checker
+	all func(ctx context.Context, c *health.Checker) health.Report
+}
 
-func (f engineFunc) All(ctx context.Context) health.Report { return f(ctx) }
+func (e engineFunc) All(ctx context.Context) health.Report { return e.all(ctx, e.Checker) }
 
 // TestHungSwitchEndsWithTheChecks: a switch that never answers is given no
 // longer than the checks are (the engine's deadline), however long its own
