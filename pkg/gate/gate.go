@@ -301,8 +301,8 @@ func (g *Gate) ask(ctx context.Context, function, qualifier string, payload []by
 	// The attempt is given its timeout, or what is left of ctx when that
 	// is less, and a timeout reports what it was given.
 	given := g.attemptTimeout
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < given {
-		given = max(time.Until(dl), 0)
+	if dl, ok := ctx.Deadline(); ok {
+		given = min(given, max(time.Until(dl), 0))
 	}
 	actx, cancel := context.WithTimeout(ctx, given)
 	defer cancel()
